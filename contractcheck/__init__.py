@@ -1,0 +1,32 @@
+"""contractcheck: check care providers' workforce returns and tender bids against a council's workforce schedule.
+
+The library API is what the CLI uses and what a portal imports::
+
+    from contractcheck import check
+    report = check("return.xlsx", "oxfordshire-help-to-live-at-home")
+    report.summary.verdict, report.findings[0].location.cell
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["check", "exit_code_for", "ContractcheckError", "Report", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use so that `contractcheck version` and rule tooling stay quick to start.
+    if name in ("check", "exit_code_for"):
+        from . import api
+
+        return getattr(api, name)
+    if name == "ContractcheckError":
+        from .errors import ContractcheckError
+
+        return ContractcheckError
+    if name == "Report":
+        from .findings import Report
+
+        return Report
+    raise AttributeError(name)

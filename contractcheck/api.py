@@ -1,0 +1,105 @@
+"""The library API: one call from a file and a schedule to a Report (the CLI is a thin layer over it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, reference
+from .errors import UsageError
+from .evaluate import evaluate_rule
+from .findings import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo, Summary
+from .load import open_source, sha256_of
+from .normalise import Dataset, normalise
+from .rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
+
+
+def resolve_as_of(schedule: LoadedSchedule, data: Dataset, override: dt.date | None) -> tuple[pd.Timestamp, str, list[str]]:
+    """The date the return is judged on: the option, else the schedule's choice of a contract date."""
+    notes: list[str] = []
+    if override is not None:
+        return pd.Timestamp(override), "--as-of option", notes
+    basis = schedule.schedule.as_of
+    if isinstance(basis, dt.date):
+        return pd.Timestamp(basis), "fixed by the schedule", notes
+    wanted = [basis] + (["contract_start"] if data.kind == "bid" else ["period_end", "period_start"])
+    for name in wanted:
+        value = data.scalars.get(name)
+        if isinstance(value, (pd.Timestamp, dt.date)):
+            return pd.Timestamp(value), f"{name} of the {data.kind}", notes
+    today = pd.Timestamp(dt.date.today())
+    notes.append(f"the {data.kind} gives no {basis}; judged as of today — give --as-of to fix the date")
+    return today, "today (no date in the return)", notes
+
+
+def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> tuple[list[RuleResult], list[Finding]]:
+    results: list[RuleResult] = []
+    findings: list[Finding] = []
+    for cr in rules:
+        outcome = evaluate_rule(cr, data, as_of)
+        results.append(outcome.result)
+        findings.extend(outcome.findings)
+    findings.sort(key=Finding.sort_key)
+    return results, findings
+
+
+def summarise(results: list[RuleResult], findings: list[Finding]) -> Summary:
+    counts = {s: 0 for s in SEVERITIES}
+    for f in findings:
+        if f.status == "fail":
+            counts[f.severity] += 1
+    checked = sum(1 for r in results if r.status != "not_applicable")
+    failed = sum(1 for r in results if r.status == "fail")
+    return Summary(verdict="non-compliant" if failed else "compliant", rules_checked=checked, rules_failed=failed,
+                   findings=counts)
+
+
+def check(
+    path: str | Path,
+    schedule: str | LoadedSchedule,
+    *,
+    as_of: dt.date | None = None,
+    set_values: Mapping[str, str] | None = None,
+    rules_paths: list[Path] | None = None,
+    library: RuleLibrary | None = None,
+) -> Report:
+    """Check a return or bid against a schedule. Raises ContractcheckError when it cannot be checked."""
+    loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule
+    library = library or load_rules(rules_paths)
+    fmt, rules = compile_schedule(loaded, library)  # rules are checked before any data is read
+    source = open_source(Path(path))
+    data = normalise(source, fmt, extra_scalars=set_values)
+    when, basis, notes = resolve_as_of(loaded, data, as_of)
+    if loaded.schedule.kind != data.kind:
+        notes.append(f"schedule {loaded.schedule.id} is written for a {loaded.schedule.kind}, "
+                     f"but this file is a {data.kind}")
+    if reference.is_beyond_known(when.date()):
+        src = reference.reference_sources()["uk_pay_floors"]
+        notes.append(f"statutory pay floors are known up to the change expected on {src['next_expected_change']}; "
+                     f"this {data.kind} is judged on the latest known rates — update contractcheck")
+    results, findings = run_rules(rules, data, when)
+    s = loaded.schedule
+    return Report(
+        contractcheck_version=__version__,
+        input=InputInfo(path=str(path), kind=data.kind, sha256=sha256_of(Path(path)), tables=data.found),
+        schedule=ScheduleInfo(id=s.id, title=s.title, version=s.version, council=s.council, source=s.source,
+                              sha256=loaded.digest, rules_sha256=library.digest()),
+        as_of=AsOf(date=when.date().isoformat(), basis=basis),
+        summary=summarise(results, findings),
+        results=results,
+        findings=findings,
+        notes=notes,
+        reference_data=reference.reference_sources(),
+    )
+
+
+def exit_code_for(report: Report, fail_on: str = "minor") -> int:
+    """0: nothing failing at or above ``fail_on``; 1: something is (see the report spec)."""
+    if fail_on == "never":
+        return 0
+    if fail_on not in SEVERITIES:
+        raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)} or never, not {fail_on!r}")
+    return 1 if report.failing(fail_on) else 0  # type: ignore[arg-type]

@@ -1,0 +1,134 @@
+"""Command line: a thin typer layer over the library API. Parses options, calls ``check``, renders.
+
+Every failure to check prints one line on stderr and exits 2; a traceback is never shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from . import __version__
+from .api import check, exit_code_for
+from .errors import ContractcheckError, UsageError
+from .render import RENDERERS
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Check care providers' workforce returns and bids against a contract's workforce schedule.")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+    info = "info"
+    never = "never"
+
+
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+
+
+def _parse_sets(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set takes FIELD=VALUE, e.g. --set contract_value=1650000 (got {pair!r})")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write the whole report or nothing: a half-written file must never look complete."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise UsageError(f"--output folder does not exist: {directory}")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command("check")
+def check_command(
+    file: Annotated[Path, typer.Argument(help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml")],
+    schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
+    format: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json]")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format)")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,
+    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
+    set_values: Annotated[Optional[list[str]], typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
+    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule file or folder (repeatable)")] = None,
+) -> int:
+    """Check a provider's return or bid against a contract schedule and report the findings."""
+    report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
+                   rules_paths=rules or None)
+    chosen = format.value if format else None
+    if chosen is None and output is not None:
+        chosen = SUFFIX_FORMATS.get(output.suffix.lower())
+    if chosen is None:
+        chosen = "table" if sys.stdout.isatty() or output is not None else "json"
+    text = RENDERERS[chosen](report)
+    code = exit_code_for(report, fail_on.value)
+    if output is not None:
+        write_atomically(output, text)
+        print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return code
+
+
+@app.command("version")
+def version_command() -> int:
+    """Print the version."""
+    print(__version__)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and turn every failure into one line and exit code 2."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        hint = f" (see: contractcheck {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.info_name != "contractcheck" else ""
+        print(f"error USAGE: {exc.format_message()}{hint}", file=sys.stderr)
+        sys.exit(2)
+    except ContractcheckError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # the promise is one line, never a traceback
+        print(f"error INTERNAL: {type(exc).__name__}: {exc} (this is a bug in contractcheck; please report it)",
+              file=sys.stderr)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,349 @@
+"""Evaluate stage: compiled rules × a normalised dataset → per-rule results and findings.
+
+Each rule is evaluated once over whole columns (filter, lets, assertion); only the rows that fail are
+turned into findings, each with its cell, the values that judged it and the rule's clause and fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .expressions import EvalContext, MissingData, ValueType, is_na
+from .findings import Finding, FindingLocation, RuleResult, Subject
+from .normalise import Dataset, DataIssue, Position
+from .rules import CompiledRule
+
+
+@dataclass
+class Outcome:
+    result: RuleResult
+    findings: list[Finding]
+
+
+# ------------------------------------------------------------------------------------------------
+# Formatting values for messages and evidence
+
+
+def format_value(value: Any, ty: ValueType | str | None) -> str:
+    """How a value reads in a sentence: £12.21, 12.5%, 1 April 2025, yes, blank."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    if is_na(value):
+        return "blank"
+    if ty == "money":
+        v = float(value)
+        return f"£{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"£{v:,.2f}"
+    if ty == "percent":
+        return f"{float(value) * 100:.1f}%".replace(".0%", "%")
+    if ty == "date" or isinstance(value, (pd.Timestamp, dt.date)):
+        ts = pd.Timestamp(value)
+        return f"{ts.day} {ts.strftime('%B %Y')}"
+    if ty == "bool" or isinstance(value, (bool, np.bool_)):
+        return "yes" if bool(value) else "no"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def evidence_value(value: Any) -> Any:
+    """JSON-friendly evidence: dates as ISO text, numbers rounded to pence, blanks as null."""
+    if isinstance(value, (list, tuple)):
+        return [evidence_value(v) for v in value]
+    if is_na(value):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (float, np.floating, int, np.integer)):
+        v = float(value)
+        if math.isfinite(v) and v == int(v) and abs(v) < 2**53:
+            return int(v)
+        return round(v, 4)
+    return str(value)
+
+
+def _at(value: Any, positions: np.ndarray) -> list[Any]:
+    """The value at each failing row (a scalar repeats)."""
+    if isinstance(value, pd.Series):
+        return value.iloc[positions].tolist()
+    return [value] * len(positions)
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def _not_applicable(cr: CompiledRule, note: str) -> Outcome:
+    rule = cr.rule
+    return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status="not_applicable",
+                              checked=0, failed=0, reference=cr.reference, note=note), [])
+
+
+def _location(pos: Position, field: str | None, heading: str | None) -> FindingLocation:
+    return FindingLocation(file=pos.file, sheet=pos.sheet, row=pos.row, column=pos.column, cell=pos.cell(),
+                           field=field, heading=heading)
+
+
+def _finding(cr: CompiledRule, message: str, subject: Subject, location: FindingLocation,
+             evidence: dict[str, Any]) -> Finding:
+    rule = cr.rule
+    return Finding(rule_id=rule.id, title=rule.title, severity=cr.severity, message=message, subject=subject,
+                   location=location, evidence=evidence, reference=cr.reference, remediation=rule.remediation)
+
+
+def _render(template: str, values: dict[str, str]) -> str:
+    out = template
+    for name, text in values.items():
+        out = out.replace("{" + name + "}", text)
+    return " ".join(out.split())
+
+
+def evaluate_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
+    rule = cr.rule
+    if data.kind not in rule.kinds():
+        return _not_applicable(cr, f"applies to {' and '.join(k + 's' for k in rule.kinds())} only")
+    if not rule.in_force(as_of.date()):
+        span = f"{rule.effective_from or 'the start'} to {rule.effective_to or 'now'}"
+        return _not_applicable(cr, f"not in force on {as_of.date().isoformat()} (in force {span})")
+    if rule.check == "values_parse":
+        return _issues_rule(cr, [i for i in data.issues if i.kind in ("unparseable", "no_header", "duplicate_heading")])
+    if rule.check == "required_fields":
+        return _required_fields(cr, data)
+    return _expression_rule(cr, data, as_of)
+
+
+def _issues_rule(cr: CompiledRule, issues: list[DataIssue]) -> Outcome:
+    findings = []
+    for issue in issues:
+        pos = issue.position
+        findings.append(_finding(
+            cr, issue.message, Subject(table=issue.table), _location(pos, issue.field, None),
+            {"value": evidence_value(issue.value), "expected": issue.expected} if issue.expected else {}))
+    rule = cr.rule
+    status = "fail" if findings else "pass"
+    return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status=status,
+                              checked=1, failed=len(findings), reference=cr.reference), findings)
+
+
+def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
+    """Required tables and columns present, required values not blank (one finding per gap)."""
+    rule = cr.rule
+    findings = [
+        _finding(cr, i.message, Subject(table=i.table), _location(i.position, None, None), {})
+        for i in data.issues if i.kind == "missing_table"
+    ]
+    checked = 0
+    for name, kv in data.keyvalues.items():
+        for fname, fspec in kv.spec.fields.items():
+            if not fspec.required:
+                continue
+            checked += 1
+            if is_na(kv.values.get(fname, pd.NA)):
+                pos = kv.position(fname)
+                if pos.row is None:
+                    pos = Position(kv.file, kv.sheet, kv.style, None, None)
+                what = "is blank" if fname in kv.values else "is missing"
+                findings.append(_finding(cr, f"{kv.spec.title} field {fname} {what}", Subject(table=name),
+                                         _location(pos, fname, kv.headings.get(fname)), {"field": fname}))
+    for name, table in data.tables.items():
+        key = table.spec.key
+        for fname, fspec in table.spec.fields.items():
+            if not fspec.required:
+                continue
+            checked += 1
+            if fname not in table.present:
+                findings.append(_finding(
+                    cr, f"{table.spec.title} has no column for {fname} (add a column headed '{fname}')",
+                    Subject(table=name), _location(Position(table.file, table.sheet, table.style, None, None),
+                                                   fname, None), {"field": fname}))
+                continue
+            blank = table.frame[fname].isna().to_numpy()
+            for pos_i in np.flatnonzero(blank):
+                row = int(table.rows[pos_i])
+                subject_key = table.frame[key].iloc[pos_i] if key and key != fname else None
+                findings.append(_finding(
+                    cr, f"{table.spec.title} row {row}: {fname} is blank", Subject(
+                        table=name, key=None if is_na(subject_key) else str(subject_key)),
+                    _location(table.position(fname, row), fname, table.headings.get(fname)), {"field": fname}))
+    status = "fail" if findings else "pass"
+    return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status=status,
+                              checked=max(checked, 1), failed=len(findings), reference=cr.reference), findings)
+
+
+def _missing_note(exc: MissingData, data: Dataset) -> str:
+    if exc.field:
+        return f"no {exc.field} column in {exc.table}"
+    return f"no {exc.table} table in the {data.kind}"
+
+
+def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
+    rule = cr.rule
+    row_table = None if rule.scope in ("contract", "bid") else rule.scope
+    keys = {n: t.spec.key for n, t in data.tables.items()}
+    ctx = EvalContext(data.frames(), data.scalars, cr.params, as_of, row_table, keys)
+    needed = {t for t, _ in (cr.assertion.fields_used if cr.assertion else set())}
+    for let in cr.lets.values():
+        needed |= {t for t, _ in let.fields_used}
+    missing_tables = sorted(
+        t for t in needed if t not in data.tables and t not in data.keyvalues and t not in ("contract", "bid")
+    )
+    if row_table and row_table not in data.tables:
+        missing_tables = sorted({row_table, *missing_tables})
+    if rule.scope in ("contract", "bid") and rule.scope not in data.keyvalues and data.kind != rule.scope:
+        pass
+    try:
+        if missing_tables:
+            raise MissingData(missing_tables[0], None)
+        for name, compiled in cr.lets.items():
+            ctx.lets[name] = compiled.evaluate(ctx)
+        selected = cr.filter.evaluate(ctx) if cr.filter else True
+        verdict = cr.assertion.evaluate(ctx) if cr.assertion else True
+    except MissingData as exc:
+        note = _missing_note(exc, data)
+        if cr.when_missing == "fail":
+            return _missing_finding(cr, data, exc, note)
+        return _not_applicable(cr, note)
+    if row_table is None:
+        return _scalar_outcome(cr, data, ctx, selected, verdict)
+    return _rows_outcome(cr, data, ctx, row_table, selected, verdict)
+
+
+def _missing_finding(cr: CompiledRule, data: Dataset, exc: MissingData, note: str) -> Outcome:
+    rule = cr.rule
+    table_title = exc.table.capitalize()
+    message = f"{rule.title}: cannot be shown because there is {note} ({table_title} is required by this schedule)"
+    finding = _finding(cr, message, Subject(table=exc.table),
+                       FindingLocation(file=data.file, field=exc.field), {"missing": exc.field or exc.table})
+    return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status="fail", checked=1,
+                              failed=1, reference=cr.reference, note=note), [finding])
+
+
+def _names_to_show(cr: CompiledRule) -> list[str]:
+    names = list(cr.rule.evidence) if cr.rule.evidence is not None else []
+    if cr.rule.evidence is None:
+        for n in [*(cr.assertion.names_used if cr.assertion else []), *cr.lets, *cr.message_names]:
+            if n not in names:
+                names.append(n)
+    return names
+
+
+def _value_of(name: str, cr: CompiledRule, ctx: EvalContext) -> Any:
+    if name in ctx.lets:
+        return ctx.lets[name]
+    if name in cr.params:
+        return cr.params[name]
+    if name == "as_of":
+        return ctx.as_of
+    rows = ctx.rows()
+    if rows is not None and name in rows.columns:
+        return rows[name]
+    return ctx.scalars.get(name, pd.NA)
+
+
+def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected: Any, verdict: Any) -> Outcome:
+    rule = cr.rule
+    base = dict(rule_id=rule.id, title=rule.title, severity=cr.severity, reference=cr.reference)
+    if isinstance(selected, pd.Series) or isinstance(verdict, pd.Series):
+        raise ValueError(f"{rule.id}: a contract rule must give one answer, not one per row")  # compile-time guard
+    if selected is not True and (is_na(selected) or not selected):
+        return Outcome(RuleResult(**base, status="not_applicable", checked=0, failed=0,
+                                  note="the filter does not select this contract"), [])
+    if is_na(verdict) and cr.rule.when_blank == "skip":
+        blanks = [n for n in (cr.assertion.names_used if cr.assertion else []) if is_na(_value_of(n, cr, ctx))]
+        note = f"cannot be judged: {', '.join(blanks) or 'a value'} is blank"
+        return Outcome(RuleResult(**base, status="not_applicable", checked=0, failed=0, note=note, not_judged=1), [])
+    if verdict is True:
+        return Outcome(RuleResult(**base, status="pass", checked=1, failed=0), [])
+    names = _names_to_show(cr)
+    values = {n: _value_of(n, cr, ctx) for n in names}
+    message = _render(rule.message, {n: format_value(values.get(n, _value_of(n, cr, ctx)), cr.types.get(n))
+                                     for n in cr.message_names})
+    kv_name = rule.scope if rule.scope in data.keyvalues else next(iter(data.keyvalues), None)
+    field = cr.point_at
+    pos = Position(data.file, None, "cell", None, None)
+    heading = None
+    for kv in data.keyvalues.values():
+        if field and field in kv.rows:
+            pos, heading = kv.position(field), kv.headings.get(field)
+            break
+    else:
+        if kv_name:
+            kv = data.keyvalues[kv_name]
+            pos = Position(kv.file, kv.sheet, kv.style, None, None)
+    evidence = {n: evidence_value(v) for n, v in values.items()}
+    finding = _finding(cr, message, Subject(table=kv_name or rule.scope), _location(pos, field, heading), evidence)
+    return Outcome(RuleResult(**base, status="fail", checked=1, failed=1), [finding])
+
+
+def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: str, selected: Any,
+                  verdict: Any) -> Outcome:
+    rule = cr.rule
+    table = data.tables[row_table]
+    n = len(table.frame)
+    sel = _mask(selected, n, default_na=False)
+    if isinstance(verdict, pd.Series):
+        v = verdict.astype("boolean") if verdict.dtype != "boolean" else verdict
+        unknown = v.isna().to_numpy()
+        failed_mask = (~v.fillna(True)).to_numpy(dtype=bool)
+    else:
+        unknown = np.full(n, is_na(verdict))
+        failed_mask = np.full(n, (not is_na(verdict)) and not bool(verdict))
+    if rule.when_blank == "fail":
+        failed_mask = failed_mask | unknown
+        unknown = np.zeros(n, dtype=bool)
+    failed_mask &= sel
+    not_judged = int((unknown & sel).sum())
+    checked = int(sel.sum()) - not_judged
+    failed_positions = np.flatnonzero(failed_mask)
+    base = dict(rule_id=rule.id, title=rule.title, severity=cr.severity, reference=cr.reference)
+    note = f"{not_judged} row(s) could not be judged: a value the rule needs is blank" if not_judged else None
+    if checked == 0 and len(failed_positions) == 0:
+        why = note or f"no {row_table} rows are in scope"
+        return Outcome(RuleResult(**base, status="not_applicable", checked=0, failed=0, note=why,
+                                  not_judged=not_judged), [])
+    findings = _row_findings(cr, ctx, table, failed_positions)
+    status = "fail" if findings else "pass"
+    return Outcome(RuleResult(**base, status=status, checked=checked, failed=len(findings), note=note,
+                              not_judged=not_judged), findings)
+
+
+def _mask(value: Any, n: int, default_na: bool) -> np.ndarray:
+    if isinstance(value, pd.Series):
+        return value.astype("boolean").fillna(default_na).to_numpy(dtype=bool)
+    if is_na(value):
+        return np.full(n, default_na)
+    return np.full(n, bool(value))
+
+
+def _row_findings(cr: CompiledRule, ctx: EvalContext, table, positions: np.ndarray) -> list[Finding]:
+    if len(positions) == 0:
+        return []
+    rule = cr.rule
+    names = _names_to_show(cr)
+    shown = {n: _at(_value_of(n, cr, ctx), positions) for n in names}
+    for n in cr.message_names:
+        shown.setdefault(n, _at(_value_of(n, cr, ctx), positions))
+    key = table.spec.key
+    keys = _at(table.frame[key], positions) if key else [None] * len(positions)
+    field = cr.point_at
+    heading = table.headings.get(field) if field else None
+    column = table.columns.get(field) if field else None
+    rows = table.rows[positions]
+    findings = []
+    for i, row in enumerate(rows.tolist()):
+        message = _render(rule.message, {n: format_value(shown[n][i], cr.types.get(n)) for n in cr.message_names})
+        pos = Position(table.file, table.sheet, table.style, row, column)
+        evidence = {n: evidence_value(shown[n][i]) for n in names}
+        k = keys[i]
+        findings.append(_finding(cr, message, Subject(table=table.name, key=None if is_na(k) else str(k)),
+                                 _location(pos, field, heading), evidence))
+    return findings

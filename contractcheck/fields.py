@@ -1,0 +1,86 @@
+"""The canonical return/bid format as data: tables, fields, types and the headings providers write.
+
+The format lives in ``data/return_format.yaml`` so that adding an alias is a data change, not a code
+change. Heading matching is deliberately forgiving (case, spaces, punctuation, bracketed units) because
+providers' workbooks are typed by hand; the aliases catch the other words they use.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+FieldType = Literal["text", "number", "money", "percent", "yesno", "date"]
+
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def canonical_heading(text: object) -> str:
+    """Reduce a heading to the letters and digits that identify it: 'Hourly rate (£)' → 'hourlyrate'."""
+    s = _BRACKETED.sub(" ", str(text).casefold())
+    return _NOT_ALNUM.sub("", s.replace("£", ""))
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: FieldType
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
+class TableSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    layout: Literal["keyvalue", "rows"]
+    title: str
+    key: str | None = None
+    required_in: tuple[Literal["return", "bid"], ...] = ()
+    fields: dict[str, FieldSpec]
+
+    def heading_index(self) -> dict[str, str]:
+        """Canonical heading → field name, for the field names themselves and every alias."""
+        index: dict[str, str] = {}
+        for name, spec in self.fields.items():
+            for text in (name, *spec.aliases):
+                index.setdefault(canonical_heading(text), name)
+        return index
+
+
+class ReturnFormat(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format_version: str
+    tables: dict[str, TableSpec]
+
+    def field_type(self, table: str, field: str) -> FieldType | None:
+        spec = self.tables.get(table)
+        if spec is None or field not in spec.fields:
+            return None
+        return spec.fields[field].type
+
+    def with_extra_fields(self, extra: dict[str, dict[str, FieldSpec]]) -> ReturnFormat:
+        """A copy with fields a schedule declares for its own rules added to their tables."""
+        if not extra:
+            return self
+        tables = dict(self.tables)
+        for table, fields in extra.items():
+            base = tables.get(table)
+            if base is None:
+                continue
+            tables[table] = base.model_copy(update={"fields": {**base.fields, **fields}})
+        return self.model_copy(update={"tables": tables})
+
+
+@cache
+def return_format() -> ReturnFormat:
+    """The shipped canonical format (cached: it never changes during a run)."""
+    text = resources.files("contractcheck").joinpath("data/return_format.yaml").read_text("utf-8")
+    return ReturnFormat.model_validate(yaml.safe_load(text))

@@ -1,0 +1,118 @@
+"""The report object: findings, per-rule results and a summary (``../shared/spec/report.md``, v1).
+
+The JSON form of ``Report`` is the contract; every other output renders from it. Keys may be added,
+never renamed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Severity = Literal["critical", "major", "minor", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor", "info")
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FindingLocation(_Model):
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    heading: str | None = None  # the heading as the provider wrote it
+
+
+class Subject(_Model):
+    table: str
+    key: str | None = None
+
+
+class Finding(_Model):
+    rule_id: str
+    severity: Severity
+    status: Literal["fail", "waived"] = "fail"
+    message: str
+    subject: Subject
+    location: FindingLocation
+    evidence: dict[str, Any] = {}
+    reference: str
+    remediation: str
+    title: str = ""
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        col = loc.column or ""
+        return (
+            SEVERITY_RANK[self.severity],
+            self.rule_id,
+            loc.sheet or "",
+            loc.row if loc.row is not None else -1,
+            len(col),
+            col,
+        )
+
+
+class RuleResult(_Model):
+    rule_id: str
+    title: str
+    severity: Severity
+    status: Literal["pass", "fail", "not_applicable", "waived"]
+    checked: int
+    failed: int
+    reference: str = ""
+    note: str | None = None  # why a rule did not apply, or how many rows could not be judged
+    not_judged: int = 0  # rows where a value the rule needs was blank
+    measures: dict[str, Any] = {}  # values a rule reports whatever its result (e.g. zero-hours share)
+
+
+class InputInfo(_Model):
+    path: str
+    kind: Literal["return", "bid"]
+    sha256: str
+    tables: dict[str, str] = {}  # canonical table → sheet/file it was read from
+
+
+class ScheduleInfo(_Model):
+    id: str
+    title: str
+    version: str
+    council: str = ""
+    source: str = ""
+    sha256: str = ""
+    rules_sha256: str = ""
+
+
+class AsOf(_Model):
+    date: str
+    basis: str  # e.g. "period_end of the return", "--as-of option"
+
+
+class Summary(_Model):
+    verdict: Literal["compliant", "non-compliant"]
+    rules_checked: int
+    rules_failed: int
+    findings: dict[str, int] = Field(default_factory=lambda: {s: 0 for s in SEVERITIES})
+
+
+class Report(_Model):
+    contractcheck_version: str
+    input: InputInfo
+    schedule: ScheduleInfo
+    as_of: AsOf
+    summary: Summary
+    results: list[RuleResult]
+    findings: list[Finding]
+    notes: list[str] = []
+    reference_data: dict[str, Any] = {}
+
+    def failing(self, at_or_above: Severity) -> list[Finding]:
+        """Failing (not waived) findings at or above a severity, for the exit code."""
+        limit = SEVERITY_RANK[at_or_above]
+        return [f for f in self.findings if f.status == "fail" and SEVERITY_RANK[f.severity] <= limit]

@@ -1,0 +1,332 @@
+"""Normalise stage: raw tables → canonical tables with typed columns, and data issues.
+
+Headings are mapped to field names through the return format's aliases; the header row is found by
+scoring the first rows (providers put a title or two above it); every value is parsed by its field's
+type. A value that cannot be parsed is kept as a *data issue* with its cell (reported by the DATA rules)
+rather than stopping the check: the rest of the return is still judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import values
+from .errors import InputError, Location
+from .fields import FieldType, ReturnFormat, TableSpec, canonical_heading
+from .load import RawTable, Source
+
+PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {
+    "text": values.parse_text,
+    "number": values.parse_number,
+    "money": values.parse_money,
+    "percent": values.parse_percent,
+    "yesno": values.parse_bool,
+    "date": values.parse_date,
+}
+EMPTY_DTYPES: dict[str, str] = {
+    "text": "string",
+    "number": "Float64",
+    "money": "Float64",
+    "percent": "Float64",
+    "yesno": "boolean",
+    "date": "datetime64[ns]",
+}
+EXPECTED: dict[str, str] = {
+    "text": "text",
+    "number": "a number",
+    "money": "an amount of money such as 12.50 or £1,650,000",
+    "percent": "a percentage such as 12% or 0.12",
+    "yesno": "yes or no (Y/N)",
+    "date": "a date such as 31/03/2025 or 2025-03-31",
+}
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a value is, as the user sees it."""
+
+    file: str
+    sheet: str | None
+    style: str
+    row: int | None
+    column: str | None
+
+    def cell(self) -> str | None:
+        if self.row is None:
+            return None
+        if self.style == "json":
+            return f"{self.sheet or ''}[{self.row}]" + (f".{self.column}" if self.column else "")
+        col = self.column or ""
+        ref = f"{col}{self.row}"
+        return f"{self.sheet}!{ref}" if self.sheet else ref
+
+
+@dataclass
+class DataIssue:
+    """Something about the data itself that a DATA rule reports (not a reason to stop)."""
+
+    kind: Literal["unparseable", "missing_table", "missing_column", "no_header", "duplicate_heading"]
+    table: str
+    field: str | None
+    message: str
+    position: Position
+    value: Any = None
+    expected: str | None = None
+
+
+@dataclass
+class Table:
+    """A canonical table: typed columns named by field, plus where each row and column came from."""
+
+    name: str
+    spec: TableSpec
+    frame: pd.DataFrame
+    rows: np.ndarray  # row number as the user sees it, per frame row
+    columns: dict[str, str]  # field → column label
+    headings: dict[str, str]  # field → heading as written
+    file: str
+    sheet: str | None
+    style: str
+    present: set[str] = field(default_factory=set)  # fields found in the file
+
+    def position(self, field_name: str | None, row: int | None) -> Position:
+        return Position(self.file, self.sheet, self.style, row, self.columns.get(field_name or "", None))
+
+
+@dataclass
+class KeyValueTable:
+    """A key/value sheet (Contract, Bid): field → value, row and column."""
+
+    name: str
+    spec: TableSpec
+    values: dict[str, Any]
+    rows: dict[str, int]
+    columns: dict[str, str]
+    headings: dict[str, str]
+    file: str
+    sheet: str | None
+    style: str
+
+    def position(self, field_name: str | None) -> Position:
+        row = self.rows.get(field_name or "")
+        return Position(self.file, self.sheet, self.style, row, self.columns.get(field_name or ""))
+
+
+@dataclass
+class Dataset:
+    """Everything a check needs from one return or bid."""
+
+    kind: Literal["return", "bid"]
+    file: str
+    tables: dict[str, Table]
+    keyvalues: dict[str, KeyValueTable]
+    scalars: dict[str, Any]
+    issues: list[DataIssue]
+    found: dict[str, str]  # canonical table → name in the file
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {name: t.frame for name, t in self.tables.items()}
+
+
+def _python_scalar(v: Any) -> Any:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return pd.NA
+    if isinstance(v, float) and np.isnan(v):
+        return pd.NA
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def parse_scalar(raw: Any, ftype: FieldType) -> tuple[Any, bool]:
+    """Parse one key/value cell: (value or pd.NA, invalid?)."""
+    parsed = PARSERS[ftype](pd.Series([raw], dtype=object))
+    value = _python_scalar(parsed.values.iloc[0])
+    if isinstance(value, pd.Timestamp):
+        value = value.normalize()
+    return value, bool(parsed.invalid.iloc[0])
+
+
+def find_header_row(rows: list[list[object]], row_numbers: list[int], spec: TableSpec) -> int | None:
+    """The row whose cells name the most fields (ties: the first); None when no row names two."""
+    index = spec.heading_index()
+    best, best_score = None, 0
+    for cells, number in zip(rows, row_numbers):
+        names = {index.get(canonical_heading(c)) for c in cells if c is not None and str(c).strip()}
+        score = len(names - {None})
+        if score > best_score:
+            best, best_score = number, score
+    needed = 1 if len(spec.fields) <= 2 else 2
+    return best if best_score >= needed else None
+
+
+def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: TableSpec,
+                     issues: list[DataIssue]) -> Table | None:
+    peek = source.peek(name_in_file, HEADER_SEARCH_ROWS)
+    header = find_header_row(peek.rows, peek.row_numbers, spec)
+    if header is None:
+        expected = ", ".join(list(spec.fields)[:4])
+        issues.append(DataIssue("no_header", canonical, None,
+                                f"no heading row found in the first {HEADER_SEARCH_ROWS} rows of {spec.title} "
+                                f"(expected headings such as {expected})",
+                                Position(str(source.path), name_in_file, "cell", None, None)))
+        return None
+    raw = source.read(name_in_file, header)
+    return _normalise_rows(raw, canonical, spec, issues)
+
+
+def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> Table:
+    index = spec.heading_index()
+    sheet = raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
+    mapped: dict[str, int] = {}
+    headings: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    for i, heading in enumerate(raw.headers):
+        fname = index.get(canonical_heading(heading)) if heading else None
+        if fname is None:
+            continue
+        if fname in mapped:
+            issues.append(DataIssue(
+                "duplicate_heading", canonical, fname,
+                f"heading '{heading}' is a second column for {fname} (column {columns[fname]} is used)",
+                Position(raw.file, sheet, raw.style, raw.header_row, raw.column_labels[i]), heading))
+            continue
+        mapped[fname] = i
+        headings[fname] = str(heading)
+        columns[fname] = raw.column_labels[i]
+
+    data = raw.data
+    rows = np.asarray(raw.row_numbers, dtype=np.int64)
+    if mapped:
+        # spacer rows (nothing in any column we read) are not workers
+        used = data[list(mapped.values())]
+        keep = ~used.apply(values.is_missing).all(axis=1).to_numpy()
+        if not keep.all():
+            data, rows = data[keep], rows[keep]
+    n = len(data)
+    index_ = pd.RangeIndex(n)
+    out: dict[str, pd.Series] = {}
+    for fname, fspec in spec.fields.items():
+        if fname not in mapped:
+            out[fname] = pd.Series(pd.NA if fspec.type != "date" else pd.NaT, index=index_,
+                                   dtype=EMPTY_DTYPES[fspec.type])
+            continue
+        column = data[mapped[fname]].reset_index(drop=True)
+        parsed = PARSERS[fspec.type](column)
+        out[fname] = parsed.values.reset_index(drop=True)
+        bad = parsed.invalid.to_numpy(dtype=bool)
+        if bad.any():
+            letter = columns[fname]
+            for r, v in zip(rows[bad], column[bad]):
+                issues.append(DataIssue(
+                    "unparseable", canonical, fname,
+                    f"{headings[fname]!s} {v!r} is not {EXPECTED[fspec.type]}",
+                    Position(raw.file, sheet, raw.style, int(r), letter), _python_scalar(v), EXPECTED[fspec.type]))
+    frame = pd.DataFrame(out, index=index_)
+    return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped))
+
+
+def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> KeyValueTable:
+    index = spec.heading_index()
+    sheet = raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
+    found: dict[str, Any] = {}
+    rows: dict[str, int] = {}
+    cols: dict[str, str] = {}
+    headings: dict[str, str] = {}
+    data = raw.data
+    ncols = data.shape[1]
+    for pos in range(len(data)):
+        cells = data.iloc[pos].tolist()
+        # the key is the first non-blank cell; its value the next cell to the right
+        key_at = next((i for i, c in enumerate(cells) if not _blank_cell(c)), None)
+        if key_at is None or key_at + 1 >= ncols:
+            continue
+        fname = index.get(canonical_heading(cells[key_at]))
+        if fname is None or fname in found:
+            continue
+        raw_value = cells[key_at + 1]
+        row_number = int(raw.row_numbers[pos])
+        value, invalid = parse_scalar(raw_value, spec.fields[fname].type)
+        found[fname], rows[fname] = value, row_number
+        cols[fname], headings[fname] = raw.column_labels[key_at + 1], str(cells[key_at])
+        if invalid:
+            ftype = spec.fields[fname].type
+            issues.append(DataIssue(
+                "unparseable", canonical, fname, f"{cells[key_at]} {raw_value!r} is not {EXPECTED[ftype]}",
+                Position(raw.file, sheet, raw.style, row_number, cols[fname]), _python_scalar(raw_value),
+                EXPECTED[ftype]))
+    return KeyValueTable(canonical, spec, found, rows, cols, headings, raw.file, sheet, raw.style)
+
+
+def _blank_cell(c: Any) -> bool:
+    return c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip()) or c is pd.NA
+
+
+def _keyvalue_from_mapping(raw: RawTable) -> RawTable:
+    """JSON/YAML key/value tables arrive as one record: turn them into key/value rows."""
+    if raw.style != "json" or raw.data.shape[0] != 1:
+        return raw
+    keys = list(raw.headers)
+    vals = raw.data.iloc[0].tolist()
+    data = pd.DataFrame({0: keys, 1: vals}, dtype=object)
+    return RawTable(raw.name, raw.file, raw.sheet, raw.style, [], ["key", "value"], data,
+                    np.arange(1, len(keys) + 1, dtype=np.int64), None)
+
+
+def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, str] | None = None) -> Dataset:
+    """Map every table the format knows to canonical fields; unknown sheets are ignored."""
+    issues: list[DataIssue] = []
+    found: dict[str, str] = {}
+    if source.kind_hint == "csv":
+        only = source.table_names()[0]
+        found["workforce"] = only
+    else:
+        for canonical, spec in fmt.tables.items():
+            name = source.find_table(spec.title) or source.find_table(canonical)
+            if name is not None:
+                found[canonical] = name
+    kind: Literal["return", "bid"] = "bid" if "bid" in found else "return"
+    tables: dict[str, Table] = {}
+    keyvalues: dict[str, KeyValueTable] = {}
+    for canonical, name in found.items():
+        spec = fmt.tables[canonical]
+        if spec.layout == "keyvalue":
+            raw = source.read(name, None)
+            keyvalues[canonical] = _normalise_keyvalue(_keyvalue_from_mapping(raw), canonical, spec, issues)
+        else:
+            table = _read_rows_table(source, name, canonical, spec, issues)
+            if table is not None:
+                tables[canonical] = table
+    for canonical, spec in fmt.tables.items():
+        if kind in spec.required_in and canonical not in found:
+            issues.append(DataIssue("missing_table", canonical, None,
+                                    f"the {spec.title} {'sheet' if source.kind_hint == 'workbook' else 'table'} "
+                                    f"is missing (a {kind} needs it)",
+                                    Position(str(source.path), None, "cell", None, None)))
+    scalars: dict[str, Any] = {}
+    for kv in keyvalues.values():
+        for k, v in kv.values.items():
+            scalars.setdefault(k, v)
+    for key, text in (extra_scalars or {}).items():
+        scalars[key] = _parse_given(key, text, fmt, kind)
+    return Dataset(kind, str(source.path), tables, keyvalues, scalars, issues, found)
+
+
+def _parse_given(key: str, text: str, fmt: ReturnFormat, kind: str) -> Any:
+    """A contract value given on the command line (``--set contract_value=1650000``)."""
+    for tname in ("contract", "bid"):
+        spec = fmt.tables[tname]
+        if key in spec.fields:
+            value, invalid = parse_scalar(text, spec.fields[key].type)
+            if invalid:
+                raise InputError(f"--set {key}={text}: expected {EXPECTED[spec.fields[key].type]}",
+                                 code="USAGE", location=Location())
+            return value
+    known = sorted(set(fmt.tables["contract"].fields) | set(fmt.tables["bid"].fields))
+    raise InputError(f"--set {key}: not a contract or bid field (known: {', '.join(known)})", code="USAGE")

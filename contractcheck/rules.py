@@ -1,0 +1,484 @@
+"""Rules and schedules: YAML data validated strictly, then compiled against the return format.
+
+A rule file holds ``rules: [...]``; a schedule names a council's contract, the rules it includes and the
+parameter values it sets. Validation is strict on purpose: a misspelt key must never silently weaken a
+rule, so unknown keys, missing ids, duplicate ids and bad severities are errors naming file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import Location, RuleError, UsageError
+from .expressions import (
+    Compiled,
+    ExpressionError,
+    Scope,
+    TableSchema,
+    ValueType,
+    compile_expression,
+)
+from .fields import FieldSpec, ReturnFormat, return_format
+from .yamlfile import YamlDocument, load_yaml
+
+Severity = Literal["critical", "major", "minor", "info"]
+SEVERITY_ORDER: dict[str, int] = {"critical": 0, "major": 1, "minor": 2, "info": 3}
+RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}[a-z]?$")
+PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+ParamType = Literal["number", "money", "percent", "date", "text", "yesno", "list"]
+Scope_ = Literal["contract", "bid", "workforce", "training", "costs"]
+BUILTIN_CHECKS = ("required_fields", "values_parse")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ParamSpec(Strict):
+    """A number or list a schedule may set; the default applies when it does not."""
+
+    type: ParamType
+    default: Any = None
+    description: str = ""
+
+    def value_type(self) -> ValueType:
+        return {"yesno": "bool", "list": "list"}.get(self.type, self.type)  # type: ignore[return-value]
+
+
+class Example(Strict):
+    """A small record set the rule must pass or fail on; run by ``rules test`` and the test suite."""
+
+    name: str
+    expect: Literal["pass", "fail", "not_applicable"]
+    as_of: dt.date | None = None
+    params: dict[str, Any] = {}
+    contract: dict[str, Any] | None = None
+    bid: dict[str, Any] | None = None
+    workforce: list[dict[str, Any]] | None = None
+    training: list[dict[str, Any]] | None = None
+    costs: list[dict[str, Any]] | None = None
+    message: str | None = None  # expected message of the first finding, for a failing example
+
+    def tables(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name in ("contract", "bid", "workforce", "training", "costs")
+            if (value := getattr(self, name)) is not None
+        }
+
+
+class Rule(Strict):
+    """One obligation, written as data."""
+
+    id: str
+    title: str
+    severity: Severity
+    scope: Scope_
+    applies_to: list[Literal["return", "bid"]] | None = None
+    description: str = ""
+    filter: str | None = None
+    let: dict[str, str] = {}
+    assert_: str | None = Field(default=None, alias="assert")
+    check: Literal["required_fields", "values_parse"] | None = None
+    when_blank: Literal["skip", "fail"] = "skip"
+    when_missing: Literal["not_applicable", "fail"] = "not_applicable"
+    field: str | None = None
+    params: dict[str, ParamSpec] = {}
+    message: str
+    evidence: list[str] | None = None
+    measure: str | None = None  # a let whose value every result shows, pass or fail (e.g. a share)
+    reference: str
+    remediation: str
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    tags: list[str] = []
+    examples: list[Example] = []
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, v: str) -> str:
+        if not RULE_ID.match(v):
+            raise ValueError("a rule id is a topic and a number, like PAY-01 or ZHC-03")
+        return v
+
+    @field_validator("params")
+    @classmethod
+    def _param_names(cls, v: dict[str, ParamSpec]) -> dict[str, ParamSpec]:
+        for name in v:
+            if not PARAM_NAME.match(name):
+                raise ValueError(f"parameter name {name!r} must be lower_case_with_underscores")
+        return v
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Rule:
+        if (self.assert_ is None) == (self.check is None):
+            raise ValueError("a rule needs exactly one of 'assert' (an expression) or 'check' (a built-in check)")
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from")
+        return self
+
+    def kinds(self) -> list[str]:
+        if self.applies_to:
+            return list(self.applies_to)
+        return ["bid"] if self.scope == "bid" else ["return"] if self.scope == "contract" else ["return", "bid"]
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on <= self.effective_to
+        )
+
+
+class RuleOverride(Strict):
+    severity: Severity | None = None
+    when_missing: Literal["not_applicable", "fail"] | None = None
+    reference: str | None = None
+
+
+class Schedule(Strict):
+    """A council contract's workforce schedule: which rules apply and with which parameter values."""
+
+    id: str
+    title: str
+    council: str
+    source: str
+    version: str
+    description: str = ""
+    kind: Literal["return", "bid"] = "return"
+    as_of: Literal["period_start", "period_end", "contract_start"] | dt.date = "period_end"
+    rules: list[str]
+    params: dict[str, dict[str, Any]] = {}
+    overrides: dict[str, RuleOverride] = {}
+    fields: dict[str, dict[str, FieldSpec]] = {}
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, v: str) -> str:
+        if not re.match(r"^[a-z0-9][a-z0-9-]*$", v):
+            raise ValueError("a schedule id is lower-case words joined by hyphens")
+        return v
+
+
+@dataclass
+class SourcedRule:
+    """A rule with the file and line it came from (for errors and provenance)."""
+
+    rule: Rule
+    file: str
+    line: int | None
+    doc: YamlDocument | None = None
+    index: int = 0
+
+    def location(self, *path: str | int) -> Location:
+        if self.doc is None:
+            return Location(file=self.file, line=self.line)
+        return self.doc.location(("rules", self.index, *path))
+
+
+@dataclass
+class CompiledRule:
+    """A rule ready to run under one schedule: parameters resolved, expressions compiled."""
+
+    rule: Rule
+    source: SourcedRule
+    severity: Severity
+    when_missing: str
+    reference: str
+    params: dict[str, Any]
+    filter: Compiled | None
+    lets: dict[str, Compiled]
+    assertion: Compiled | None
+    message_names: list[str]
+    point_at: str | None  # the field whose cell a finding points at
+    types: dict[str, ValueType] = field(default_factory=dict)  # type of every name a message may show
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading
+
+
+def _validation_error(exc: ValidationError, doc: YamlDocument, prefix: tuple[str | int, ...], what: str) -> RuleError:
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    path = (*prefix, *loc)
+    dotted = ".".join(str(p) for p in loc) or what
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        msg = f"unknown key '{loc[-1]}' in {what} (check the spelling; unknown keys are never ignored)"
+    elif kind == "missing":
+        msg = f"{what} is missing '{loc[-1]}'"
+    else:
+        msg = f"{what}: {dotted}: {err['msg']}"
+    return RuleError(msg, code="RULE001", location=doc.location(path))
+
+
+def load_rule_file(path: Path) -> list[SourcedRule]:
+    """Every rule in one YAML file, validated."""
+    doc = load_yaml(path)
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise RuleError("a rule file must be a mapping with a 'rules:' list", code="RULE000", location=doc.location())
+    unknown = set(data) - {"rules", "description"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise RuleError(f"unknown top-level key '{key}' (a rule file has 'rules:')", code="RULE001",
+                        location=doc.location((key,)))
+    found: list[SourcedRule] = []
+    for i, raw in enumerate(data["rules"]):
+        what = f"rule {raw.get('id', '#' + str(i + 1))}" if isinstance(raw, dict) else f"rule #{i + 1}"
+        if not isinstance(raw, dict):
+            raise RuleError(f"{what} must be a mapping of keys", code="RULE001", location=doc.location(("rules", i)))
+        try:
+            rule = Rule.model_validate(raw)
+        except ValidationError as exc:
+            raise _validation_error(exc, doc, ("rules", i), what) from None
+        found.append(SourcedRule(rule, str(path), doc.line_of(("rules", i)), doc, i))
+    return found
+
+
+def bundled_dir(name: str) -> Path:
+    """Where the shipped ``rules``/``schedules`` are: beside the package in a checkout, inside it when installed."""
+    env = os.environ.get("CONTRACTCHECK_HOME")
+    if env:
+        return Path(env) / name
+    inside = Path(str(resources.files("contractcheck"))) / "_bundled" / name
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parent.parent / name
+
+
+@dataclass
+class RuleLibrary:
+    """All known rules by id, with where each came from."""
+
+    rules: dict[str, SourcedRule]
+    files: list[Path]
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for f in sorted(self.files):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+        return h.hexdigest()
+
+
+def load_rules(paths: list[Path] | None = None) -> RuleLibrary:
+    """Rules from the shipped library plus any extra files or folders; duplicate ids are errors."""
+    files: list[Path] = []
+    for p in [bundled_dir("rules"), *(paths or [])]:
+        if p.is_dir():
+            files.extend(sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml")))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise RuleError("rules file or folder not found", code="RULE000", location=Location(file=str(p)))
+    rules: dict[str, SourcedRule] = {}
+    for f in files:
+        for sr in load_rule_file(f):
+            rid = sr.rule.id
+            if rid in rules:
+                first = rules[rid]
+                raise RuleError(
+                    f"rule id {rid} is defined twice (first at {first.file}:{first.line})",
+                    code="RULE002",
+                    location=Location(file=sr.file, line=sr.line),
+                )
+            rules[rid] = sr
+    return RuleLibrary(rules, files)
+
+
+def find_schedule(name: str) -> Path:
+    """A schedule by id (from the shipped ``schedules/``) or by path."""
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") or os.sep in name or "/" in name:
+        if not p.exists():
+            raise UsageError("schedule file not found", location=Location(file=name))
+        return p
+    folder = bundled_dir("schedules")
+    for ext in (".yaml", ".yml"):
+        candidate = folder / f"{name}{ext}"
+        if candidate.exists():
+            return candidate
+    known = sorted(x.stem for x in folder.glob("*.y*ml")) if folder.is_dir() else []
+    raise UsageError(f"unknown schedule '{name}'; known schedules: {', '.join(known) or 'none'}")
+
+
+@dataclass
+class LoadedSchedule:
+    schedule: Schedule
+    file: str
+    doc: YamlDocument
+    digest: str
+
+
+def load_schedule(name: str) -> LoadedSchedule:
+    path = find_schedule(name)
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise RuleError("a schedule must be a mapping of keys", code="SCHED000", location=doc.location())
+    try:
+        schedule = Schedule.model_validate(doc.data)
+    except ValidationError as exc:
+        raise _validation_error(exc, doc, (), "schedule") from None
+    return LoadedSchedule(schedule, str(path), doc, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+# ------------------------------------------------------------------------------------------------
+# Compiling a schedule's rules
+
+
+def schemas_for(fmt: ReturnFormat) -> dict[str, TableSchema]:
+    """Expression-language view of the return format."""
+    out: dict[str, TableSchema] = {}
+    for name, table in fmt.tables.items():
+        fields: dict[str, ValueType] = {
+            f: ("bool" if spec.type == "yesno" else spec.type) for f, spec in table.fields.items()  # type: ignore[misc]
+        }
+        out[name] = TableSchema(name, fields, table.key, table.layout)
+    return out
+
+
+def select_rules(schedule: LoadedSchedule, library: RuleLibrary) -> list[SourcedRule]:
+    """The rules a schedule includes, by id or glob (``DATA-*``), in the order it lists them."""
+    chosen: dict[str, SourcedRule] = {}
+    for i, pattern in enumerate(schedule.schedule.rules):
+        matched = [rid for rid in library.rules if fnmatch.fnmatchcase(rid, pattern)]
+        if not matched:
+            close = [rid for rid in library.rules if rid.split("-")[0] == pattern.split("-")[0]]
+            hint = f" (rules with that prefix: {', '.join(sorted(close))})" if close else ""
+            raise RuleError(f"schedule includes rule '{pattern}', which does not exist{hint}", code="SCHED001",
+                            location=schedule.doc.location(("rules", i)))
+        for rid in sorted(matched):
+            chosen.setdefault(rid, library.rules[rid])
+    for key in list(schedule.schedule.params) + list(schedule.schedule.overrides):
+        if key not in chosen:
+            section = "params" if key in schedule.schedule.params else "overrides"
+            raise RuleError(f"{section} given for rule '{key}', which the schedule does not include",
+                            code="SCHED002", location=schedule.doc.location((section, key)))
+    return list(chosen.values())
+
+
+_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+
+
+def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFormat) -> CompiledRule:
+    """Resolve parameters and compile a rule's expressions; errors name the rule, file and line."""
+    rule = sr.rule
+    overrides = schedule.schedule.overrides.get(rule.id) if schedule else None
+    given = dict(schedule.schedule.params.get(rule.id, {})) if schedule else {}
+    for name in given:
+        if name not in rule.params:
+            raise RuleError(
+                f"schedule sets parameter '{name}' for {rule.id}, which declares: {', '.join(rule.params) or 'none'}",
+                code="SCHED003",
+                location=schedule.doc.location(("params", rule.id, name)) if schedule else sr.location(),
+            )
+    params = {name: given.get(name, spec.default) for name, spec in rule.params.items()}
+    for name, value in params.items():
+        if value is None:
+            raise RuleError(f"{rule.id}: parameter '{name}' has no default and the schedule sets none",
+                            code="RULE004", location=sr.location("params", name))
+    params = {name: _coerce_param(rule, name, spec, params[name], sr) for name, spec in rule.params.items()}
+    schemas = schemas_for(fmt)
+    row_table = None if rule.scope in ("contract", "bid") else rule.scope
+    param_types = {n: s.value_type() for n, s in rule.params.items()}
+    for name in param_types:
+        if row_table and name in schemas[row_table].fields or any(
+            t.layout == "keyvalue" and name in t.fields for t in schemas.values()
+        ):
+            raise RuleError(f"{rule.id}: parameter '{name}' has the same name as a field; rename it",
+                            code="RULE005", location=sr.location("params", name))
+    scope = Scope(schemas, row_table, param_types, {})
+
+    def build(text: str, part: tuple[str, ...], expect: ValueType | None, sc: Scope) -> Compiled:
+        try:
+            return compile_expression(text, sc, expect)
+        except ExpressionError as exc:
+            where = f", column {exc.column}" if exc.column else ""
+            raise RuleError(f"rule {rule.id}, {' '.join(part)}{where}: {exc.message}", code="EXPR001",
+                            location=sr.location(*part)) from None
+
+    lets: dict[str, Compiled] = {}
+    let_types: dict[str, ValueType] = {}
+    for name, text in rule.let.items():
+        if not PARAM_NAME.match(name):
+            raise RuleError(f"{rule.id}: let name '{name}' must be lower_case_with_underscores", code="RULE005",
+                            location=sr.location("let", name))
+        compiled = build(text, ("let", name), None, Scope(schemas, row_table, param_types, dict(let_types)))
+        lets[name] = compiled
+        let_types[name] = compiled.type
+    scope = Scope(schemas, row_table, param_types, let_types)
+    filt = build(rule.filter, ("filter",), "bool", scope) if rule.filter else None
+    assertion = build(rule.assert_, ("assert",), "bool", scope) if rule.assert_ else None
+
+    types: dict[str, ValueType] = {**param_types, **let_types, "as_of": "date"}
+    for t in schemas.values():
+        if t.layout == "keyvalue" or t.name == row_table:
+            for f, ty in t.fields.items():
+                types.setdefault(f, ty)
+    if rule.measure is not None and rule.measure not in lets:
+        raise RuleError(f"{rule.id}: measure '{rule.measure}' must name one of the rule's lets",
+                        code="RULE006", location=sr.location("measure"))
+    names = _PLACEHOLDER.findall(rule.message)
+    for n in names:
+        if n not in types:
+            raise RuleError(f"{rule.id}: message shows '{{{n}}}', which is not a field, parameter or let",
+                            code="RULE006", location=sr.location("message"))
+    point_at = rule.field
+    if point_at is None and assertion is not None:
+        own = [f for t, f in assertion.fields_used
+               if f != "*" and (t == row_table if row_table else schemas[t].layout == "keyvalue")]
+        ordered = [n for n in assertion.names_used if n in own]
+        point_at = ordered[0] if ordered else None
+    return CompiledRule(
+        rule=rule,
+        source=sr,
+        severity=(overrides.severity if overrides and overrides.severity else rule.severity),
+        when_missing=(overrides.when_missing if overrides and overrides.when_missing else rule.when_missing),
+        reference=(overrides.reference if overrides and overrides.reference else rule.reference),
+        params=params,
+        filter=filt,
+        lets=lets,
+        assertion=assertion,
+        message_names=names,
+        point_at=point_at,
+        types=types,
+    )
+
+
+def _coerce_param(rule: Rule, name: str, spec: ParamSpec, value: Any, sr: SourcedRule) -> Any:
+    """Parameter values are data too: check them against their declared type."""
+    try:
+        if spec.type in ("number", "money", "percent"):
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if spec.type == "date":
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        if spec.type == "yesno":
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        if spec.type == "list":
+            if not isinstance(value, list) or not all(isinstance(x, (str, int, float)) for x in value):
+                raise ValueError
+            return tuple(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise RuleError(f"{rule.id}: parameter '{name}' must be a {spec.type}, got {value!r}", code="RULE004",
+                        location=sr.location("params", name)) from None
+
+
+def compile_schedule(schedule: LoadedSchedule, library: RuleLibrary) -> tuple[ReturnFormat, list[CompiledRule]]:
+    fmt = return_format().with_extra_fields(schedule.schedule.fields)
+    return fmt, [compile_rule(sr, schedule, fmt) for sr in select_rules(schedule, library)]

@@ -1,0 +1,95 @@
+"""Safe YAML loading that remembers where each value was written.
+
+Rule authors are not programmers: an error must point at the line they typed. PyYAML's safe loader
+refuses Python tags; on top of it we compose the node tree once more to map every path
+(``("rules", 3, "severity")``) to its line, and reject duplicate keys, which PyYAML would silently
+let the last one win.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, RuleError
+
+PathKey = tuple[str | int, ...]
+
+
+class YamlDocument:
+    """A parsed YAML file plus the line of every mapping key and sequence item in it."""
+
+    def __init__(self, file: str, data: Any, lines: dict[PathKey, int]):
+        self.file = file
+        self.data = data
+        self.lines = lines
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of the deepest known prefix of ``path`` (pydantic locations can point below a node)."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+    def location(self, path: PathKey = ()) -> Location:
+        return Location(file=self.file, line=self.line_of(path))
+
+
+def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise RuleError(
+                    f"key {key!r} is written twice (first on line {seen[key]}); remove one",
+                    code="YAML002",
+                    location=Location(file=file, line=line),
+                )
+            seen[key] = line
+            lines[(*path, key)] = line
+            _walk(value_node, (*path, key), lines, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*path, i)] = item.start_mark.line + 1
+            _walk(item, (*path, i), lines, file)
+
+
+def parse_yaml_text(text: str, file: str) -> YamlDocument:
+    """Parse YAML text safely; any problem is a RuleError naming the file and line."""
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "python/" in str(exc):
+            problem = "a Python object tag is not allowed in rule files (YAML is data only)"
+        raise RuleError(
+            f"YAML cannot be read: {problem}",
+            code="YAML001",
+            location=Location(file=file, line=mark.line + 1 if mark else None),
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"YAML cannot be read: {exc}", code="YAML001", location=Location(file=file)) from None
+    lines: dict[PathKey, int] = {}
+    if node is not None:
+        _walk(node, (), lines, file)
+    return YamlDocument(file, data, lines)
+
+
+def load_yaml(path: Path) -> YamlDocument:
+    """Read and parse a YAML file (never written to)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleError("file not found", code="YAML000", location=Location(file=str(path))) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"cannot be read: {exc}", code="YAML000", location=Location(file=str(path))) from None
+    return parse_yaml_text(text, str(path))
