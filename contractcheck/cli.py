@@ -13,8 +13,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
+from typer.exceptions import Abort, TyperException
 
 from . import __version__
 from .api import check, exit_code_for
@@ -108,14 +108,20 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn every failure into one line and exit code 2."""
     try:
         code = app(args=argv, standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        hint = f" (see: contractcheck {exc.ctx.info_name} --help)" if exc.ctx and exc.ctx.info_name != "contractcheck" else ""
-        print(f"error USAGE: {exc.format_message()}{hint}", file=sys.stderr)
+    except TyperException as exc:  # typer's (vendored click) usage errors: bad option, missing argument
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            print(exc.format_message(), file=sys.stderr)
+            sys.exit(2)
+        ctx = getattr(exc, "ctx", None)
+        command = getattr(ctx, "info_name", None)
+        hint = f" (see: contractcheck {command} --help)" if command and command != "contractcheck" else ""
+        message = " ".join(exc.format_message().split())
+        print(f"error USAGE: {message}{hint}", file=sys.stderr)
         sys.exit(2)
     except ContractcheckError as exc:
         print(exc.one_line(), file=sys.stderr)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except Abort:
         print("error: interrupted", file=sys.stderr)
         sys.exit(130)
     except KeyboardInterrupt:

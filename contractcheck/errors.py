@@ -45,6 +45,9 @@ class ContractcheckError(Exception):
             self.code = code
         self.location = location or Location()
 
+    def __str__(self) -> str:
+        return self.one_line()
+
     def one_line(self) -> str:
         where = self.location.render()
         text = f"{where}: {self.message}" if where else self.message

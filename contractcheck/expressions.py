@@ -373,8 +373,10 @@ class Compiler:
         try:
             tree = ast.parse(source, mode="eval")
         except SyntaxError as exc:
-            col = exc.offset if exc.offset else None
-            raise ExpressionError(f"syntax error: {exc.msg}", col) from None
+            # Python reports offset 0 when the text ends too early: point just past the end
+            col = exc.offset if exc.offset else len(source) + 1
+            msg = exc.msg if exc.offset else f"{exc.msg} (the expression ends too early)"
+            raise ExpressionError(f"syntax error: {msg}", col) from None
         ty, fn = self._node(tree.body)
         if expect == "bool" and ty != "bool":
             raise ExpressionError(f"must be a true/false condition, but gives a {ty} value", 1)

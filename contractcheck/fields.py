@@ -41,6 +41,7 @@ class TableSpec(BaseModel):
 
     layout: Literal["keyvalue", "rows"]
     title: str
+    aliases: tuple[str, ...] = ()  # other sheet names providers use for this table
     key: str | None = None
     required_in: tuple[Literal["return", "bid"], ...] = ()
     fields: dict[str, FieldSpec]

@@ -284,14 +284,14 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
     issues: list[DataIssue] = []
     found: dict[str, str] = {}
     if source.kind_hint == "csv":
-        only = source.table_names()[0]
-        found["workforce"] = only
+        found["workforce"] = source.table_names()[0]
     else:
         for canonical, spec in fmt.tables.items():
-            name = source.find_table(spec.title) or source.find_table(canonical)
-            if name is not None:
-                found[canonical] = name
-    kind: Literal["return", "bid"] = "bid" if "bid" in found else "return"
+            for wanted in (spec.title, canonical, *spec.aliases):
+                name = source.find_table(wanted)
+                if name is not None and name not in found.values():
+                    found[canonical] = name
+                    break
     tables: dict[str, Table] = {}
     keyvalues: dict[str, KeyValueTable] = {}
     for canonical, name in found.items():
@@ -303,19 +303,57 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
             table = _read_rows_table(source, name, canonical, spec, issues)
             if table is not None:
                 tables[canonical] = table
+    container = "sheet" if source.kind_hint == "workbook" else "table"
+    return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, container, extra_scalars)
+
+
+def _assemble(file: str, fmt: ReturnFormat, found: dict[str, str], tables: dict[str, Table],
+              keyvalues: dict[str, KeyValueTable], issues: list[DataIssue], container: str,
+              extra_scalars: Mapping[str, str] | None) -> Dataset:
+    kind: Literal["return", "bid"] = "bid" if "bid" in found else "return"
     for canonical, spec in fmt.tables.items():
         if kind in spec.required_in and canonical not in found:
             issues.append(DataIssue("missing_table", canonical, None,
-                                    f"the {spec.title} {'sheet' if source.kind_hint == 'workbook' else 'table'} "
-                                    f"is missing (a {kind} needs it)",
-                                    Position(str(source.path), None, "cell", None, None)))
+                                    f"the {spec.title} {container} is missing (a {kind} needs it)",
+                                    Position(file, None, "cell", None, None)))
     scalars: dict[str, Any] = {}
     for kv in keyvalues.values():
         for k, v in kv.values.items():
             scalars.setdefault(k, v)
     for key, text in (extra_scalars or {}).items():
         scalars[key] = _parse_given(key, text, fmt, kind)
-    return Dataset(kind, str(source.path), tables, keyvalues, scalars, issues, found)
+    return Dataset(kind, file, tables, keyvalues, scalars, issues, found)
+
+
+def dataset_from_mapping(data: Mapping[str, Any], fmt: ReturnFormat, file: str = "<example>") -> Dataset:
+    """A dataset from in-memory tables (a mapping per key/value table, a list of records per row table).
+
+    Used for rule examples; goes through the same heading mapping and value parsing as a file.
+    """
+    issues: list[DataIssue] = []
+    tables: dict[str, Table] = {}
+    keyvalues: dict[str, KeyValueTable] = {}
+    found: dict[str, str] = {}
+    for canonical, content in data.items():
+        spec = fmt.tables.get(canonical)
+        if spec is None:
+            continue
+        found[canonical] = canonical
+        if spec.layout == "keyvalue":
+            keys = list(content)
+            frame = pd.DataFrame({0: keys, 1: [content[k] for k in keys]}, dtype=object)
+            raw = RawTable(canonical, file, canonical, "json", [], ["key", "value"], frame,
+                           np.arange(1, len(keys) + 1, dtype=np.int64), None)
+            keyvalues[canonical] = _normalise_keyvalue(raw, canonical, spec, issues)
+        else:
+            headers: list[str] = []
+            for record in content:
+                headers.extend(k for k in record if k not in headers)
+            frame = pd.DataFrame({i: [r.get(h) for r in content] for i, h in enumerate(headers)}, dtype=object)
+            raw = RawTable(canonical, file, canonical, "json", headers, headers, frame,
+                           np.arange(1, len(content) + 1, dtype=np.int64), 0)
+            tables[canonical] = _normalise_rows(raw, canonical, spec, issues)
+    return _assemble(file, fmt, found, tables, keyvalues, issues, "table", None)
 
 
 def _parse_given(key: str, text: str, fmt: ReturnFormat, kind: str) -> Any:

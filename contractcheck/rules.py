@@ -371,11 +371,13 @@ def select_rules(schedule: LoadedSchedule, library: RuleLibrary) -> list[Sourced
 _PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 
-def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFormat) -> CompiledRule:
+def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFormat,
+                 given_params: dict[str, Any] | None = None) -> CompiledRule:
     """Resolve parameters and compile a rule's expressions; errors name the rule, file and line."""
     rule = sr.rule
     overrides = schedule.schedule.overrides.get(rule.id) if schedule else None
     given = dict(schedule.schedule.params.get(rule.id, {})) if schedule else {}
+    given.update(given_params or {})
     for name in given:
         if name not in rule.params:
             raise RuleError(

@@ -1,0 +1,32 @@
+# Two commands on a fresh machine (see README):
+#   make demo   set up .venv and check the shipped samples against their schedules
+#   make test   set up .venv and run the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench samples clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Exit code 1 means "checked, findings failed": that is the point of the failing sample, so it is fine here.
+demo: $(STAMP)
+	$(BIN)/contractcheck check samples/failing-return.xlsx --schedule oxfordshire-help-to-live-at-home --format table || [ $$? -eq 1 ]
+	$(BIN)/contractcheck check samples/compliant-return.xlsx --schedule oxfordshire-help-to-live-at-home --format table
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_check.py
+
+samples: $(STAMP)
+	$(BIN)/python samples/build_samples.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/out

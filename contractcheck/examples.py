@@ -1,0 +1,67 @@
+"""Rule examples: the small record sets written inside each rule, run as tests of the rule itself.
+
+A rule author writes examples that must pass and must fail (with the expected message); this module runs
+them through the same normalise and evaluate stages as a real return, so a rule cannot drift from what its
+author meant without a test saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .evaluate import evaluate_rule
+from .fields import ReturnFormat, return_format
+from .normalise import dataset_from_mapping
+from .rules import Example, RuleLibrary, SourcedRule, compile_rule
+
+
+@dataclass
+class ExampleResult:
+    rule_id: str
+    example: str
+    expected: str
+    ok: bool
+    detail: str  # what happened, for a failure
+
+
+def _as_of(example: Example, scalars: dict) -> pd.Timestamp:
+    if example.as_of:
+        return pd.Timestamp(example.as_of)
+    for name in ("period_end", "contract_start", "period_start"):
+        if isinstance(scalars.get(name), (pd.Timestamp, dt.date)):
+            return pd.Timestamp(scalars[name])
+    return pd.Timestamp(dt.date.today())
+
+
+def run_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None = None) -> ExampleResult:
+    """Evaluate one rule on one example and compare with what the example expects."""
+    fmt = fmt or return_format()
+    compiled = compile_rule(sr, None, fmt, example.params)
+    data = dataset_from_mapping(example.tables(), fmt, file=f"<{sr.rule.id} example>")
+    outcome = evaluate_rule(compiled, data, _as_of(example, data.scalars))
+    status = outcome.result.status
+    ok = status == example.expect
+    detail = f"expected {example.expect}, got {status}"
+    if outcome.result.note:
+        detail += f" ({outcome.result.note})"
+    if ok and example.expect == "fail" and example.message is not None:
+        got = outcome.findings[0].message if outcome.findings else ""
+        want = " ".join(example.message.split())
+        if got != want:
+            ok, detail = False, f"expected message:\n    {want}\n  got:\n    {got}"
+    return ExampleResult(sr.rule.id, example.name, example.expect, ok, "" if ok else detail)
+
+
+def run_examples(library: RuleLibrary, only: set[str] | None = None) -> list[ExampleResult]:
+    """Every example of every rule in the library (or of the named rules)."""
+    fmt = return_format()
+    results: list[ExampleResult] = []
+    for rid, sr in sorted(library.rules.items()):
+        if only and rid not in only:
+            continue
+        for example in sr.rule.examples:
+            results.append(run_example(sr, example, fmt))
+    return results

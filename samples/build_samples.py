@@ -1,0 +1,251 @@
+"""Build the shipped sample returns (run from the repository root: python samples/build_samples.py).
+
+The samples are committed; this script documents exactly what is in them and rebuilds them the same way.
+Each is written the way providers write: the compliant one cleanly, the messy one with a title row, odd
+headings, pound signs and commas, Y/N and dd/mm/yyyy text, and a sheet that does not start at A1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import xlsxwriter
+
+HERE = Path(__file__).resolve().parent
+D = dt.date
+
+CONTRACT = {
+    "provider_name": "Riverside Home Care Ltd",
+    "provider_id": "1-123456789",
+    "contract_ref": "OCC-HTLAH-2015-07",
+    "council": "Oxfordshire County Council",
+    "period_start": D(2026, 7, 1),
+    "period_end": D(2026, 9, 30),
+    "contract_value": 1_650_000,
+    "hours_delivered": 41_250,
+    "dspt_status": "Standards Met",
+    "cqc_rating": "Good",
+    "ascwds_updated": D(2026, 9, 12),
+}
+
+WORKFORCE_FIELDS = [
+    "worker_id", "job_role", "employment_status", "zero_hours", "zero_hours_reason", "zero_hours_evidence",
+    "guaranteed_hours_offered", "contracted_hours", "average_hours", "unpaid_travel_hours", "hourly_rate",
+    "date_of_birth", "start_date", "leave_date", "apprentice", "apprenticeship_start", "care_certificate",
+    "care_certificate_date", "qualification_level",
+]
+
+
+def worker(worker_id: str, **over: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "worker_id": worker_id, "job_role": "Care worker", "employment_status": "Permanent", "zero_hours": False,
+        "zero_hours_reason": None, "zero_hours_evidence": None, "guaranteed_hours_offered": None,
+        "contracted_hours": 30, "average_hours": 31.5, "unpaid_travel_hours": 0, "hourly_rate": 13.10,
+        "date_of_birth": D(1985, 3, 14), "start_date": D(2021, 5, 4), "leave_date": None, "apprentice": False,
+        "apprenticeship_start": None, "care_certificate": "Completed", "care_certificate_date": D(2021, 7, 16),
+        "qualification_level": 2,
+    }
+    base.update(over)
+    return base
+
+
+COMPLIANT_WORKERS = [
+    worker("W0001"),
+    worker("W0002", job_role="Senior care worker", hourly_rate=14.25, date_of_birth=D(1979, 11, 2),
+           qualification_level=3),
+    worker("W0003", zero_hours=True, zero_hours_reason="Worker preference",
+           zero_hours_evidence="Signed preference statement 2026-02-03", guaranteed_hours_offered=True,
+           contracted_hours=0, average_hours=12, unpaid_travel_hours=1.5, hourly_rate=13.40),
+    worker("W0004", apprentice=True, apprenticeship_start=D(2026, 2, 2), date_of_birth=D(2006, 6, 30),
+           hourly_rate=10.95, start_date=D(2026, 2, 2), care_certificate="Completed",
+           care_certificate_date=D(2026, 4, 10)),
+    worker("W0005", apprentice=True, apprenticeship_start=D(2025, 9, 1), date_of_birth=D(1998, 1, 20),
+           hourly_rate=12.80, start_date=D(2025, 9, 1), care_certificate_date=D(2025, 11, 14)),
+    worker("W0006", apprentice=True, apprenticeship_start=D(2026, 5, 11), date_of_birth=D(2008, 8, 8),
+           hourly_rate=8.40, start_date=D(2026, 5, 11), care_certificate="Completed",
+           care_certificate_date=D(2026, 7, 24)),
+    worker("W0007", job_role="Registered manager", hourly_rate=19.50, date_of_birth=D(1972, 4, 22),
+           care_certificate="Not required", care_certificate_date=None, qualification_level=5),
+    worker("W0008", job_role="Coordinator", hourly_rate=13.90, care_certificate="Not required",
+           care_certificate_date=None),
+    worker("W0009", start_date=D(2026, 8, 17), care_certificate="In progress", care_certificate_date=None,
+           date_of_birth=D(1994, 12, 1)),
+    worker("W0010", leave_date=D(2026, 8, 29), date_of_birth=D(1990, 7, 7)),
+]
+
+COURSES = ["Safeguarding adults", "Moving and handling", "Medication", "Infection control"]
+
+
+def training_for(workers: list[dict[str, object]], skip: dict[str, set[str]] | None = None,
+                 expired: dict[str, set[str]] | None = None) -> list[dict[str, object]]:
+    rows = []
+    for w in workers:
+        if w["leave_date"]:
+            continue
+        for c in COURSES:
+            if c in (skip or {}).get(str(w["worker_id"]), set()):
+                continue
+            old = c in (expired or {}).get(str(w["worker_id"]), set())
+            done = D(2025, 3, 10) if old else D(2026, 3, 10)
+            rows.append({"worker_id": w["worker_id"], "course": c, "completed_on": done,
+                         "expires_on": D(done.year + 1, done.month, done.day)})
+    return rows
+
+
+COSTS = [
+    {"item": "Care worker pay (contact time)", "category": "Care worker pay", "per_hour": 13.10, "annual": None},
+    {"item": "Travel time", "category": "Travel time pay", "per_hour": 2.30, "annual": None},
+    {"item": "Employer NI", "category": "Employer NI", "per_hour": 1.71, "annual": None},
+    {"item": "Pension", "category": "Pension", "per_hour": 0.46, "annual": None},
+    {"item": "Holiday pay", "category": "Holiday pay", "per_hour": 1.85, "annual": None},
+    {"item": "Training and supervision", "category": "Training", "per_hour": 0.38, "annual": 15_675},
+    {"item": "Mileage", "category": "Mileage", "per_hour": 1.95, "annual": None},
+    {"item": "Office and management", "category": "Overheads", "per_hour": 6.40, "annual": None},
+    {"item": "Surplus", "category": "Profit", "per_hour": 0.95, "annual": None},
+]
+
+
+def _write_table(ws, formats, top: int, left: int, fields: list[str], rows: list[dict[str, object]],
+                 headings: dict[str, str] | None = None) -> None:
+    for j, f in enumerate(fields):
+        ws.write(top, left + j, (headings or {}).get(f, f), formats["head"])
+    for i, row in enumerate(rows, start=1):
+        for j, f in enumerate(fields):
+            v = row.get(f)
+            if v is None:
+                continue
+            if isinstance(v, dt.date):
+                ws.write_datetime(top + i, left + j, dt.datetime(v.year, v.month, v.day), formats["date"])
+            elif isinstance(v, bool):
+                ws.write(top + i, left + j, "Yes" if v else "No")
+            else:
+                ws.write(top + i, left + j, v)
+
+
+def _workbook(path: Path, contract: dict[str, object], workers: list[dict[str, object]],
+              training: list[dict[str, object]], costs: list[dict[str, object]] | None) -> None:
+    wb = xlsxwriter.Workbook(str(path))
+    formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
+    ws = wb.add_worksheet("Contract")
+    for i, (k, v) in enumerate(contract.items()):
+        ws.write(i, 0, k, formats["head"])
+        if isinstance(v, dt.date):
+            ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), formats["date"])
+        else:
+            ws.write(i, 1, v)
+    _write_table(wb.add_worksheet("Workforce"), formats, 0, 0, WORKFORCE_FIELDS, workers)
+    _write_table(wb.add_worksheet("Training"), formats, 0, 0, ["worker_id", "course", "completed_on", "expires_on"],
+                 training)
+    if costs is not None:
+        _write_table(wb.add_worksheet("Costs"), formats, 0, 0, ["item", "category", "per_hour", "annual"], costs)
+    wb.close()
+
+
+def build_compliant() -> None:
+    _workbook(HERE / "compliant-return.xlsx", CONTRACT, COMPLIANT_WORKERS, training_for(COMPLIANT_WORKERS), COSTS)
+
+
+def build_failing() -> None:
+    contract = dict(CONTRACT, provider_name="Hilltop Care Services Ltd", contract_ref="OCC-HTLAH-2015-11",
+                    dspt_status="Approaching Standards")
+    workers = [
+        worker("W0101", hourly_rate=12.50),  # below the April 2026 National Living Wage (PAY-01)
+        worker("W0102", average_hours=32, unpaid_travel_hours=6, hourly_rate=13.00),  # travel (PAY-02)
+        worker("W0103", zero_hours=True, contracted_hours=0, average_hours=28),  # no reason/evidence/offer
+        worker("W0104", zero_hours=True, zero_hours_reason="Business need", contracted_hours=0, average_hours=10,
+               zero_hours_evidence="None held"),
+        worker("W0105", apprentice=True, date_of_birth=D(1996, 2, 2), hourly_rate=8.00,
+               apprenticeship_start=D(2024, 9, 2), start_date=D(2024, 9, 2)),  # apprentice rate after year one
+        worker("W0106", start_date=D(2026, 5, 18), care_certificate="In progress", care_certificate_date=None),
+        worker("W0107", start_date=D(2026, 3, 2), care_certificate="Completed",
+               care_certificate_date=D(2026, 7, 20)),  # completed after 12 weeks (CC-01)
+        worker("W0108", hourly_rate="tbc"),  # cannot be read as money (DATA-03)
+        worker("W0108", job_role="Senior care worker", hourly_rate=14.10),  # same id twice (DATA-02)
+        worker("W0110", date_of_birth=D(2019, 4, 1)),  # implausible age (DATA-05)
+        worker("W0111", apprentice=True, apprenticeship_start=None, hourly_rate=13.00),  # DATA-06
+    ]
+    training = training_for(workers, skip={"W0101": {"Medication"}}, expired={"W0102": {"Moving and handling"}})
+    costs = [c for c in COSTS if c["category"] != "Training"]  # training folded into overheads (COST-01)
+    _workbook(HERE / "failing-return.xlsx", contract, workers, training, costs)
+
+
+def build_messy() -> None:
+    """Written as providers write: headings of their own, text everywhere, a title above the table."""
+    wb = xlsxwriter.Workbook(str(HERE / "messy-return.xlsx"))
+    bold = wb.add_format({"bold": True})
+    ws = wb.add_worksheet("CONTRACT DETAILS")
+    ws.write("A1", "Quarterly workforce return — Riverside Home Care", bold)
+    pairs = [("Provider", "Riverside Home Care Ltd"), ("Contract Reference", "OCC-HTLAH-2015-07"),
+             ("Local authority", "Oxfordshire County Council"), ("Period from", "01/07/2026"),
+             ("Period to", "30/09/2026"), ("Value of business awarded (£)", "£1,650,000"),
+             ("DSPT", "standards met"), ("CQC overall rating", "Good")]
+    for i, (k, v) in enumerate(pairs, start=3):
+        ws.write(i, 0, k)
+        ws.write_string(i, 1, v)
+    staff = wb.add_worksheet("staff list")
+    staff.write("B2", "Staff on the contract at any time in the quarter", bold)
+    staff.write("B3", "(one row per worker; dates day/month/year)")
+    headings = ["Staff ID", "Job Title", "Zero Hours (Y/N)", "Reason for zero hours", "Evidence ref",
+                "Avg hours", "Unpaid travel (hrs/wk)", "Hourly Rate (£)", "D.O.B.", "Start Date", "Apprentice?",
+                "Apprenticeship start date", "Care Cert Status", "Care Certificate completed"]
+    for j, h in enumerate(headings):
+        staff.write(4, 1 + j, h, bold)
+    rows = [
+        ["W0001", "Care Worker", "N", "", "", "31.5", "0", "£13.10", "14/03/1985", "04/05/2021", "N", "",
+         "completed", "16/07/2021"],
+        ["W0002", "senior care worker", "n", "", "", "35", "0", "£14.25", "02/11/1979", "04/05/2021", "no", "",
+         "Completed", "16/07/2021"],
+        ["W0003", "Care worker", "Y", "Worker preference", "Signed statement 03/02/2026", "12", "1.5", "13.40",
+         "14/03/1985", "04/05/2021", "N", "", "Completed", "16/07/2021"],
+        ["W0004", "Care worker", "N", "", "", "30", "0", "£10.95", "30/06/2006", "02/02/2026", "Y", "02/02/2026",
+         "Completed", "10/04/2026"],
+        ["W0005", "Care worker", "N", "", "", "30", "0", "12.80 GBP", "20/01/1998", "01/09/2025", "Yes",
+         "01/09/2025", "Completed", "14/11/2025"],
+        ["W0006", "Care worker", "N", "", "", "30", "0", "£8.40", "08/08/2008", "11/05/2026", "✓", "11/05/2026",
+         "Completed", "24/07/2026"],
+        ["W0007", "Registered Manager", "N", "", "", "37.5", "-", "£19.50", "22/04/1972", "04/05/2021", "N", "",
+         "Not required", "N/A"],
+    ]
+    for i, row in enumerate(rows, start=5):
+        for j, v in enumerate(row):
+            if v != "":
+                staff.write_string(i, 1 + j, v)
+    wb.close()
+
+
+def build_csv_folder() -> None:
+    """A folder of CSVs as Excel writes them: the workforce file in Windows-1252 (with £), the rest UTF-8."""
+    folder = HERE / "csv-return"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    contract = dict(CONTRACT, contract_ref="OCC-HTLAH-2015-09", provider_name="Meadow Care Partnership")
+    lines = ["field,value"] + [
+        f"{k},{v.strftime('%d/%m/%Y') if isinstance(v, dt.date) else v}" for k, v in contract.items()
+    ]
+    (folder / "contract.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    fields = ["worker_id", "job_role", "zero_hours", "zero_hours_reason", "zero_hours_evidence", "average_hours",
+              "unpaid_travel_hours", "hourly_rate", "date_of_birth", "start_date", "apprentice",
+              "apprenticeship_start", "care_certificate", "care_certificate_date"]
+    rows = [
+        ["M01", "Care worker", "N", "", "", "30", "0", "£13.10", "14/03/1985", "04/05/2021", "N", "", "Completed",
+         "16/07/2021"],
+        ["M02", "Care worker", "Y", "Worker preference", "", "8", "0", "£13.10", "01/01/1990", "04/05/2021", "N", "",
+         "Completed", "16/07/2021"],
+        ["M03", "Care worker", "N", "", "", "30", "6", "£12.75", "01/01/1990", "04/05/2021", "N", "", "Completed",
+         "16/07/2021"],
+        ["M04", "Care worker", "N", "", "", "30", "0", "£1,2.50", "01/01/1990", "04/05/2021", "Y", "01/09/2025",
+         "Completed", "16/07/2021"],
+    ]
+    text = ",".join(fields) + "\r\n" + "".join(",".join(r) + "\r\n" for r in rows)
+    (folder / "workforce.csv").write_bytes(text.encode("cp1252"))
+
+
+if __name__ == "__main__":
+    build_compliant()
+    build_failing()
+    build_messy()
+    build_csv_folder()
+    print("samples written to", HERE)

@@ -1,0 +1,148 @@
+"""Bad input: one clear line on stderr naming what is wrong, exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+SCHEDULE = "statutory-minimum"
+
+
+def assert_one_line_error(result, *needles: str) -> None:
+    assert result.code == 2, (result.code, result.err, result.out)
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert "Traceback" not in result.err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert result.out == ""
+
+
+def test_corrupt_workbook(cli, tmp_path):
+    path = tmp_path / "corrupt.xlsx"
+    path.write_bytes(b"\x00\x01this is not a workbook" * 100)
+    assert_one_line_error(cli("check", path, "--schedule", SCHEDULE), "corrupt.xlsx")
+
+
+def test_encrypted_workbook(cli, tmp_path):
+    path = tmp_path / "locked.xlsx"
+    # what Excel writes for a workbook with a password: an OLE container holding an EncryptedPackage stream
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(500) + "EncryptedPackage".encode("utf-16-le")
+                     + bytes(3000))
+    assert_one_line_error(cli("check", path, "--schedule", SCHEDULE), "locked.xlsx", "password")
+
+
+def test_empty_file(cli, tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    assert_one_line_error(cli("check", path, "--schedule", SCHEDULE), "empty.csv")
+
+
+def test_missing_file(cli, tmp_path):
+    assert_one_line_error(cli("check", tmp_path / "nope.xlsx", "--schedule", SCHEDULE), "nope.xlsx")
+
+
+def test_missing_sheet_is_a_finding_not_a_crash(cli, tmp_path):
+    path = tmp_path / "no-workforce.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Contract")
+    ws.write_column("A1", ["provider_name", "contract_ref", "period_start", "period_end"])
+    ws.write_column("B1", ["P", "C", "2025-04-01", "2025-06-30"])
+    wb.close()
+    result = cli("check", path, "--schedule", SCHEDULE, "--format", "json")
+    assert result.code == 1
+    assert "the Workforce sheet is missing" in result.out
+
+
+def test_text_in_a_money_column_is_a_finding(cli, tmp_path):
+    path = tmp_path / "return.csv"
+    path.write_text("worker_id,zero_hours,hourly_rate,date_of_birth\nW1,N,tbc,01/01/1990\nW2,N,£13.00,01/01/1990\n")
+    result = cli("check", path, "--schedule", SCHEDULE, "--format", "json", "--as-of", "2025-06-30")
+    assert result.code == 1, result.err
+    assert "'tbc' is not an amount of money" in result.out
+    assert '"cell": "C2"' in result.out
+
+
+def test_unknown_schedule(cli, tmp_path):
+    path = tmp_path / "return.csv"
+    path.write_text("worker_id,zero_hours,hourly_rate\nW1,N,13\n")
+    assert_one_line_error(cli("check", path, "--schedule", "atlantis"), "unknown schedule 'atlantis'",
+                          "statutory-minimum")
+
+
+def test_malformed_schedule_yaml_names_its_line(cli, tmp_path):
+    schedule = tmp_path / "bad.yaml"
+    schedule.write_text("id: bad\ntitle: [unclosed\ncouncil: c\n")
+    assert_one_line_error(cli("check", "samples/compliant-return.xlsx", "--schedule", schedule), "bad.yaml:")
+
+
+def _schedule_with_rule(tmp_path: Path, assertion: str) -> Path:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "extra.yaml").write_text(
+        "rules:\n  - id: XTR-01\n    title: t\n    severity: major\n    scope: workforce\n"
+        f"    assert: '{assertion}'\n    message: m\n    reference: r\n    remediation: x\n")
+    schedule = tmp_path / "s.yaml"
+    schedule.write_text("id: s\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [XTR-01]\n")
+    return schedule
+
+
+def test_expression_syntax_error_names_its_position(cli, tmp_path):
+    schedule = _schedule_with_rule(tmp_path, "hourly_rate >= (12")
+    result = cli("check", "samples/compliant-return.xlsx", "--schedule", schedule, "--rules", tmp_path / "rules")
+    assert_one_line_error(result, "extra.yaml:6", "XTR-01", "column", "syntax error")
+
+
+def test_expression_naming_an_unknown_field(cli, tmp_path):
+    schedule = _schedule_with_rule(tmp_path, "hourly_wage >= 12")
+    result = cli("check", "samples/compliant-return.xlsx", "--schedule", schedule, "--rules", tmp_path / "rules")
+    assert_one_line_error(result, "extra.yaml:6", "unknown field or parameter 'hourly_wage'", "hourly_rate")
+
+
+def test_python_object_tag_in_a_schedule(cli, tmp_path):
+    schedule = tmp_path / "evil.yaml"
+    schedule.write_text('id: !!python/object/apply:os.system ["echo pwned"]\n')
+    assert_one_line_error(cli("check", "samples/compliant-return.xlsx", "--schedule", schedule),
+                          "evil.yaml:1", "Python object tag is not allowed")
+
+
+def test_bad_option_value_is_one_line(cli):
+    result = cli("check", "samples/compliant-return.xlsx", "--schedule", SCHEDULE, "--fail-on", "sometimes")
+    assert_one_line_error(result, "--fail-on")
+
+
+def test_bad_as_of_date_is_one_line(cli):
+    result = cli("check", "samples/compliant-return.xlsx", "--schedule", SCHEDULE, "--as-of", "31/12/2025")
+    assert_one_line_error(result, "--as-of")
+
+
+def test_input_file_is_never_modified(cli, tmp_path):
+    source = Path("samples/failing-return.xlsx").resolve()
+    copy = tmp_path / "failing.xlsx"
+    copy.write_bytes(source.read_bytes())
+    before = copy.read_bytes(), copy.stat().st_mtime_ns
+    cli("check", copy, "--schedule", "oxfordshire-help-to-live-at-home", "--format", "json")
+    assert (copy.read_bytes(), copy.stat().st_mtime_ns) == before
+
+
+def test_output_is_not_written_when_the_check_cannot_run(cli, tmp_path):
+    out = tmp_path / "report.json"
+    result = cli("check", tmp_path / "missing.xlsx", "--schedule", SCHEDULE, "--output", out)
+    assert result.code == 2
+    assert not out.exists()
+    assert not list(tmp_path.glob(".report.json.*"))
+
+
+def test_a_real_process_prints_no_traceback(tmp_path):
+    """The installed entry point, as the before-stop hook and portals call it."""
+    path = tmp_path / "corrupt.xlsx"
+    path.write_bytes(b"PK\x03\x04garbage")
+    done = subprocess.run([sys.executable, "-m", "contractcheck.cli", "check", str(path), "--schedule", SCHEDULE],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -1,0 +1,122 @@
+"""The expression language: what it accepts, what it refuses (with where), and how it judges blanks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from contractcheck.expressions import EvalContext, ExpressionError, Scope, compile_expression
+from contractcheck.fields import return_format
+from contractcheck.rules import schemas_for
+
+SCHEMAS = schemas_for(return_format())
+WORKFORCE = Scope(SCHEMAS, "workforce", {"per_value": "money", "roles": "list"})
+CONTRACT = Scope(SCHEMAS, None, {"per_value": "money"})
+
+
+def run(text: str, frame: pd.DataFrame, scalars: dict | None = None, params: dict | None = None,
+        scope: Scope = WORKFORCE, tables: dict | None = None):
+    compiled = compile_expression(text, scope)
+    all_tables = {"workforce": frame, **(tables or {})}
+    ctx = EvalContext(all_tables, scalars or {}, params or {}, pd.Timestamp("2025-06-30"), scope.row_table,
+                      {"workforce": "worker_id", "training": None})
+    return compiled.evaluate(ctx)
+
+
+def workers(**columns) -> pd.DataFrame:
+    frame = pd.DataFrame(columns)
+    for name in frame.columns:
+        if name in ("hourly_rate", "average_hours", "unpaid_travel_hours", "age"):
+            frame[name] = frame[name].astype("Float64")
+        elif name in ("zero_hours", "apprentice"):
+            frame[name] = frame[name].astype("boolean")
+        elif name.endswith("date") or name in ("date_of_birth", "apprenticeship_start"):
+            frame[name] = pd.to_datetime(frame[name])
+        else:
+            frame[name] = frame[name].astype("string")
+    return frame
+
+
+def test_comparison_is_vectorised_and_blank_is_unknown():
+    frame = workers(hourly_rate=[12.0, 13.0, None])
+    result = run("hourly_rate >= 12.21", frame)
+    assert result.tolist() == [False, True, pd.NA]
+
+
+def test_unknown_or_true_is_true_and_unknown_and_false_is_false():
+    frame = workers(hourly_rate=[None, None], zero_hours=[True, False])
+    assert run("hourly_rate > 1 or zero_hours", frame).tolist() == [True, pd.NA]
+    assert run("hourly_rate > 1 and zero_hours", frame).tolist() == [pd.NA, False]
+
+
+def test_text_comparison_ignores_case_and_spaces():
+    frame = workers(job_role=["care worker ", "Nurse"])
+    assert run('job_role == "Care Worker"', frame).tolist() == [True, False]
+    assert run('job_role in ["CARE WORKER", "nurse"]', frame).tolist() == [True, True]
+
+
+def test_age_on_counts_birthdays_on_the_day():
+    frame = workers(date_of_birth=["2000-06-30", "2000-07-01"])
+    assert run("age_on(date_of_birth, as_of)", frame).tolist() == [25, 24]
+
+
+def test_pay_floor_by_age_and_date():
+    frame = workers(date_of_birth=["1990-01-01", "2006-01-01"], apprentice=[False, False])
+    floors = run("pay_floor(age_on(date_of_birth, as_of), as_of, apprentice)", frame)
+    assert floors.tolist() == [12.21, 10.00]
+
+
+def test_contract_fields_are_scalars_inside_row_rules():
+    frame = workers(start_date=["2025-06-01", "2025-01-01"])
+    assert run("start_date >= period_start", frame, {"period_start": pd.Timestamp("2025-04-01")}).tolist() == [
+        True, False]
+
+
+def test_aggregates_over_a_table():
+    frame = workers(worker_id=["A", "B", "C"], apprentice=[True, False, True])
+    assert run("count(workforce, apprentice)", frame, scope=CONTRACT) == 2
+    assert run("share(workforce, apprentice)", frame, scope=CONTRACT) == pytest.approx(2 / 3)
+
+
+def test_has_links_rows_by_key():
+    frame = workers(worker_id=["A", "B"])
+    training = pd.DataFrame({"worker_id": pd.array(["a", "C"], dtype="string"),
+                             "course": pd.array(["Medication", "Medication"], dtype="string")})
+    result = run('has(training, course == "medication")', frame, tables={"training": training})
+    assert result.tolist() == [True, False]
+
+
+def test_division_by_zero_is_unknown_not_infinite():
+    frame = workers(average_hours=[0.0, 10.0], unpaid_travel_hours=[0.0, 0.0], hourly_rate=[12.0, 12.0])
+    result = run("hourly_rate * average_hours / (average_hours + unpaid_travel_hours)", frame)
+    assert result.tolist() == [pd.NA, 12.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("hourly_rat >= 12", "unknown field or parameter 'hourly_rat' in the workforce table (did you mean 'hourly_rate'?)", 1),
+        ("hourly_rate >= ", "syntax error", None),
+        ("hourly_rate >= date_of_birth", "cannot compare a money value with a date value", 1),
+        ('__import__("os")', "unknown function '__import__'", 1),
+        ("hourly_rate.__class__", "unknown table 'hourly_rate'", 1),
+        ("[x for x in y]", "is not allowed", 1),
+        ("lambda: 1", "is not allowed", 1),
+        ("hourly_rate ** 2 > 1", "the operator", 1),
+        ("pay_floor(30, as_of)", "pay_floor() takes 3 arguments", 1),
+        ("zero_hours and hourly_rate", "'and'/'or' need true/false conditions", 16),
+        ("count(nosuch, true)", "needs a table name first", 1),
+        ("days_between(start_date, 5) > 1", "argument 2 must be a date", 26),
+    ],
+)
+def test_refused_expressions_say_what_and_where(text, message, column):
+    with pytest.raises(ExpressionError) as err:
+        compile_expression(text, WORKFORCE, "bool")
+    assert message in err.value.message
+    if column is not None:
+        assert err.value.column == column
+
+
+def test_an_assertion_must_be_a_condition():
+    with pytest.raises(ExpressionError, match="must be a true/false condition"):
+        compile_expression("hourly_rate + 1", WORKFORCE, "bool")
