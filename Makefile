@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/contractcheck check samples/compliant-return.xlsx --schedule oxfordshire-help-to-live-at-home --format table
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py

@@ -142,12 +142,16 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
         for i in data.issues if i.kind == "missing_table"
     ]
     checked = 0
+    unreadable: dict[tuple[str, str], list[int]] = {}
+    for issue in data.issues:
+        if issue.kind == "unparseable" and issue.field and issue.position.row is not None:
+            unreadable.setdefault((issue.table, issue.field), []).append(issue.position.row)
     for name, kv in data.keyvalues.items():
         for fname, fspec in kv.spec.fields.items():
             if not fspec.required:
                 continue
             checked += 1
-            if is_na(kv.values.get(fname, pd.NA)):
+            if is_na(kv.values.get(fname, pd.NA)) and kv.rows.get(fname) not in unreadable.get((name, fname), []):
                 pos = kv.position(fname)
                 if pos.row is None:
                     pos = Position(kv.file, kv.sheet, kv.style, None, None)
@@ -166,7 +170,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                     Subject(table=name), _location(Position(table.file, table.sheet, table.style, None, None),
                                                    fname, None), {"field": fname}))
                 continue
-            blank = table.frame[fname].isna().to_numpy()
+            blank = table.frame[fname].isna().to_numpy() & ~np.isin(table.rows, unreadable.get((name, fname), []))
             for pos_i in np.flatnonzero(blank):
                 row = int(table.rows[pos_i])
                 subject_key = table.frame[key].iloc[pos_i] if key and key != fname else None
@@ -213,14 +217,22 @@ def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Ou
             return _missing_finding(cr, data, exc, note)
         return _not_applicable(cr, note)
     if row_table is None:
-        return _scalar_outcome(cr, data, ctx, selected, verdict)
-    return _rows_outcome(cr, data, ctx, row_table, selected, verdict)
+        outcome = _scalar_outcome(cr, data, ctx, selected, verdict)
+    else:
+        outcome = _rows_outcome(cr, data, ctx, row_table, selected, verdict)
+    if rule.measure and not isinstance(ctx.lets.get(rule.measure), pd.Series):
+        value = ctx.lets.get(rule.measure)
+        outcome.result.measures = {rule.measure: evidence_value(value)}
+        shown = f"{rule.measure.replace('_', ' ')}: {format_value(value, cr.types.get(rule.measure))}"
+        outcome.result.note = f"{shown}; {outcome.result.note}" if outcome.result.note else shown
+    return outcome
 
 
 def _missing_finding(cr: CompiledRule, data: Dataset, exc: MissingData, note: str) -> Outcome:
     rule = cr.rule
-    table_title = exc.table.capitalize()
-    message = f"{rule.title}: cannot be shown because there is {note} ({table_title} is required by this schedule)"
+    what = f"the {exc.field} column of the {exc.table.capitalize()} sheet" if exc.field else \
+        f"a {exc.table.capitalize()} sheet"
+    message = f"{rule.title}: the schedule requires {what}, and the {data.kind} has none"
     finding = _finding(cr, message, Subject(table=exc.table),
                        FindingLocation(file=data.file, field=exc.field), {"missing": exc.field or exc.table})
     return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status="fail", checked=1,
@@ -276,7 +288,11 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
             pos, heading = kv.position(field), kv.headings.get(field)
             break
     else:
-        if kv_name:
+        read = [t for t, _ in (cr.assertion.fields_used if cr.assertion else set()) if t in data.tables]
+        if read:
+            table = data.tables[sorted(read)[0]]
+            pos = Position(table.file, table.sheet, table.style, None, None)
+        elif kv_name:
             kv = data.keyvalues[kv_name]
             pos = Position(kv.file, kv.sheet, kv.style, None, None)
     evidence = {n: evidence_value(v) for n, v in values.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -64,7 +65,10 @@ class Position:
             return f"{self.sheet or ''}[{self.row}]" + (f".{self.column}" if self.column else "")
         col = self.column or ""
         ref = f"{col}{self.row}"
-        return f"{self.sheet}!{ref}" if self.sheet else ref
+        if self.sheet:
+            return f"{self.sheet}!{ref}"
+        # a CSV opened in Excel shows the file name as its sheet, and line numbers as rows
+        return f"{Path(self.file).name}!{ref}"
 
 
 @dataclass

@@ -44,6 +44,12 @@ BUILTIN_CHECKS = ("required_fields", "values_parse")
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _fold_lines(cls, v: Any) -> Any:
+        """Text folded over lines in YAML (``>``) reads as one line, without a trailing newline."""
+        return " ".join(v.split()) if isinstance(v, str) and "\n" in v else v
+
 
 class ParamSpec(Strict):
     """A number or list a schedule may set; the default applies when it does not."""

@@ -57,7 +57,7 @@ COMPLIANT_WORKERS = [
            qualification_level=3),
     worker("W0003", zero_hours=True, zero_hours_reason="Worker preference",
            zero_hours_evidence="Signed preference statement 2026-02-03", guaranteed_hours_offered=True,
-           contracted_hours=0, average_hours=12, unpaid_travel_hours=1.5, hourly_rate=13.40),
+           contracted_hours=0, average_hours=12, unpaid_travel_hours=1.5, hourly_rate=14.60),
     worker("W0004", apprentice=True, apprenticeship_start=D(2026, 2, 2), date_of_birth=D(2006, 6, 30),
            hourly_rate=10.95, start_date=D(2026, 2, 2), care_certificate="Completed",
            care_certificate_date=D(2026, 4, 10)),
@@ -107,6 +107,13 @@ COSTS = [
 ]
 
 
+def _new_workbook(path: Path) -> xlsxwriter.Workbook:
+    """A workbook whose bytes do not change from build to build (fixed creation date)."""
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": dt.datetime(2026, 10, 5, 9, 0, 0), "author": "contractcheck samples"})
+    return wb
+
+
 def _write_table(ws, formats, top: int, left: int, fields: list[str], rows: list[dict[str, object]],
                  headings: dict[str, str] | None = None) -> None:
     for j, f in enumerate(fields):
@@ -126,7 +133,7 @@ def _write_table(ws, formats, top: int, left: int, fields: list[str], rows: list
 
 def _workbook(path: Path, contract: dict[str, object], workers: list[dict[str, object]],
               training: list[dict[str, object]], costs: list[dict[str, object]] | None) -> None:
-    wb = xlsxwriter.Workbook(str(path))
+    wb = _new_workbook(path)
     formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
     ws = wb.add_worksheet("Contract")
     for i, (k, v) in enumerate(contract.items()):
@@ -173,7 +180,7 @@ def build_failing() -> None:
 
 def build_messy() -> None:
     """Written as providers write: headings of their own, text everywhere, a title above the table."""
-    wb = xlsxwriter.Workbook(str(HERE / "messy-return.xlsx"))
+    wb = _new_workbook(HERE / "messy-return.xlsx")
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("CONTRACT DETAILS")
     ws.write("A1", "Quarterly workforce return — Riverside Home Care", bold)
@@ -197,7 +204,7 @@ def build_messy() -> None:
          "completed", "16/07/2021"],
         ["W0002", "senior care worker", "n", "", "", "35", "0", "£14.25", "02/11/1979", "04/05/2021", "no", "",
          "Completed", "16/07/2021"],
-        ["W0003", "Care worker", "Y", "Worker preference", "Signed statement 03/02/2026", "12", "1.5", "13.40",
+        ["W0003", "Care worker", "Y", "Worker preference", "Signed statement 03/02/2026", "12", "1.5", "14.60",
          "14/03/1985", "04/05/2021", "N", "", "Completed", "16/07/2021"],
         ["W0004", "Care worker", "N", "", "", "30", "0", "£10.95", "30/06/2006", "02/02/2026", "Y", "02/02/2026",
          "Completed", "10/04/2026"],
@@ -236,7 +243,7 @@ def build_csv_folder() -> None:
          "Completed", "16/07/2021"],
         ["M03", "Care worker", "N", "", "", "30", "6", "£12.75", "01/01/1990", "04/05/2021", "N", "", "Completed",
          "16/07/2021"],
-        ["M04", "Care worker", "N", "", "", "30", "0", "£1,2.50", "01/01/1990", "04/05/2021", "Y", "01/09/2025",
+        ["M04", "Care worker", "N", "", "", "30", "0", '"£1,2.50"', "01/01/1990", "04/05/2021", "Y", "01/09/2025",
          "Completed", "16/07/2021"],
     ]
     text = ",".join(fields) + "\r\n" + "".join(",".join(r) + "\r\n" for r in rows)

@@ -65,7 +65,7 @@ def test_text_in_a_money_column_is_a_finding(cli, tmp_path):
     result = cli("check", path, "--schedule", SCHEDULE, "--format", "json", "--as-of", "2025-06-30")
     assert result.code == 1, result.err
     assert "'tbc' is not an amount of money" in result.out
-    assert '"cell": "C2"' in result.out
+    assert '"cell": "return.csv!C2"' in result.out
 
 
 def test_unknown_schedule(cli, tmp_path):

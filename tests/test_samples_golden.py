@@ -1,0 +1,82 @@
+"""Golden reports: each shipped sample checked against its schedule must give exactly the stored report.
+
+To accept an intended change, regenerate with ``CONTRACTCHECK_UPDATE_GOLDEN=1 pytest tests/test_samples_golden.py``
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from contractcheck import check, exit_code_for
+from contractcheck.render import RENDERERS
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("CONTRACTCHECK_UPDATE_GOLDEN") == "1"
+
+CASES = [
+    ("compliant-return.xlsx", "oxfordshire-help-to-live-at-home", 0),
+    ("failing-return.xlsx", "oxfordshire-help-to-live-at-home", 1),
+    ("failing-return.xlsx", "leicester-homecare", 1),
+    ("failing-return.xlsx", "statutory-minimum", 1),
+    ("messy-return.xlsx", "oxfordshire-help-to-live-at-home", 1),
+    ("csv-return", "leicester-homecare", 1),
+]
+SUFFIX = {"json": "json", "markdown": "md", "table": "txt", "csv": "csv"}
+
+
+def _compare(path: Path, text: str) -> None:
+    if UPDATE or not path.exists():
+        if not UPDATE:
+            pytest.fail(f"{path.name} is missing; run with CONTRACTCHECK_UPDATE_GOLDEN=1 to create it")
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs from the golden report"
+
+
+@pytest.mark.parametrize(("sample", "schedule", "exit_code"), CASES, ids=[f"{s}-{c}" for s, c, _ in CASES])
+def test_sample_report_matches_golden(sample, schedule, exit_code, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    report = check(f"samples/{sample}", schedule)
+    assert exit_code_for(report) == exit_code
+    stem = f"{Path(sample).stem}--{schedule}"
+    _compare(GOLDEN / f"{stem}.json", RENDERERS["json"](report))
+    _compare(GOLDEN / f"{stem}.md", RENDERERS["markdown"](report))
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_other_formats_match_golden(fmt, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    report = check("samples/failing-return.xlsx", "oxfordshire-help-to-live-at-home")
+    _compare(GOLDEN / f"failing-return--oxfordshire-help-to-live-at-home.{SUFFIX[fmt]}", RENDERERS[fmt](report))
+
+
+def test_json_report_keeps_the_contract_keys(monkeypatch):
+    """The keys ../shared/spec/report.md names, with their meanings."""
+    monkeypatch.chdir(ROOT)
+    data = json.loads(RENDERERS["json"](check("samples/failing-return.xlsx", "oxfordshire-help-to-live-at-home")))
+    assert {"contractcheck_version", "input", "schedule", "summary", "results", "findings"} <= set(data)
+    assert set(data["input"]) >= {"path", "kind", "sha256"}
+    assert set(data["summary"]) >= {"verdict", "rules_checked", "rules_failed", "findings"}
+    finding = data["findings"][0]
+    assert set(finding) >= {"rule_id", "severity", "status", "message", "subject", "location", "evidence",
+                            "reference", "remediation"}
+    assert set(finding["location"]) >= {"file", "sheet", "row", "column", "cell", "field"}
+    ranks = {"critical": 0, "major": 1, "minor": 2, "info": 3}
+    keys = [(ranks[f["severity"]], f["rule_id"]) for f in data["findings"]]
+    assert keys == sorted(keys)
+
+
+def test_pay_finding_points_at_the_cell_and_shows_the_values(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    report = check("samples/failing-return.xlsx", "statutory-minimum")
+    pay = next(f for f in report.findings if f.rule_id == "PAY-01" and f.subject.key == "W0101")
+    assert pay.location.cell == "Workforce!K2"
+    assert pay.evidence["hourly_rate"] == 12.5
+    assert pay.evidence["floor"] == 12.71
+    assert pay.evidence["age_then"] == 41
+    assert "National Minimum Wage" in pay.reference
