@@ -16,7 +16,7 @@ from tabulate import tabulate
 from .findings import Finding, Report
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
-MAX_TABLE_MESSAGE = 110
+MAX_TABLE_MESSAGE = 90
 
 
 def render_json(report: Report) -> str:
