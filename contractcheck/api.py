@@ -38,7 +38,13 @@ def resolve_as_of(schedule: LoadedSchedule, data: Dataset, override: dt.date | N
 def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> tuple[list[RuleResult], list[Finding]]:
     results: list[RuleResult] = []
     findings: list[Finding] = []
+    versions: dict[str, list[CompiledRule]] = {}
     for cr in rules:
+        versions.setdefault(cr.rule.id, []).append(cr)
+    for candidates in versions.values():
+        # the version in force on the as-of date judges; with none in force the rule does not apply
+        in_force = [cr for cr in candidates if cr.rule.in_force(as_of.date())]
+        cr = in_force[0] if in_force else candidates[-1]
         outcome = evaluate_rule(cr, data, as_of)
         results.append(outcome.result)
         findings.extend(outcome.findings)

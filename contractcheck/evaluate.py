@@ -193,7 +193,7 @@ def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Ou
     rule = cr.rule
     row_table = None if rule.scope in ("contract", "bid") else rule.scope
     keys = {n: t.spec.key for n, t in data.tables.items()}
-    ctx = EvalContext(data.frames(), data.scalars, cr.params, as_of, row_table, keys)
+    ctx = EvalContext(data.frames(), data.scalars, cr.params_on(as_of.date()), as_of, row_table, keys)
     needed = {t for t, _ in (cr.assertion.fields_used if cr.assertion else set())}
     for let in cr.lets.values():
         needed |= {t for t, _ in let.fields_used}
@@ -251,8 +251,8 @@ def _names_to_show(cr: CompiledRule) -> list[str]:
 def _value_of(name: str, cr: CompiledRule, ctx: EvalContext) -> Any:
     if name in ctx.lets:
         return ctx.lets[name]
-    if name in cr.params:
-        return cr.params[name]
+    if name in ctx.params:
+        return ctx.params[name]
     if name == "as_of":
         return ctx.as_of
     rows = ctx.rows()

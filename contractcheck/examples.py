@@ -59,9 +59,10 @@ def run_examples(library: RuleLibrary, only: set[str] | None = None) -> list[Exa
     """Every example of every rule in the library (or of the named rules)."""
     fmt = return_format()
     results: list[ExampleResult] = []
-    for rid, sr in sorted(library.rules.items()):
+    for rid, versions in sorted(library.versions.items()):
         if only and rid not in only:
             continue
-        for example in sr.rule.examples:
-            results.append(run_example(sr, example, fmt))
+        for sr in versions:
+            for example in sr.rule.examples:
+                results.append(run_example(sr, example, fmt))
     return results

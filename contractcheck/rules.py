@@ -108,6 +108,7 @@ class Rule(Strict):
     remediation: str
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
+    version: str | None = None  # a label for this version of the rule; reports record which version judged
     tags: list[str] = []
     examples: list[Example] = []
 
@@ -139,6 +140,19 @@ class Rule(Strict):
             return list(self.applies_to)
         return ["bid"] if self.scope == "bid" else ["return"] if self.scope == "contract" else ["return", "bid"]
 
+    def version_label(self) -> str:
+        if self.version:
+            return self.version
+        if self.effective_from or self.effective_to:
+            return f"in force {self.effective_from or 'always'} to {self.effective_to or 'now'}"
+        return "current"
+
+    def overlaps(self, other: Rule) -> bool:
+        """Two versions of one rule must not both be in force on any day."""
+        start = max(self.effective_from or dt.date.min, other.effective_from or dt.date.min)
+        end = min(self.effective_to or dt.date.max, other.effective_to or dt.date.max)
+        return start <= end
+
     def in_force(self, on: dt.date) -> bool:
         return (self.effective_from is None or self.effective_from <= on) and (
             self.effective_to is None or on <= self.effective_to
@@ -160,6 +174,7 @@ class Schedule(Strict):
     source: str
     version: str
     description: str = ""
+    extends: str | None = None  # another schedule (id or path) whose rules and parameters this one builds on
     kind: Literal["return", "bid"] = "return"
     as_of: Literal["period_start", "period_end", "contract_start"] | dt.date = "period_end"
     rules: list[str]
@@ -200,13 +215,33 @@ class CompiledRule:
     severity: Severity
     when_missing: str
     reference: str
-    params: dict[str, Any]
+    params: dict[str, Any]  # values in force now (the latest change), for display
     filter: Compiled | None
     lets: dict[str, Compiled]
     assertion: Compiled | None
     message_names: list[str]
     point_at: str | None  # the field whose cell a finding points at
     types: dict[str, ValueType] = field(default_factory=dict)  # type of every name a message may show
+    param_history: dict[str, list[tuple[dt.date | None, Any]]] = field(default_factory=dict)
+    param_overridden: set[str] = field(default_factory=set)  # parameters the schedule sets
+
+    def params_on(self, on: dt.date) -> dict[str, Any]:
+        """Parameter values in force on a date (a parameter may change, e.g. from 1 April)."""
+        return {name: value_on(history, on) for name, history in self.param_history.items()}
+
+
+def value_on(history: list[tuple[dt.date | None, Any]], on: dt.date) -> Any:
+    """The last value whose start date is on or before ``on`` (a None start is 'always')."""
+    current = history[0][1]
+    for start, value in history:
+        if start is None or start <= on:
+            current = value
+    return current
+
+
+def _is_dated(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, dict) and set(v) == {"from", "value"} for v in value))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -265,10 +300,15 @@ def bundled_dir(name: str) -> Path:
 
 @dataclass
 class RuleLibrary:
-    """All known rules by id, with where each came from."""
+    """All known rules by id (each id may have several versions in force at different dates)."""
 
-    rules: dict[str, SourcedRule]
+    versions: dict[str, list[SourcedRule]]
     files: list[Path]
+
+    @property
+    def rules(self) -> dict[str, SourcedRule]:
+        """Each id's latest version (the one in force last)."""
+        return {rid: max(vs, key=lambda v: v.rule.effective_from or dt.date.min) for rid, vs in self.versions.items()}
 
     def digest(self) -> str:
         h = hashlib.sha256()
@@ -278,65 +318,117 @@ class RuleLibrary:
         return h.hexdigest()
 
 
-def load_rules(paths: list[Path] | None = None) -> RuleLibrary:
-    """Rules from the shipped library plus any extra files or folders; duplicate ids are errors."""
+def rule_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
-    for p in [bundled_dir("rules"), *(paths or [])]:
+    for p in paths:
         if p.is_dir():
             files.extend(sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml")))
         elif p.exists():
             files.append(p)
         else:
             raise RuleError("rules file or folder not found", code="RULE000", location=Location(file=str(p)))
-    rules: dict[str, SourcedRule] = {}
+    return files
+
+
+def add_version(versions: dict[str, list[SourcedRule]], sr: SourcedRule) -> None:
+    """Add a rule; a second rule with the same id is a new version only if their dates do not overlap."""
+    for other in versions.get(sr.rule.id, []):
+        if other.rule.overlaps(sr.rule):
+            raise RuleError(
+                f"rule id {sr.rule.id} is defined twice (first at {other.file}:{other.line}); a second version "
+                f"needs effective dates that do not overlap the first",
+                code="RULE002",
+                location=Location(file=sr.file, line=sr.line),
+            )
+    versions.setdefault(sr.rule.id, []).append(sr)
+
+
+def load_rules(paths: list[Path] | None = None) -> RuleLibrary:
+    """Rules from the shipped library plus any extra files or folders; clashing ids are errors."""
+    files = rule_files([bundled_dir("rules"), *(paths or [])])
+    versions: dict[str, list[SourcedRule]] = {}
     for f in files:
         for sr in load_rule_file(f):
-            rid = sr.rule.id
-            if rid in rules:
-                first = rules[rid]
-                raise RuleError(
-                    f"rule id {rid} is defined twice (first at {first.file}:{first.line})",
-                    code="RULE002",
-                    location=Location(file=sr.file, line=sr.line),
-                )
-            rules[rid] = sr
-    return RuleLibrary(rules, files)
+            add_version(versions, sr)
+    return RuleLibrary(versions, files)
 
 
-def find_schedule(name: str) -> Path:
-    """A schedule by id (from the shipped ``schedules/``) or by path."""
+def find_schedule(name: str, base: Path | None = None) -> Path:
+    """A schedule by id (beside the extending schedule, then the shipped ``schedules/``) or by path."""
     p = Path(name)
     if p.suffix in (".yaml", ".yml") or os.sep in name or "/" in name:
+        if base is not None and not p.is_absolute() and (base / p).exists():
+            return base / p
         if not p.exists():
             raise UsageError("schedule file not found", location=Location(file=name))
         return p
     folder = bundled_dir("schedules")
-    for ext in (".yaml", ".yml"):
-        candidate = folder / f"{name}{ext}"
-        if candidate.exists():
-            return candidate
+    for where in ([base] if base is not None else []) + [folder]:
+        for ext in (".yaml", ".yml"):
+            candidate = where / f"{name}{ext}"
+            if candidate.exists():
+                return candidate
     known = sorted(x.stem for x in folder.glob("*.y*ml")) if folder.is_dir() else []
     raise UsageError(f"unknown schedule '{name}'; known schedules: {', '.join(known) or 'none'}")
 
 
 @dataclass
 class LoadedSchedule:
-    schedule: Schedule
+    schedule: Schedule  # with everything it inherits merged in
     file: str
     doc: YamlDocument
     digest: str
+    chain: list[LoadedSchedule] = field(default_factory=list)  # the schedules it extends, nearest first
+
+    def lineage(self) -> list[str]:
+        return [self.schedule.id, *(s.schedule.id for s in self.chain)]
 
 
-def load_schedule(name: str) -> LoadedSchedule:
-    path = find_schedule(name)
+def _read_schedule(path: Path) -> tuple[Schedule, YamlDocument]:
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
         raise RuleError("a schedule must be a mapping of keys", code="SCHED000", location=doc.location())
     try:
-        schedule = Schedule.model_validate(doc.data)
+        return Schedule.model_validate(doc.data), doc
     except ValidationError as exc:
         raise _validation_error(exc, doc, (), "schedule") from None
-    return LoadedSchedule(schedule, str(path), doc, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _merge(parent: Schedule, child: Schedule) -> Schedule:
+    """The child's own keys win; rules add up; parameters and overrides merge rule by rule."""
+    rules = list(parent.rules) + [r for r in child.rules if r not in parent.rules]
+    params = {rid: dict(values) for rid, values in parent.params.items()}
+    for rid, values in child.params.items():
+        params.setdefault(rid, {}).update(values)
+    overrides = dict(parent.overrides)
+    for rid, o in child.overrides.items():
+        base = overrides.get(rid)
+        overrides[rid] = base.model_copy(update=o.model_dump(exclude_none=True)) if base else o
+    fields = {t: dict(f) for t, f in parent.fields.items()}
+    for t, f in child.fields.items():
+        fields.setdefault(t, {}).update(f)
+    update: dict[str, Any] = {"rules": rules, "params": params, "overrides": overrides, "fields": fields}
+    for inherited in ("kind", "as_of"):
+        if inherited not in child.model_fields_set:
+            update[inherited] = getattr(parent, inherited)
+    return child.model_copy(update=update)
+
+
+def load_schedule(name: str, _seen: tuple[str, ...] = (), _base: Path | None = None) -> LoadedSchedule:
+    """A schedule by id or path, with the schedules it extends merged in (a cycle is an error)."""
+    path = find_schedule(name, _base)
+    key = str(path.resolve())
+    schedule, doc = _read_schedule(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if not schedule.extends:
+        return LoadedSchedule(schedule, str(path), doc, digest)
+    if key in _seen or schedule.extends == schedule.id:
+        raise RuleError(f"schedule {schedule.id} extends {schedule.extends}, which leads back to itself (a cycle)",
+                        code="SCHED004", location=doc.location(("extends",)))
+    parent = load_schedule(schedule.extends, (*_seen, key), path.parent)
+    merged = _merge(parent.schedule, schedule)
+    combined = hashlib.sha256((digest + parent.digest).encode()).hexdigest()
+    return LoadedSchedule(merged, str(path), doc, combined, [parent, *parent.chain])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -354,24 +446,36 @@ def schemas_for(fmt: ReturnFormat) -> dict[str, TableSchema]:
     return out
 
 
+def _owner(schedule: LoadedSchedule, section: str, key: str) -> LoadedSchedule:
+    """The schedule in the chain that wrote a key (for error lines)."""
+    for s in [schedule, *schedule.chain]:
+        data = s.doc.data if isinstance(s.doc.data, dict) else {}
+        if isinstance(data.get(section), dict) and key in data[section]:
+            return s
+    return schedule
+
+
 def select_rules(schedule: LoadedSchedule, library: RuleLibrary) -> list[SourcedRule]:
-    """The rules a schedule includes, by id or glob (``DATA-*``), in the order it lists them."""
-    chosen: dict[str, SourcedRule] = {}
-    for i, pattern in enumerate(schedule.schedule.rules):
-        matched = [rid for rid in library.rules if fnmatch.fnmatchcase(rid, pattern)]
-        if not matched:
-            close = [rid for rid in library.rules if rid.split("-")[0] == pattern.split("-")[0]]
-            hint = f" (rules with that prefix: {', '.join(sorted(close))})" if close else ""
-            raise RuleError(f"schedule includes rule '{pattern}', which does not exist{hint}", code="SCHED001",
-                            location=schedule.doc.location(("rules", i)))
-        for rid in sorted(matched):
-            chosen.setdefault(rid, library.rules[rid])
-    for key in list(schedule.schedule.params) + list(schedule.schedule.overrides):
-        if key not in chosen:
-            section = "params" if key in schedule.schedule.params else "overrides"
-            raise RuleError(f"{section} given for rule '{key}', which the schedule does not include",
-                            code="SCHED002", location=schedule.doc.location((section, key)))
-    return list(chosen.values())
+    """Every version of the rules a schedule includes, by id or glob (``DATA-*``), in the order listed."""
+    chosen: dict[str, list[SourcedRule]] = {}
+    for owner in [schedule, *schedule.chain]:
+        own = owner.doc.data.get("rules", []) if isinstance(owner.doc.data, dict) else []
+        for i, pattern in enumerate(own):
+            if not any(fnmatch.fnmatchcase(rid, str(pattern)) for rid in library.versions):
+                close = [rid for rid in library.versions if rid.split("-")[0] == str(pattern).split("-")[0]]
+                hint = f" (rules with that prefix: {', '.join(sorted(close))})" if close else ""
+                raise RuleError(f"schedule includes rule '{pattern}', which does not exist{hint}", code="SCHED001",
+                                location=owner.doc.location(("rules", i)))
+    for pattern in schedule.schedule.rules:
+        for rid in sorted(r for r in library.versions if fnmatch.fnmatchcase(r, pattern)):
+            chosen.setdefault(rid, library.versions[rid])
+    for section in ("params", "overrides"):
+        for key in getattr(schedule.schedule, section):
+            if key not in chosen:
+                owner = _owner(schedule, section, key)
+                raise RuleError(f"{section} given for rule '{key}', which the schedule does not include",
+                                code="SCHED002", location=owner.doc.location((section, key)))
+    return [v for versions in chosen.values() for v in versions]
 
 
 _PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
@@ -389,14 +493,24 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
             raise RuleError(
                 f"schedule sets parameter '{name}' for {rule.id}, which declares: {', '.join(rule.params) or 'none'}",
                 code="SCHED003",
-                location=schedule.doc.location(("params", rule.id, name)) if schedule else sr.location(),
+                location=_owner(schedule, "params", rule.id).doc.location(("params", rule.id, name))
+                if schedule else sr.location(),
             )
-    params = {name: given.get(name, spec.default) for name, spec in rule.params.items()}
-    for name, value in params.items():
-        if value is None:
+    history: dict[str, list[tuple[dt.date | None, Any]]] = {}
+    for name, spec in rule.params.items():
+        raw = given.get(name, spec.default)
+        if raw is None:
             raise RuleError(f"{rule.id}: parameter '{name}' has no default and the schedule sets none",
                             code="RULE004", location=sr.location("params", name))
-    params = {name: _coerce_param(rule, name, spec, params[name], sr) for name, spec in rule.params.items()}
+        entries: list[tuple[dt.date | None, Any]] = [(None, raw)]
+        if _is_dated(raw):
+            try:
+                entries = sorted(((_as_date(v["from"]), v["value"]) for v in raw), key=lambda e: e[0])
+            except ValueError:
+                raise RuleError(f"{rule.id}: parameter '{name}': each change needs 'from' as a date (YYYY-MM-DD)",
+                                code="RULE004", location=sr.location("params", name)) from None
+        history[name] = [(start, _coerce_param(rule, name, spec, value, sr)) for start, value in entries]
+    params = {name: h[-1][1] for name, h in history.items()}
     schemas = schemas_for(fmt)
     row_table = None if rule.scope in ("contract", "bid") else rule.scope
     param_types = {n: s.value_type() for n, s in rule.params.items()}
@@ -455,6 +569,8 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         when_missing=(overrides.when_missing if overrides and overrides.when_missing else rule.when_missing),
         reference=(overrides.reference if overrides and overrides.reference else rule.reference),
         params=params,
+        param_history=history,
+        param_overridden=set(given),
         filter=filt,
         lets=lets,
         assertion=assertion,
@@ -462,6 +578,10 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         point_at=point_at,
         types=types,
     )
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _coerce_param(rule: Rule, name: str, spec: ParamSpec, value: Any, sr: SourcedRule) -> Any:
