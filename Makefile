@@ -19,7 +19,11 @@ demo: $(STAMP)
 	$(BIN)/contractcheck check samples/failing-return.xlsx --schedule oxfordshire-help-to-live-at-home --format table || [ $$? -eq 1 ]
 	$(BIN)/contractcheck check samples/compliant-return.xlsx --schedule oxfordshire-help-to-live-at-home --format table
 
+# the rules are linted and their own examples run, then the whole suite
 test: $(STAMP)
+	$(BIN)/contractcheck rules lint
+	$(BIN)/contractcheck rules test > .venv/rules-test.log || (cat .venv/rules-test.log; exit 1)
+	tail -n 1 .venv/rules-test.log
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

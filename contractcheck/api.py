@@ -14,6 +14,7 @@ from .evaluate import evaluate_rule
 from .findings import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo, Summary
 from .load import open_source, sha256_of
 from .normalise import Dataset, normalise
+from .waivers import apply_waivers, load_waivers
 from .rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
 
 
@@ -57,8 +58,10 @@ def summarise(results: list[RuleResult], findings: list[Finding]) -> Summary:
     for f in findings:
         if f.status == "fail":
             counts[f.severity] += 1
-    checked = sum(1 for r in results if r.status != "not_applicable")
-    failed = sum(1 for r in results if r.status == "fail")
+    # the verdict is about the return: waiver housekeeping (WAIVER-xx) is reported but does not change it
+    judged = [r for r in results if not r.rule_id.startswith("WAIVER-")]
+    checked = sum(1 for r in judged if r.status != "not_applicable")
+    failed = sum(1 for r in judged if r.status == "fail")
     return Summary(verdict="non-compliant" if failed else "compliant", rules_checked=checked, rules_failed=failed,
                    findings=counts)
 
@@ -71,11 +74,16 @@ def check(
     set_values: Mapping[str, str] | None = None,
     rules_paths: list[Path] | None = None,
     library: RuleLibrary | None = None,
+    waivers: str | Path | None = None,
 ) -> Report:
-    """Check a return or bid against a schedule. Raises ContractcheckError when it cannot be checked."""
+    """Check a return or bid against a schedule. Raises ContractcheckError when it cannot be checked.
+
+    ``waivers``: a waiver file; matching findings are marked waived (see ``contractcheck.waivers``).
+    """
     loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule
     library = library or load_rules(rules_paths)
     fmt, rules = compile_schedule(loaded, library)  # rules are checked before any data is read
+    waiver_file = load_waivers(waivers) if waivers is not None else None
     source = open_source(Path(path))
     data = normalise(source, fmt, extra_scalars=set_values)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
@@ -88,7 +96,7 @@ def check(
                      f"this {data.kind} is judged on the latest known rates — update contractcheck")
     results, findings = run_rules(rules, data, when)
     s = loaded.schedule
-    return Report(
+    report = Report(
         contractcheck_version=__version__,
         input=InputInfo(path=str(path), kind=data.kind, sha256=sha256_of(Path(path)), tables=data.found),
         schedule=ScheduleInfo(id=s.id, title=s.title, version=s.version, council=s.council, source=s.source,
@@ -100,6 +108,10 @@ def check(
         notes=notes,
         reference_data=reference.reference_sources(),
     )
+    if waiver_file is not None:
+        ref = data.scalars.get("contract_ref") or data.scalars.get("tender_ref")
+        report = apply_waivers(report, waiver_file, when.date(), str(ref) if ref else None)
+    return report
 
 
 def exit_code_for(report: Report, fail_on: str = "minor") -> int:

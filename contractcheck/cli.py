@@ -78,10 +78,11 @@ def check_command(
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
     set_values: Annotated[Optional[list[str]], typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
     rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule file or folder (repeatable)")] = None,
+    waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
 ) -> int:
     """Check a provider's return or bid against a contract schedule and report the findings."""
     report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
-                   rules_paths=rules or None)
+                   rules_paths=rules or None, waivers=waivers)
     chosen = format.value if format else None
     if chosen is None and output is not None:
         chosen = SUFFIX_FORMATS.get(output.suffix.lower())
@@ -95,6 +96,130 @@ def check_command(
     else:
         sys.stdout.write(text)
     return code
+
+
+rules_app = typer.Typer(no_args_is_help=True, help="Lint, test, list, show and document rules.")
+schedules_app = typer.Typer(no_args_is_help=True, help="List and show schedules.")
+app.add_typer(rules_app, name="rules")
+app.add_typer(schedules_app, name="schedules")
+
+SchedOpt = Annotated[Optional[str], typer.Option("--schedule", "-s", help="Show values in this schedule (id or file)")]
+RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule file or folder (repeatable)")]
+
+
+@rules_app.command("lint")
+def rules_lint(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
+) -> int:
+    """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
+    from .lint import lint
+
+    result = lint(paths or None)
+    for problem in result.problems:
+        print(problem.render())
+    what = f"{result.rules} rules and {result.schedules} schedules in {len(result.files)} files"
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) in {what}")
+        return 1
+    print(f"no problems in {what}")
+    return 0
+
+
+@rules_app.command("test")
+def rules_test(
+    rules: RulesOpt = None,
+    rule: Annotated[Optional[list[str]], typer.Option("--rule", "-r", help="Only this rule id (repeatable)")] = None,
+) -> int:
+    """Run every rule's examples (records that must pass or fail) and report like a test runner."""
+    from .examples import run_examples
+    from .rules import load_rules
+
+    results = run_examples(load_rules(rules or None), set(rule) if rule else None)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        print(f"{'ok  ' if r.ok else 'FAIL'} {r.rule_id}: {r.example} (expects {r.expected.replace('_', ' ')})")
+        if not r.ok:
+            print("     " + r.detail.replace("\n", "\n     "))
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+@rules_app.command("list")
+def rules_list(schedule: SchedOpt = None, rules: RulesOpt = None) -> int:
+    """A table of the rules (in a schedule, with its parameter values)."""
+    from .catalogue import rules_table
+    from .rules import load_rules, load_schedule
+
+    sys.stdout.write(rules_table(load_rules(rules or None), load_schedule(schedule) if schedule else None))
+    return 0
+
+
+@rules_app.command("show")
+def rules_show(rule_id: Annotated[str, typer.Argument(help="e.g. PAY-01")], schedule: SchedOpt = None,
+               rules: RulesOpt = None) -> int:
+    """One rule in full: what it checks, parameters, clause, fix, examples."""
+    from .catalogue import rule_detail
+    from .rules import load_rules, load_schedule
+
+    sys.stdout.write(rule_detail(load_rules(rules or None), rule_id, load_schedule(schedule) if schedule else None))
+    return 0
+
+
+class DocFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+@rules_app.command("doc")
+def rules_doc(
+    schedule: Annotated[str, typer.Argument(help="Schedule id or file")],
+    format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.markdown,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file")] = None,
+    rules: RulesOpt = None,
+) -> int:
+    """The schedule as a handbook for a tender pack: every obligation in plain words, with examples."""
+    from .handbook import schedule_handbook
+    from .rules import compile_schedule, load_rules, load_schedule
+
+    loaded = load_schedule(schedule)
+    _, compiled = compile_schedule(loaded, load_rules(rules or None))
+    text = schedule_handbook(loaded, compiled, format.value)
+    if output is not None:
+        write_atomically(output, text)
+        print(f"handbook written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+@schedules_app.command("list")
+def schedules_list() -> int:
+    """A table of the shipped schedules."""
+    from .catalogue import schedules_table
+
+    sys.stdout.write(schedules_table())
+    return 0
+
+
+@schedules_app.command("show")
+def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or file")], rules: RulesOpt = None) -> int:
+    """One schedule: where it comes from, what it extends, its rules and their parameter values."""
+    from .catalogue import schedule_detail
+    from .rules import load_rules, load_schedule
+
+    sys.stdout.write(schedule_detail(load_schedule(schedule), load_rules(rules or None)))
+    return 0
+
+
+@app.command("explain")
+def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")], schedule: SchedOpt = None,
+                    rules: RulesOpt = None) -> int:
+    """Explain a rule, running its examples to show how a finding's values are worked out."""
+    from .catalogue import explain
+    from .rules import load_rules, load_schedule
+
+    sys.stdout.write(explain(load_rules(rules or None), rule_id, load_schedule(schedule) if schedule else None))
+    return 0
 
 
 @app.command("version")

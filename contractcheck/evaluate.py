@@ -108,6 +108,17 @@ def _render(template: str, values: dict[str, str]) -> str:
 
 
 def evaluate_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
+    """Judge one rule; the result records the rule version and parameter values that judged it."""
+    outcome = _judge(cr, data, as_of)
+    rule = cr.rule
+    if rule.version or rule.effective_from or rule.effective_to:
+        outcome.result.version = rule.version_label()
+    if outcome.result.status != "not_applicable" or outcome.findings:
+        outcome.result.params = {k: evidence_value(v) for k, v in cr.params_on(as_of.date()).items()}
+    return outcome
+
+
+def _judge(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
     rule = cr.rule
     if data.kind not in rule.kinds():
         return _not_applicable(cr, f"applies to {' and '.join(k + 's' for k in rule.kinds())} only")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .evaluate import evaluate_rule
+from .evaluate import Outcome, evaluate_rule
 from .fields import ReturnFormat, return_format
 from .normalise import dataset_from_mapping
 from .rules import Example, RuleLibrary, SourcedRule, compile_rule
@@ -36,12 +36,17 @@ def _as_of(example: Example, scalars: dict) -> pd.Timestamp:
     return pd.Timestamp(dt.date.today())
 
 
-def run_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None = None) -> ExampleResult:
-    """Evaluate one rule on one example and compare with what the example expects."""
+def explain_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None = None) -> Outcome:
+    """Evaluate one rule on one example, through the same stages as a real return."""
     fmt = fmt or return_format()
     compiled = compile_rule(sr, None, fmt, example.params)
     data = dataset_from_mapping(example.tables(), fmt, file=f"<{sr.rule.id} example>")
-    outcome = evaluate_rule(compiled, data, _as_of(example, data.scalars))
+    return evaluate_rule(compiled, data, _as_of(example, data.scalars))
+
+
+def run_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None = None) -> ExampleResult:
+    """Evaluate one rule on one example and compare with what the example expects."""
+    outcome = explain_example(sr, example, fmt)
     status = outcome.result.status
     ok = status == example.expect
     detail = f"expected {example.expect}, got {status}"

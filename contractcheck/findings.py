@@ -19,6 +19,18 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def _is_empty(value: Any) -> bool:
+    return not value
+
+
+# Keys added after v1 of the report spec are left out of the JSON while they hold nothing, so a report
+# that uses no newer feature (e.g. no waiver file) reads exactly as before.
+
+
 class FindingLocation(_Model):
     file: str
     sheet: str | None = None
@@ -27,6 +39,7 @@ class FindingLocation(_Model):
     cell: str | None = None
     field: str | None = None
     heading: str | None = None  # the heading as the provider wrote it
+    line: int | None = Field(default=None, exclude_if=_is_none)  # line in a text file (e.g. a waiver file)
 
 
 class Subject(_Model):
@@ -45,6 +58,8 @@ class Finding(_Model):
     reference: str
     remediation: str
     title: str = ""
+    # the waiver that accepted this finding (status "waived"): reason, approved_by, approved_on, expires, file, line
+    waiver: dict[str, Any] | None = Field(default=None, exclude_if=_is_none)
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -70,6 +85,10 @@ class RuleResult(_Model):
     note: str | None = None  # why a rule did not apply, or how many rows could not be judged
     not_judged: int = 0  # rows where a value the rule needs was blank
     measures: dict[str, Any] = {}  # values a rule reports whatever its result (e.g. zero-hours share)
+    waived: int = Field(default=0, exclude_if=_is_empty)  # findings of this rule accepted by a waiver
+    # which version of the rule judged (rules and parameters can change on a date) and the parameters it used
+    version: str | None = Field(default=None, exclude_if=_is_none)
+    params: dict[str, Any] = Field(default_factory=dict, exclude_if=_is_empty)
 
 
 class InputInfo(_Model):
@@ -111,6 +130,9 @@ class Report(_Model):
     findings: list[Finding]
     notes: list[str] = []
     reference_data: dict[str, Any] = {}
+    # when a waiver file was applied: {"file", "waivers", "applied", "expired", "unused", "other_contract",
+    # "findings_waived"} (see contractcheck.waivers)
+    waivers: dict[str, Any] = Field(default_factory=dict, exclude_if=_is_empty)
 
     def failing(self, at_or_above: Severity) -> list[Finding]:
         """Failing (not waived) findings at or above a severity, for the exit code."""

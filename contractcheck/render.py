@@ -29,7 +29,7 @@ def _where(f: Finding) -> str:
         return loc.cell
     if loc.sheet:
         return loc.sheet
-    return loc.field or "-"
+    return loc.field or (loc.file.rsplit("/", 1)[-1] if loc.file else "-")
 
 
 def _summary_line(report: Report) -> str:
@@ -115,7 +115,11 @@ def render_markdown(report: Report) -> str:
                 out += [f"### {f.rule_id} — {_md(f.title)} ({f.severity})", "",
                         f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", "",
                         "| where | subject | finding |", "|---|---|---|"]
-            waived = " *(waived)*" if f.status == "waived" else ""
+            waived = ""
+            if f.status == "waived":
+                w = f.waiver or {}
+                waived = (f" *(waived: {_md(w.get('reason', ''))} — approved by {_md(w.get('approved_by', ''))}, "
+                          f"until {w.get('expires', '')})*")
             out.append(f"| {_md(_where(f))} | {_md(f.subject.key or '')} | {_md(f.message)}{waived} |")
     if report.notes:
         out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]

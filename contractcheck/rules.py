@@ -263,27 +263,41 @@ def _validation_error(exc: ValidationError, doc: YamlDocument, prefix: tuple[str
     return RuleError(msg, code="RULE001", location=doc.location(path))
 
 
-def load_rule_file(path: Path) -> list[SourcedRule]:
-    """Every rule in one YAML file, validated."""
-    doc = load_yaml(path)
+def read_rule_file(path: Path) -> tuple[list[SourcedRule], list[RuleError]]:
+    """Every valid rule in a file, and a problem for each invalid one (lint reports them all)."""
+    try:
+        doc = load_yaml(path)
+    except RuleError as exc:
+        return [], [exc]
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise RuleError("a rule file must be a mapping with a 'rules:' list", code="RULE000", location=doc.location())
-    unknown = set(data) - {"rules", "description"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise RuleError(f"unknown top-level key '{key}' (a rule file has 'rules:')", code="RULE001",
-                        location=doc.location((key,)))
+        return [], [RuleError("a rule file must be a mapping with a 'rules:' list", code="RULE000",
+                              location=doc.location())]
+    problems: list[RuleError] = []
+    for key in sorted(set(data) - {"rules", "description"}):
+        problems.append(RuleError(f"unknown top-level key '{key}' (a rule file has 'rules:')", code="RULE001",
+                                  location=doc.location((key,))))
     found: list[SourcedRule] = []
     for i, raw in enumerate(data["rules"]):
         what = f"rule {raw.get('id', '#' + str(i + 1))}" if isinstance(raw, dict) else f"rule #{i + 1}"
         if not isinstance(raw, dict):
-            raise RuleError(f"{what} must be a mapping of keys", code="RULE001", location=doc.location(("rules", i)))
+            problems.append(RuleError(f"{what} must be a mapping of keys", code="RULE001",
+                                      location=doc.location(("rules", i))))
+            continue
         try:
             rule = Rule.model_validate(raw)
         except ValidationError as exc:
-            raise _validation_error(exc, doc, ("rules", i), what) from None
+            problems.append(_validation_error(exc, doc, ("rules", i), what))
+            continue
         found.append(SourcedRule(rule, str(path), doc.line_of(("rules", i)), doc, i))
+    return found, problems
+
+
+def load_rule_file(path: Path) -> list[SourcedRule]:
+    """Every rule in one YAML file, validated; the first problem is raised."""
+    found, problems = read_rule_file(path)
+    if problems:
+        raise problems[0]
     return found
 
 

@@ -61,6 +61,30 @@ def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], file: str) 
             _walk(item, (*path, i), lines, file)
 
 
+def _bad_date(text: str) -> tuple[int | None, str | None]:
+    """The line and text of the first date-like scalar that is not a real date."""
+    import datetime as dt
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None, None
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                dt.date.fromisoformat(node.value[:10])
+            except ValueError:
+                return node.start_mark.line + 1, node.value
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend([k, v])
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None, None
+
+
 def parse_yaml_text(text: str, file: str) -> YamlDocument:
     """Parse YAML text safely; any problem is a RuleError naming the file and line."""
     try:
@@ -78,6 +102,11 @@ def parse_yaml_text(text: str, file: str) -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise RuleError(f"YAML cannot be read: {exc}", code="YAML001", location=Location(file=file)) from None
+    except ValueError as exc:  # PyYAML raises a bare ValueError for an impossible date such as 2027-02-30
+        line, value = _bad_date(text)
+        what = f"{value} is not a date ({exc})" if value else str(exc)
+        raise RuleError(f"YAML cannot be read: {what}; dates are YYYY-MM-DD", code="YAML003",
+                        location=Location(file=file, line=line)) from None
     lines: dict[PathKey, int] = {}
     if node is not None:
         _walk(node, (), lines, file)

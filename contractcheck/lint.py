@@ -1,0 +1,149 @@
+"""``rules lint``: check rule and schedule files without any data, and report every problem found.
+
+Compiling is the check: a rule's expressions are parsed and type-checked against the return format, so an
+unknown field, a date compared with money or a function given the wrong arguments is found here, with the
+file and line, before a return is ever read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContractcheckError, Location, RuleError, UsageError
+from .fields import return_format
+from .rules import (
+    RuleLibrary,
+    SourcedRule,
+    add_version,
+    bundled_dir,
+    compile_rule,
+    compile_schedule,
+    load_schedule,
+    read_rule_file,
+)
+from .yamlfile import load_yaml
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    code: str
+    message: str
+
+    def render(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.code} {self.message}"
+
+
+@dataclass
+class LintResult:
+    problems: list[Problem]
+    files: list[Path]
+    rules: int
+    schedules: int
+
+
+def _problem(exc: ContractcheckError) -> Problem:
+    loc = exc.location or Location()
+    return Problem(loc.file or "?", loc.line, exc.code, exc.message)
+
+
+def _yaml_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and x.is_file()))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise UsageError(f"no such file or folder: {p}")
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            unique.append(f)
+    return unique
+
+
+def _kind(path: Path) -> str:
+    """'schedule' (a mapping with an id), 'rules' (a mapping with a rules list) or 'other'."""
+    try:
+        data = load_yaml(path).data
+    except RuleError:
+        return "rules"  # its YAML error is reported when it is read as rules
+    if isinstance(data, dict) and "id" in data:
+        return "schedule"
+    if isinstance(data, dict) and "rules" in data:
+        return "rules"
+    return "other"
+
+
+def lint(paths: list[Path] | None = None) -> LintResult:
+    """Every problem in the given rule and schedule files (default: the shipped ones)."""
+    given = _yaml_files(paths or [bundled_dir("rules"), bundled_dir("schedules")])
+    kinds = {f: _kind(f) for f in given}
+    problems: list[Problem] = [
+        Problem(str(f), 1, "LINT000", "neither a rule file (rules: [...]) nor a schedule (id: ...)")
+        for f, k in kinds.items() if k == "other"
+    ]
+    linted_rules = [f for f, k in kinds.items() if k == "rules"]
+    # schedules may use shipped rules: load those too, reporting only files the user asked about
+    shipped = _yaml_files([bundled_dir("rules")])
+    linted = {f.resolve() for f in linted_rules}
+    rule_files = linted_rules + [f for f in shipped if f.resolve() not in linted]
+    versions: dict[str, list[SourcedRule]] = {}
+    for f in rule_files:
+        found, errors = read_rule_file(f)
+        report = f.resolve() in linted
+        if report:
+            problems.extend(_problem(e) for e in errors)
+        for sr in found:
+            try:
+                add_version(versions, sr)
+            except RuleError as exc:
+                if report:
+                    problems.append(_problem(exc))
+    library = RuleLibrary(versions, rule_files)
+    fmt = return_format()
+    rule_count = 0
+    for rid, vs in sorted(versions.items()):
+        for sr in vs:
+            if Path(sr.file).resolve() not in linted:
+                continue
+            rule_count += 1
+            problems.extend(_check_rule(sr, fmt))
+    schedules = [f for f, k in kinds.items() if k == "schedule"]
+    for f in schedules:
+        try:
+            compile_schedule(load_schedule(str(f)), library)
+        except ContractcheckError as exc:
+            problems.append(_problem(exc))
+    problems.sort(key=lambda p: (p.file, p.line or 0, p.code))
+    return LintResult(problems, given, rule_count, len(schedules))
+
+
+def _check_rule(sr: SourcedRule, fmt) -> list[Problem]:
+    rule = sr.rule
+    try:
+        compiled = compile_rule(sr, None, fmt)
+    except RuleError as exc:
+        return [_problem(exc)]
+    found: list[Problem] = []
+    used: set[str] = set(compiled.message_names)
+    for part in [compiled.filter, compiled.assertion, *compiled.lets.values()]:
+        if part is not None:
+            used |= set(part.names_used)
+    for name in rule.params:
+        if name not in used:
+            loc = sr.location("params", name)
+            found.append(Problem(sr.file, loc.line, "LINT001",
+                                 f"{rule.id}: parameter '{name}' is declared but no expression or message uses it"))
+    expects = {e.expect for e in rule.examples}
+    missing = [k for k in ("pass", "fail") if k not in expects]
+    if missing:
+        found.append(Problem(sr.file, sr.line, "LINT002",
+                             f"{rule.id}: no example that must {' or '.join(missing)} (add examples: to the rule)"))
+    return found

@@ -1,0 +1,236 @@
+"""Rules as a product: lint, test, list, show, doc, explain, schedules that extend, dated rules, waivers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+RULE = """\
+  - id: {id}
+    title: Paid at least {floor}
+    severity: major
+    scope: workforce
+    params:
+      floor: {{type: money, default: {floor}, description: the floor}}
+    assert: hourly_rate >= floor
+    message: "Worker {{worker_id}} is paid {{hourly_rate}}, below {{floor}}."
+    reference: Test clause 1.1
+    remediation: Pay more.
+{extra}    examples:
+      - {{name: well paid, expect: pass, workforce: [{{worker_id: W1, hourly_rate: 50, zero_hours: "N"}}]}}
+      - {{name: badly paid, expect: fail, workforce: [{{worker_id: W1, hourly_rate: 1, zero_hours: "N"}}]}}
+"""
+
+
+def rule_file(folder: Path, *rules: str, name: str = "mine.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("rules:\n" + "".join(rules), encoding="utf-8")
+    return path
+
+
+def rule(id: str = "TST-01", floor: float = 20, extra: str = "") -> str:
+    return RULE.format(id=id, floor=floor, extra=extra)
+
+
+# --- lint ----------------------------------------------------------------------------------------------------
+
+
+def test_lint_passes_the_shipped_rules_and_schedules(cli):
+    result = cli("rules", "lint")
+    assert result.code == 0, result.out
+    assert "no problems in" in result.out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (rule(extra="    severty: minor\n"), "mine.yaml:12: RULE001 unknown key 'severty'"),
+        (rule().replace("hourly_rate >= floor", "hourly_rat >= floor"),
+         "RULE EXPR001 rule TST-01, assert, column 1: unknown field or parameter 'hourly_rat'"),
+        (rule().replace("hourly_rate >= floor", "date_of_birth >= floor"),
+         "cannot compare a date value with a money value"),
+        (rule().replace("hourly_rate >= floor", "pay_floor(30, as_of) <= hourly_rate"),
+         "pay_floor() takes 3 arguments"),
+        (rule().replace("hourly_rate >= floor", "hourly_rate >= ceiling"),
+         "unknown field or parameter 'ceiling'"),
+        (rule(extra="    effective_from: 2026-04-01\n    effective_to: 2025-04-01\n"),
+         "effective_to is before effective_from"),
+        (rule() + rule(), "rule id TST-01 is defined twice"),
+        (rule(extra="    effective_from: 2025-04-01\n") + rule(floor=25, extra="    effective_from: 2025-10-01\n"),
+         "rule id TST-01 is defined twice"),
+        (rule().replace("    params:\n      floor: {type: money, default: 20, description: the floor}\n",
+                        "    params:\n      floor: {type: money, default: 20, description: the floor}\n"
+                        "      spare: {type: number, default: 1, description: never used}\n"),
+         "parameter 'spare' is declared but no expression or message uses it"),
+        (rule().split("    examples:")[0], "no example that must pass or fail"),
+    ],
+    ids=["unknown key", "unknown field", "date vs money", "wrong arguments", "undeclared parameter",
+         "dates backwards", "duplicate id", "overlapping versions", "unused parameter", "no examples"],
+)
+def test_lint_catches_each_problem_with_file_and_line(cli, tmp_path, text, expected):
+    path = tmp_path / "rules" / "mine.yaml"
+    path.parent.mkdir()
+    path.write_text("rules:\n" + text, encoding="utf-8")
+    result = cli("rules", "lint", path)
+    assert result.code == 1, result.out
+    assert expected.replace("RULE ", "") in result.out.replace("RULE ", "")
+    assert "mine.yaml:" in result.out
+
+
+def test_lint_catches_schedule_problems(cli, tmp_path):
+    (tmp_path / "a.yaml").write_text("id: a\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nextends: b\nrules: [PAY-01]\n")
+    (tmp_path / "b.yaml").write_text("id: b\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nextends: a\nrules: [PAY-01]\n")
+    (tmp_path / "c.yaml").write_text("id: c\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [NOPE-01]\n")
+    result = cli("rules", "lint", tmp_path)
+    assert result.code == 1
+    assert "a cycle" in result.out
+    assert "c.yaml:6: SCHED001 schedule includes rule 'NOPE-01', which does not exist" in result.out
+
+
+def test_lint_of_a_missing_path_cannot_run(cli, tmp_path):
+    result = cli("rules", "lint", tmp_path / "nowhere")
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_later_versions_with_separate_dates_lint_clean(cli, tmp_path):
+    text = rule(extra="    effective_to: 2026-03-31\n") + rule(floor=25, extra="    effective_from: 2026-04-01\n")
+    result = cli("rules", "lint", rule_file(tmp_path / "rules", text))
+    assert result.code == 0, result.out
+
+
+# --- rules test -------------------------------------------------------------------------------------------------
+
+
+def test_rules_test_runs_every_example_like_a_test_runner(cli):
+    result = cli("rules", "test")
+    assert result.code == 0, result.out
+    assert result.out.strip().splitlines()[-1].endswith(" passed, 0 failed")
+    assert "ok   PAY-01: adult paid below the 2026 National Living Wage (expects fail)" in result.out
+
+
+def test_rules_test_reports_a_wrong_example(cli, tmp_path):
+    wrong = rule().replace("hourly_rate: 1,", "hourly_rate: 99,")
+    result = cli("rules", "test", "--rules", rule_file(tmp_path / "r", wrong), "--rule", "TST-01")
+    assert result.code == 1
+    assert "FAIL TST-01: badly paid (expects fail)" in result.out
+    assert "expected fail, got pass" in result.out
+    assert result.out.strip().splitlines()[-1] == "1 passed, 1 failed"
+
+
+# --- list / show / explain / doc ------------------------------------------------------------------------------
+
+
+def test_rules_list_shows_every_rule(cli):
+    result = cli("rules", "list")
+    assert result.code == 0
+    for rid in ("APP-01", "ZHC-03", "PAY-04", "CC-01", "TRN-01", "COST-01", "DSPT-01", "DATA-06"):
+        assert rid in result.out
+
+
+def test_rules_list_in_a_schedule_shows_its_parameter_values(cli):
+    result = cli("rules", "list", "--schedule", "oxfordshire-help-to-live-at-home")
+    assert "per_value=£500,000 (set by the schedule)" in result.out
+    assert "ZHC-01" not in result.out
+
+
+def test_rules_show_gives_the_whole_rule(cli):
+    result = cli("rules", "show", "PAY-02")
+    assert result.code == 0
+    for part in ("PAY-02 — Effective hourly pay", "let effective_rate", "regs 31 and 34", "unpaid travel drags pay"):
+        assert part in result.out
+
+
+def test_unknown_rule_is_one_line(cli):
+    result = cli("rules", "show", "NOPE-99")
+    assert result.code == 2 and "unknown rule 'NOPE-99'" in result.err
+
+
+def test_schedules_list_and_show(cli):
+    listed = cli("schedules", "list")
+    assert "oxfordshire-help-to-live-at-home" in listed.out and "leicester-homecare" in listed.out
+    shown = cli("schedules", "show", "leicester-homecare")
+    assert "extends       statutory-minimum" in shown.out
+    assert "accepted_reasons=Worker preference" in shown.out
+
+
+def test_explain_shows_the_arithmetic_of_a_finding(cli):
+    result = cli("explain", "APP-01", "--schedule", "oxfordshire-help-to-live-at-home")
+    assert result.code == 0
+    assert "£1,650,000 ÷ £500,000 = 3.3 → 3 apprentice(s) required; 1 in post" in result.out
+    assert "evidence: " in result.out
+
+
+def test_rules_doc_writes_a_handbook(cli, tmp_path):
+    out = tmp_path / "handbook.html"
+    result = cli("rules", "doc", "oxfordshire-help-to-live-at-home", "--format", "html", "--output", out)
+    assert result.code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.lstrip().lower().startswith("<!doctype html") and "APP-01" in text
+    md = cli("rules", "doc", "leicester-homecare")
+    assert "ZHC-01" in md.out and "PAY-01" in md.out
+
+
+# --- schedules that extend, dated rules and parameters -----------------------------------------------------------
+
+
+def test_a_schedule_extends_another_and_overrides_a_parameter(cli, tmp_path):
+    schedule = tmp_path / "rlw.yaml"
+    schedule.write_text(
+        "id: my-council\ntitle: My council\ncouncil: My Council\nsource: Contract 2026 sch. 4\nversion: '1'\n"
+        "extends: statutory-minimum\nrules: [PAY-03, APP-01]\nparams:\n  APP-01:\n    per_value: 250000\n")
+    report = json.loads(cli("check", "samples/compliant-return.xlsx", "-s", schedule, "-f", "json").out)
+    ids = [r["rule_id"] for r in report["results"]]
+    assert ids[:2] == ["PAY-01", "PAY-02"] and "PAY-03" in ids and "APP-01" in ids
+    app = next(f for f in report["findings"] if f["rule_id"] == "APP-01")
+    assert "÷ £250,000 = 6.6 → 6 apprentice(s) required; 3 in post" in app["message"]
+
+
+def test_the_version_in_force_on_the_as_of_date_judges(cli, tmp_path):
+    text = (rule(floor=12, extra="    version: '2025'\n    effective_to: 2026-03-31\n")
+            + rule(floor=13.5, extra="    version: '2026'\n    effective_from: 2026-04-01\n"))
+    rules = rule_file(tmp_path / "r", text)
+    schedule = tmp_path / "s.yaml"
+    schedule.write_text("id: s\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [TST-01]\n")
+    csv = tmp_path / "return.csv"
+    csv.write_text("worker_id,zero_hours,hourly_rate\nW1,N,13.00\n")
+    old = json.loads(cli("check", csv, "-s", schedule, "--rules", rules, "--as-of", "2026-01-31", "-f", "json").out)
+    new = json.loads(cli("check", csv, "-s", schedule, "--rules", rules, "--as-of", "2026-06-30", "-f", "json").out)
+    assert old["results"][0]["status"] == "pass" and old["results"][0]["version"] == "2025"
+    assert new["results"][0]["status"] == "fail" and new["results"][0]["version"] == "2026"
+
+
+def test_a_parameter_changes_on_a_date(cli, tmp_path):
+    schedule = tmp_path / "s.yaml"
+    schedule.write_text(
+        "id: s\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [APP-01]\nparams:\n  APP-01:\n    per_value:\n"
+        "      - {from: 2015-04-01, value: 500000}\n      - {from: 2026-07-01, value: 250000}\n")
+    before = json.loads(cli("check", "samples/compliant-return.xlsx", "-s", schedule, "--as-of", "2026-06-30",
+                            "-f", "json").out)
+    after = json.loads(cli("check", "samples/compliant-return.xlsx", "-s", schedule, "-f", "json").out)
+    assert before["results"][0]["params"]["per_value"] == 500000 and before["results"][0]["status"] == "pass"
+    assert after["results"][0]["params"]["per_value"] == 250000 and after["results"][0]["status"] == "fail"
+
+
+# --- waivers from the command line ----------------------------------------------------------------------------
+
+
+def test_check_with_waivers(cli):
+    result = cli("check", "samples/failing-return.xlsx", "-s", "oxfordshire-help-to-live-at-home", "--waivers",
+                 "samples/waivers.yaml", "-f", "json")
+    report = json.loads(result.out)
+    pay02 = next(f for f in report["findings"] if f["rule_id"] == "PAY-02")
+    assert pay02["status"] == "waived" and pay02["waiver"]["approved_by"].startswith("J. Smith")
+    assert any(f["rule_id"] == "WAIVER-01" for f in report["findings"])
+    assert result.code == 1  # other findings still fail
+
+
+def test_a_bad_waiver_file_is_one_line(cli, tmp_path):
+    bad = tmp_path / "w.yaml"
+    bad.write_text("waivers:\n  - rule: PAY-02\n    subject: W1\n    reson: typo\n")
+    result = cli("check", "samples/failing-return.xlsx", "-s", "statutory-minimum", "--waivers", bad)
+    assert result.code == 2
+    assert "w.yaml:" in result.err and len(result.err.strip().splitlines()) == 1
