@@ -138,7 +138,8 @@ class Rule(Strict):
     def kinds(self) -> list[str]:
         if self.applies_to:
             return list(self.applies_to)
-        return ["bid"] if self.scope == "bid" else ["return"] if self.scope == "contract" else ["return", "bid"]
+        # a bid has a Bid sheet and Costs; a return has the Contract, Workforce and Training sheets (and Costs)
+        return {"bid": ["bid"], "costs": ["return", "bid"]}.get(self.scope, ["return"])
 
     def version_label(self) -> str:
         if self.version:

@@ -250,7 +250,27 @@ def build_csv_folder() -> None:
     (folder / "workforce.csv").write_bytes(text.encode("cp1252"))
 
 
+def build_bid() -> None:
+    """A tender bid: the Bid sheet, and the cost breakdown the price is built from."""
+    wb = _new_workbook(HERE / "tender-bid.xlsx")
+    formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
+    ws = wb.add_worksheet("Bid")
+    bid = {"bidder_name": "Sunrise Domiciliary Care Ltd", "tender_ref": "OCC-HTLAH-2027", "lot": "Lot 2 (City)",
+           "contract_start": D(2027, 1, 4), "contract_value": 1_650_000, "price_per_hour": 31.20,
+           "care_worker_rate": 12.71, "real_living_wage": "Yes", "apprentices_committed": 1,
+           "zero_hours_policy": "Only where the worker asks, reviewed every six months", "training_budget": 18_000}
+    for i, (k, v) in enumerate(bid.items()):
+        ws.write(i, 0, k, formats["head"])
+        if isinstance(v, dt.date):
+            ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), formats["date"])
+        else:
+            ws.write(i, 1, v)
+    _write_table(wb.add_worksheet("Costs"), formats, 0, 0, ["item", "category", "per_hour", "annual"], COSTS)
+    wb.close()
+
+
 if __name__ == "__main__":
+    build_bid()
     build_compliant()
     build_failing()
     build_messy()

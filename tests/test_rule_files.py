@@ -33,7 +33,8 @@ def test_shipped_schedules_compile(schedule):
 
 
 def test_required_schedules_are_shipped():
-    assert {"oxfordshire-help-to-live-at-home", "leicester-homecare", "statutory-minimum"} <= set(SHIPPED_SCHEDULES)
+    assert {"oxfordshire-help-to-live-at-home", "leicester-homecare", "statutory-minimum",
+            "oxfordshire-tender", "ethical-care-charter-homecare"} <= set(SHIPPED_SCHEDULES)
 
 
 RULE = """\

@@ -26,6 +26,7 @@ CASES = [
     ("failing-return.xlsx", "statutory-minimum", 1),
     ("messy-return.xlsx", "oxfordshire-help-to-live-at-home", 1),
     ("csv-return", "leicester-homecare", 1),
+    ("tender-bid.xlsx", "oxfordshire-tender", 1),
 ]
 SUFFIX = {"json": "json", "markdown": "md", "table": "txt", "csv": "csv"}
 
