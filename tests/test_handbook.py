@@ -204,7 +204,7 @@ def test_rule_with_two_versions_gets_a_section_for_each(tmp_path):
     text = handbook(str(schedule), rules_paths=[rules])
     assert "### VER-01 — Hourly rate recorded (version in force until 31 March 2026)" in text
     assert "### VER-01 — Hourly rate recorded (version in force from 1 April 2026)" in text
-    assert "| VER-01 | Hourly rate recorded | minor | returns and bids | until 31 March 2026 |" in text
+    assert "| VER-01 | Hourly rate recorded | minor | returns | until 31 March 2026 |" in text
     page = handbook(str(schedule), "html", rules_paths=[rules])
     assert 'id="ver-01-until-31-march-2026"' in page and 'href="#ver-01-from-1-april-2026"' in page
 
