@@ -159,9 +159,15 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="e.g. PAY-01")], sche
                rules: RulesOpt = None) -> int:
     """One rule in full: what it checks, parameters, clause, fix, examples."""
     from .catalogue import rule_detail
+
+    return _show_rule(rule_detail, rule_id, schedule, rules)
+
+
+def _show_rule(view, rule_id: str, schedule: str | None, rules: list[Path] | None) -> int:
+    """Print a catalogue view of one rule, in a schedule when one is named."""
     from .rules import load_rules, load_schedule
 
-    sys.stdout.write(rule_detail(load_rules(rules or None), rule_id, load_schedule(schedule) if schedule else None))
+    sys.stdout.write(view(load_rules(rules or None), rule_id, load_schedule(schedule) if schedule else None))
     return 0
 
 
@@ -216,10 +222,8 @@ def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")],
                     rules: RulesOpt = None) -> int:
     """Explain a rule, running its examples to show how a finding's values are worked out."""
     from .catalogue import explain
-    from .rules import load_rules, load_schedule
 
-    sys.stdout.write(explain(load_rules(rules or None), rule_id, load_schedule(schedule) if schedule else None))
-    return 0
+    return _show_rule(explain, rule_id, schedule, rules)
 
 
 @app.command("version")

@@ -114,6 +114,16 @@ def _new_workbook(path: Path) -> xlsxwriter.Workbook:
     return wb
 
 
+def _write_keyvalue(ws, formats, values: dict[str, object]) -> None:
+    """A key/value sheet: the field in column A, its value in column B."""
+    for i, (k, v) in enumerate(values.items()):
+        ws.write(i, 0, k, formats["head"])
+        if isinstance(v, dt.date):
+            ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), formats["date"])
+        else:
+            ws.write(i, 1, v)
+
+
 def _write_table(ws, formats, top: int, left: int, fields: list[str], rows: list[dict[str, object]],
                  headings: dict[str, str] | None = None) -> None:
     for j, f in enumerate(fields):
@@ -135,13 +145,7 @@ def _workbook(path: Path, contract: dict[str, object], workers: list[dict[str, o
               training: list[dict[str, object]], costs: list[dict[str, object]] | None) -> None:
     wb = _new_workbook(path)
     formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
-    ws = wb.add_worksheet("Contract")
-    for i, (k, v) in enumerate(contract.items()):
-        ws.write(i, 0, k, formats["head"])
-        if isinstance(v, dt.date):
-            ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), formats["date"])
-        else:
-            ws.write(i, 1, v)
+    _write_keyvalue(wb.add_worksheet("Contract"), formats, contract)
     _write_table(wb.add_worksheet("Workforce"), formats, 0, 0, WORKFORCE_FIELDS, workers)
     _write_table(wb.add_worksheet("Training"), formats, 0, 0, ["worker_id", "course", "completed_on", "expires_on"],
                  training)
@@ -254,17 +258,11 @@ def build_bid() -> None:
     """A tender bid: the Bid sheet, and the cost breakdown the price is built from."""
     wb = _new_workbook(HERE / "tender-bid.xlsx")
     formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
-    ws = wb.add_worksheet("Bid")
     bid = {"bidder_name": "Sunrise Domiciliary Care Ltd", "tender_ref": "OCC-HTLAH-2027", "lot": "Lot 2 (City)",
            "contract_start": D(2027, 1, 4), "contract_value": 1_650_000, "price_per_hour": 31.20,
            "care_worker_rate": 12.71, "real_living_wage": "Yes", "apprentices_committed": 1,
            "zero_hours_policy": "Only where the worker asks, reviewed every six months", "training_budget": 18_000}
-    for i, (k, v) in enumerate(bid.items()):
-        ws.write(i, 0, k, formats["head"])
-        if isinstance(v, dt.date):
-            ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), formats["date"])
-        else:
-            ws.write(i, 1, v)
+    _write_keyvalue(wb.add_worksheet("Bid"), formats, bid)
     _write_table(wb.add_worksheet("Costs"), formats, 0, 0, ["item", "category", "per_hour", "annual"], COSTS)
     wb.close()
 
