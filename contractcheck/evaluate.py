@@ -88,16 +88,23 @@ def _not_applicable(cr: CompiledRule, note: str) -> Outcome:
                               checked=0, failed=0, reference=cr.reference, note=note), [])
 
 
+# Findings are built from values this module has already typed, so they skip pydantic's validation
+# (model_construct): with thousands of failing rows, validating each one again was most of the evaluate time.
 def _location(pos: Position, field: str | None, heading: str | None) -> FindingLocation:
-    return FindingLocation(file=pos.file, sheet=pos.sheet, row=pos.row, column=pos.column, cell=pos.cell(),
-                           field=field, heading=heading)
+    return FindingLocation.model_construct(file=pos.file, sheet=pos.sheet, row=pos.row, column=pos.column,
+                                           cell=pos.cell(), field=field, heading=heading)
+
+
+def _subject(table: str, key: str | None = None) -> Subject:
+    return Subject.model_construct(table=table, key=key)
 
 
 def _finding(cr: CompiledRule, message: str, subject: Subject, location: FindingLocation,
              evidence: dict[str, Any]) -> Finding:
     rule = cr.rule
-    return Finding(rule_id=rule.id, title=rule.title, severity=cr.severity, message=message, subject=subject,
-                   location=location, evidence=evidence, reference=cr.reference, remediation=rule.remediation)
+    return Finding.model_construct(rule_id=rule.id, title=rule.title, severity=cr.severity, status="fail",
+                                   message=message, subject=subject, location=location, evidence=evidence,
+                                   reference=cr.reference, remediation=rule.remediation)
 
 
 def _render(template: str, values: dict[str, str]) -> str:
@@ -137,7 +144,7 @@ def _issues_rule(cr: CompiledRule, issues: list[DataIssue]) -> Outcome:
     for issue in issues:
         pos = issue.position
         findings.append(_finding(
-            cr, issue.message, Subject(table=issue.table), _location(pos, issue.field, None),
+            cr, issue.message, _subject(table=issue.table), _location(pos, issue.field, None),
             {"value": evidence_value(issue.value), "expected": issue.expected} if issue.expected else {}))
     rule = cr.rule
     status = "fail" if findings else "pass"
@@ -149,7 +156,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
     """Required tables and columns present, required values not blank (one finding per gap)."""
     rule = cr.rule
     findings = [
-        _finding(cr, i.message, Subject(table=i.table), _location(i.position, None, None), {})
+        _finding(cr, i.message, _subject(table=i.table), _location(i.position, None, None), {})
         for i in data.issues if i.kind == "missing_table"
     ]
     checked = 0
@@ -167,7 +174,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                 if pos.row is None:
                     pos = Position(kv.file, kv.sheet, kv.style, None, None)
                 what = "is blank" if fname in kv.values else "is missing"
-                findings.append(_finding(cr, f"{kv.spec.title} field {fname} {what}", Subject(table=name),
+                findings.append(_finding(cr, f"{kv.spec.title} field {fname} {what}", _subject(table=name),
                                          _location(pos, fname, kv.headings.get(fname)), {"field": fname}))
     for name, table in data.tables.items():
         key = table.spec.key
@@ -178,7 +185,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
             if fname not in table.present:
                 findings.append(_finding(
                     cr, f"{table.spec.title} has no column for {fname} (add a column headed '{fname}')",
-                    Subject(table=name), _location(Position(table.file, table.sheet, table.style, None, None),
+                    _subject(table=name), _location(Position(table.file, table.sheet, table.style, None, None),
                                                    fname, None), {"field": fname}))
                 continue
             blank = table.frame[fname].isna().to_numpy() & ~np.isin(table.rows, unreadable.get((name, fname), []))
@@ -244,7 +251,7 @@ def _missing_finding(cr: CompiledRule, data: Dataset, exc: MissingData, note: st
     what = f"the {exc.field} column of the {exc.table.capitalize()} sheet" if exc.field else \
         f"a {exc.table.capitalize()} sheet"
     message = f"{rule.title}: the schedule requires {what}, and the {data.kind} has none"
-    finding = _finding(cr, message, Subject(table=exc.table),
+    finding = _finding(cr, message, _subject(table=exc.table),
                        FindingLocation(file=data.file, field=exc.field), {"missing": exc.field or exc.table})
     return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status="fail", checked=1,
                               failed=1, reference=cr.reference, note=note), [finding])
@@ -307,7 +314,7 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
             kv = data.keyvalues[kv_name]
             pos = Position(kv.file, kv.sheet, kv.style, None, None)
     evidence = {n: evidence_value(v) for n, v in values.items()}
-    finding = _finding(cr, message, Subject(table=kv_name or rule.scope), _location(pos, field, heading), evidence)
+    finding = _finding(cr, message, _subject(table=kv_name or rule.scope), _location(pos, field, heading), evidence)
     return Outcome(RuleResult(**base, status="fail", checked=1, failed=1), [finding])
 
 
@@ -371,6 +378,6 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table, positions: np.ndarr
         pos = Position(table.file, table.sheet, table.style, row, column)
         evidence = {n: evidence_value(shown[n][i]) for n in names}
         k = keys[i]
-        findings.append(_finding(cr, message, Subject(table=table.name, key=None if is_na(k) else str(k)),
+        findings.append(_finding(cr, message, _subject(table=table.name, key=None if is_na(k) else str(k)),
                                  _location(pos, field, heading), evidence))
     return findings

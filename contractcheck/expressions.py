@@ -171,10 +171,11 @@ def _or_masks(a: Value, b: Value) -> Value:
 
 
 def _casefold(v: Value) -> Value:
+    """Text as compared: trimmed and lower-cased (Arrow's lower-casing runs natively; casefold does not)."""
     if isinstance(v, pd.Series):
-        return v.astype("string").str.strip().str.casefold()
+        return v.astype("string[pyarrow]").str.strip().str.lower()
     if isinstance(v, str):
-        return v.strip().casefold()
+        return v.strip().lower()
     if isinstance(v, tuple):
         return tuple(_casefold(x) for x in v)
     return v

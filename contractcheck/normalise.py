@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+import os
 from typing import Any, Literal
 
 import numpy as np
@@ -68,7 +68,7 @@ class Position:
         if self.sheet:
             return f"{self.sheet}!{ref}"
         # a CSV opened in Excel shows the file name as its sheet, and line numbers as rows
-        return f"{Path(self.file).name}!{ref}"
+        return f"{os.path.basename(self.file)}!{ref}"
 
 
 @dataclass
@@ -207,31 +207,38 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
 
     data = raw.data
     rows = np.asarray(raw.row_numbers, dtype=np.int64)
-    if mapped:
-        # spacer rows (nothing in any column we read) are not workers
-        used = data[list(mapped.values())]
-        keep = ~used.apply(values.is_missing).all(axis=1).to_numpy()
-        if not keep.all():
-            data, rows = data[keep], rows[keep]
-    n = len(data)
-    index_ = pd.RangeIndex(n)
+    parsed: dict[str, values.Parsed] = {
+        fname: PARSERS[spec.fields[fname].type](data[i].reset_index(drop=True)) for fname, i in mapped.items()
+    }
+    # spacer rows (nothing in any column we read) are not workers; the parse already knows what is blank
+    keep = np.ones(len(data), dtype=bool)
+    if parsed:
+        empty = np.ones(len(data), dtype=bool)
+        for p in parsed.values():
+            empty &= p.values.isna().to_numpy(dtype=bool) & ~p.invalid.to_numpy(dtype=bool)
+        keep = ~empty
+    dropping = not keep.all()
+    kept_rows = rows[keep] if dropping else rows
+    index_ = pd.RangeIndex(int(keep.sum()))
     out: dict[str, pd.Series] = {}
     for fname, fspec in spec.fields.items():
         if fname not in mapped:
             out[fname] = pd.Series(pd.NA if fspec.type != "date" else pd.NaT, index=index_,
                                    dtype=EMPTY_DTYPES[fspec.type])
             continue
-        column = data[mapped[fname]].reset_index(drop=True)
-        parsed = PARSERS[fspec.type](column)
-        out[fname] = parsed.values.reset_index(drop=True)
-        bad = parsed.invalid.to_numpy(dtype=bool)
+        p = parsed[fname]
+        column_values = p.values[keep].reset_index(drop=True) if dropping else p.values
+        out[fname] = column_values
+        bad = p.invalid.to_numpy(dtype=bool)
         if bad.any():
             letter = columns[fname]
-            for r, v in zip(rows[bad], column[bad]):
+            raw_column = data[mapped[fname]].reset_index(drop=True)
+            for r, v in zip(rows[bad], raw_column[bad]):
                 issues.append(DataIssue(
                     "unparseable", canonical, fname,
                     f"{headings[fname]!s} {v!r} is not {EXPECTED[fspec.type]}",
                     Position(raw.file, sheet, raw.style, int(r), letter), _python_scalar(v), EXPECTED[fspec.type]))
+    rows = kept_rows
     frame = pd.DataFrame(out, index=index_)
     return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped))
 
