@@ -314,7 +314,7 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
             table = _read_rows_table(source, name, canonical, spec, issues)
             if table is not None:
                 tables[canonical] = table
-    container = "sheet" if source.kind_hint == "workbook" else "table"
+    container = {"workbook": "sheet", "csv": "single CSV"}.get(source.kind_hint, "table")
     return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, container, extra_scalars)
 
 
@@ -322,7 +322,17 @@ def _assemble(file: str, fmt: ReturnFormat, found: dict[str, str], tables: dict[
               keyvalues: dict[str, KeyValueTable], issues: list[DataIssue], container: str,
               extra_scalars: Mapping[str, str] | None) -> Dataset:
     kind: Literal["return", "bid"] = "bid" if "bid" in found else "return"
+    given = set(extra_scalars or {})
     for canonical, spec in fmt.tables.items():
+        if container == "single CSV" and spec.layout == "keyvalue" and kind in spec.required_in:
+            # a single CSV is the Workforce table: the contract's values come from --set
+            needed = [f for f, fs in spec.fields.items() if fs.required and f not in given]
+            if needed:
+                issues.append(DataIssue("missing_table", canonical, None,
+                                        f"a single CSV holds only the Workforce table; give the {spec.title} "
+                                        f"values with --set, e.g. --set {needed[0]}=… (missing: {', '.join(needed)})",
+                                        Position(file, None, "cell", None, None)))
+            continue
         if kind in spec.required_in and canonical not in found:
             issues.append(DataIssue("missing_table", canonical, None,
                                     f"the {spec.title} {container} is missing (a {kind} needs it)",

@@ -234,3 +234,30 @@ def test_a_bad_waiver_file_is_one_line(cli, tmp_path):
     result = cli("check", "samples/failing-return.xlsx", "-s", "statutory-minimum", "--waivers", bad)
     assert result.code == 2
     assert "w.yaml:" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+# --- other inputs -----------------------------------------------------------------------------------------------
+
+
+def test_a_single_csv_takes_contract_values_from_set(cli, tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text("Staff ID,Zero hours,Hourly rate (£),DOB\nW1,N,£12.00,01/01/1990\n", encoding="cp1252")
+    args = ["check", path, "-s", "statutory-minimum", "-f", "json", "--set", "period_end=30/06/2026"]
+    partial = json.loads(cli(*args).out)
+    assert any("give the Contract values with --set" in f["message"] for f in partial["findings"])
+    full = json.loads(cli(*args, "--set", "period_start=01/04/2026", "--set", "provider_name=P",
+                          "--set", "contract_ref=C").out)
+    assert [f["rule_id"] for f in full["findings"]] == ["PAY-01"]
+    assert full["findings"][0]["location"]["cell"] == "staff.csv!C2"
+    assert full["as_of"]["date"] == "2026-06-30"
+
+
+def test_a_json_return(cli, tmp_path):
+    path = tmp_path / "return.json"
+    path.write_text(json.dumps({
+        "contract": {"provider_name": "P", "contract_ref": "C", "period_start": "01/04/2026",
+                     "period_end": "30/06/2026"},
+        "workforce": [{"worker_id": "W1", "zero_hours": "N", "hourly_rate": "£12.00", "date_of_birth": "1990-01-01"}],
+    }))
+    report = json.loads(cli("check", path, "-s", "statutory-minimum", "-f", "json").out)
+    assert report["findings"][0]["location"]["cell"] == "workforce[1].hourly_rate"
