@@ -481,14 +481,7 @@ def parse_number(s: pd.Series) -> Parsed:
     (``"1,234.5"``; ``"12,5"`` is invalid, not 125), decimals and an exponent (``"1.5e-05"``,
     as Excel writes small numbers to csv). Infinite numbers and booleans are invalid.
     """
-    cells = _split(s)
-    r = _Result(cells, np.full(cells.n, np.nan))
-    if cells.text is not None:
-        values, ok, missing = _map_strings(cells.text, _number_strings)
-        r.put(np.ones(cells.n, dtype=bool), values, ok)
-        r.missing |= missing
-    _finite_numbers(r)
-    return _float_parsed(s, r)
+    return _parse_float(s, _number_strings)
 
 
 def _money_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -520,10 +513,15 @@ def parse_money(s: pd.Series) -> Parsed:
     Rejects other currencies (``"$12"``, ``"12.50 EUR"``), pence (``"12.50p"``), accounting
     brackets, both a £ and a GBP, malformed numbers (``"1.2.3"``, ``"12,5"``), and booleans.
     """
+    return _parse_float(s, _money_strings)
+
+
+def _parse_float(s: pd.Series, strings: Callable[[pa.Array], tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Parsed:
+    """Numbers pass through; text is parsed by ``strings``; infinities are invalid."""
     cells = _split(s)
     r = _Result(cells, np.full(cells.n, np.nan))
     if cells.text is not None:
-        values, ok, missing = _map_strings(cells.text, _money_strings)
+        values, ok, missing = _map_strings(cells.text, strings)
         r.put(np.ones(cells.n, dtype=bool), values, ok)
         r.missing |= missing
     _finite_numbers(r)
