@@ -144,7 +144,7 @@ def _issues_rule(cr: CompiledRule, issues: list[DataIssue]) -> Outcome:
     for issue in issues:
         pos = issue.position
         findings.append(_finding(
-            cr, issue.message, _subject(table=issue.table), _location(pos, issue.field, None),
+            cr, issue.message, _subject(table=issue.table, key=issue.key), _location(pos, issue.field, None),
             {"value": evidence_value(issue.value), "expected": issue.expected} if issue.expected else {}))
     rule = cr.rule
     status = "fail" if findings else "pass"

@@ -82,6 +82,7 @@ class DataIssue:
     position: Position
     value: Any = None
     expected: str | None = None
+    key: str | None = None  # the row's worker id (or other key), when the table has one
 
 
 @dataclass
@@ -233,11 +234,14 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
         if bad.any():
             letter = columns[fname]
             raw_column = data[mapped[fname]].reset_index(drop=True)
-            for r, v in zip(rows[bad], raw_column[bad]):
+            key_parse = parsed.get(spec.key or "")
+            keys = key_parse.values[bad].tolist() if key_parse is not None else [None] * int(bad.sum())
+            for r, v, k in zip(rows[bad], raw_column[bad], keys):
                 issues.append(DataIssue(
                     "unparseable", canonical, fname,
                     f"{headings[fname]!s} {v!r} is not {EXPECTED[fspec.type]}",
-                    Position(raw.file, sheet, raw.style, int(r), letter), _python_scalar(v), EXPECTED[fspec.type]))
+                    Position(raw.file, sheet, raw.style, int(r), letter), _python_scalar(v), EXPECTED[fspec.type],
+                    None if k is None or k is pd.NA else str(k)))
     rows = kept_rows
     frame = pd.DataFrame(out, index=index_)
     return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped))
