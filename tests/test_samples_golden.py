@@ -81,3 +81,10 @@ def test_pay_finding_points_at_the_cell_and_shows_the_values(monkeypatch):
     assert pay.evidence["floor"] == 12.71
     assert pay.evidence["age_then"] == 41
     assert "National Minimum Wage" in pay.reference
+
+
+def test_readme_worked_example_is_the_real_output():
+    """The README shows what `make demo` prints: keep it true."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    golden = (GOLDEN / "failing-return--oxfordshire-help-to-live-at-home.txt").read_text(encoding="utf-8")
+    assert golden in readme
