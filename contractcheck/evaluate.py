@@ -220,8 +220,6 @@ def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Ou
     )
     if row_table and row_table not in data.tables:
         missing_tables = sorted({row_table, *missing_tables})
-    if rule.scope in ("contract", "bid") and rule.scope not in data.keyvalues and data.kind != rule.scope:
-        pass
     try:
         if missing_tables:
             raise MissingData(missing_tables[0], None)

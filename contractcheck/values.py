@@ -516,14 +516,23 @@ def parse_money(s: pd.Series) -> Parsed:
     return _parse_float(s, _money_strings)
 
 
-def _parse_float(s: pd.Series, strings: Callable[[pa.Array], tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Parsed:
-    """Numbers pass through; text is parsed by ``strings``; infinities are invalid."""
+_StringParser = Callable[[pa.Array], tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _float_text(s: pd.Series, strings: _StringParser) -> tuple[_Cells, _Result]:
+    """Split a column and parse its text cells with ``strings``; numeric cells are left to the caller."""
     cells = _split(s)
     r = _Result(cells, np.full(cells.n, np.nan))
     if cells.text is not None:
         values, ok, missing = _map_strings(cells.text, strings)
         r.put(np.ones(cells.n, dtype=bool), values, ok)
         r.missing |= missing
+    return cells, r
+
+
+def _parse_float(s: pd.Series, strings: _StringParser) -> Parsed:
+    """Numbers pass through; text is parsed by ``strings``; infinities are invalid."""
+    _, r = _float_text(s, strings)
     _finite_numbers(r)
     return _float_parsed(s, r)
 
@@ -566,12 +575,7 @@ def parse_percent(s: pd.Series) -> Parsed:
     Division by 100 is exact in decimal (``"33.3%"`` is the same float as ``0.333``). Booleans and
     infinite numbers are invalid.
     """
-    cells = _split(s)
-    r = _Result(cells, np.full(cells.n, np.nan))
-    if cells.text is not None:
-        values, ok, missing = _map_strings(cells.text, _percent_strings)
-        r.put(np.ones(cells.n, dtype=bool), values, ok)
-        r.missing |= missing
+    cells, r = _float_text(s, _percent_strings)
     if cells.num is not None and cells.num_mask is not None:
         num = cells.num
         big = cells.num_mask & (np.abs(num) > 1) & np.isfinite(num)
