@@ -138,7 +138,8 @@ def _max_rss_mb() -> float:
 def measure_check(path: str) -> dict[str, float]:
     """Time each stage of check() through the library API, as the CLI runs it."""
     t0 = time.perf_counter()
-    from contractcheck import api, load, normalise, render
+    from contractcheck import api, load, normalise
+    from contractcheck.report import render
     from contractcheck.rules import compile_schedule, load_rules, load_schedule
 
     t_import = time.perf_counter() - t0
@@ -168,7 +169,7 @@ def measure_check(path: str) -> dict[str, float]:
     s = time.perf_counter()
     results, findings = api.run_rules(rules, data, as_of)
     t_eval = time.perf_counter() - s
-    from contractcheck.findings import AsOf, InputInfo, Report, ScheduleInfo
+    from contractcheck.report.model import AsOf, InputInfo, Report, ScheduleInfo
 
     s = time.perf_counter()
     rep = Report(contractcheck_version="bench", input=InputInfo(path=path, kind=data.kind, sha256=""),

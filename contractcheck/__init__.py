@@ -11,22 +11,23 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from contractcheck._version import __version__
+
 __all__ = ["check", "exit_code_for", "ContractcheckError", "Report", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use so that `contractcheck version` and rule tooling stay quick to start.
     if name in ("check", "exit_code_for"):
-        from . import api
+        from contractcheck import api
 
         return getattr(api, name)
     if name == "ContractcheckError":
-        from .errors import ContractcheckError
+        from contractcheck.errors import ContractcheckError
 
         return ContractcheckError
     if name == "Report":
-        from .findings import Report
+        from contractcheck.report import Report
 
         return Report
     raise AttributeError(name)

@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, reference
-from .errors import UsageError
-from .evaluate import evaluate_rule
-from .findings import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo, Summary
-from .load import open_source, sha256_of
-from .normalise import Dataset, normalise
-from .waivers import apply_waivers, load_waivers
-from .rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
+from contractcheck._version import __version__
+
+from contractcheck import reference
+from contractcheck.errors import UsageError
+from contractcheck.evaluate import evaluate_rule
+from contractcheck.report.model import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo
+from contractcheck.report.summary import summarise
+from contractcheck.load import open_source, sha256_of
+from contractcheck.normalise import Dataset, normalise
+from contractcheck.report.waivers import apply_waivers, load_waivers
+from contractcheck.rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
 
 
 def resolve_as_of(schedule: LoadedSchedule, data: Dataset, override: dt.date | None) -> tuple[pd.Timestamp, str, list[str]]:
@@ -51,19 +54,6 @@ def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> 
         findings.extend(outcome.findings)
     findings.sort(key=Finding.sort_key)
     return results, findings
-
-
-def summarise(results: list[RuleResult], findings: list[Finding]) -> Summary:
-    counts = {s: 0 for s in SEVERITIES}
-    for f in findings:
-        if f.status == "fail":
-            counts[f.severity] += 1
-    # the verdict is about the return: waiver housekeeping (WAIVER-xx) is reported but does not change it
-    judged = [r for r in results if not r.rule_id.startswith("WAIVER-")]
-    checked = sum(1 for r in judged if r.status != "not_applicable")
-    failed = sum(1 for r in judged if r.status == "fail")
-    return Summary(verdict="non-compliant" if failed else "compliant", rules_checked=checked, rules_failed=failed,
-                   findings=counts)
 
 
 def check(

@@ -16,10 +16,10 @@ from typing import Annotated, Optional
 import typer
 from typer.exceptions import Abort, TyperException
 
-from . import __version__
-from .api import check, exit_code_for
-from .errors import ContractcheckError, UsageError
-from .render import RENDERERS
+from contractcheck._version import __version__
+from contractcheck.api import check, exit_code_for
+from contractcheck.errors import ContractcheckError, UsageError
+from contractcheck.report.render import RENDERERS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Check care providers' workforce returns and bids against a contract's workforce schedule.")
@@ -112,7 +112,7 @@ def rules_lint(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
 ) -> int:
     """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
-    from .lint import lint
+    from contractcheck.authoring.lint import lint
 
     result = lint(paths or None)
     for problem in result.problems:
@@ -131,8 +131,8 @@ def rules_test(
     rule: Annotated[Optional[list[str]], typer.Option("--rule", "-r", help="Only this rule id (repeatable)")] = None,
 ) -> int:
     """Run every rule's examples (records that must pass or fail) and report like a test runner."""
-    from .examples import run_examples
-    from .rules import load_rules
+    from contractcheck.authoring.examples import run_examples
+    from contractcheck.rules import load_rules
 
     results = run_examples(load_rules(rules or None), set(rule) if rule else None)
     failed = [r for r in results if not r.ok]
@@ -147,8 +147,8 @@ def rules_test(
 @rules_app.command("list")
 def rules_list(schedule: SchedOpt = None, rules: RulesOpt = None) -> int:
     """A table of the rules (in a schedule, with its parameter values)."""
-    from .catalogue import rules_table
-    from .rules import load_rules, load_schedule
+    from contractcheck.authoring.catalogue import rules_table
+    from contractcheck.rules import load_rules, load_schedule
 
     sys.stdout.write(rules_table(load_rules(rules or None), load_schedule(schedule) if schedule else None))
     return 0
@@ -158,14 +158,14 @@ def rules_list(schedule: SchedOpt = None, rules: RulesOpt = None) -> int:
 def rules_show(rule_id: Annotated[str, typer.Argument(help="e.g. PAY-01")], schedule: SchedOpt = None,
                rules: RulesOpt = None) -> int:
     """One rule in full: what it checks, parameters, clause, fix, examples."""
-    from .catalogue import rule_detail
+    from contractcheck.authoring.catalogue import rule_detail
 
     return _show_rule(rule_detail, rule_id, schedule, rules)
 
 
 def _show_rule(view, rule_id: str, schedule: str | None, rules: list[Path] | None) -> int:
     """Print a catalogue view of one rule, in a schedule when one is named."""
-    from .rules import load_rules, load_schedule
+    from contractcheck.rules import load_rules, load_schedule
 
     sys.stdout.write(view(load_rules(rules or None), rule_id, load_schedule(schedule) if schedule else None))
     return 0
@@ -184,8 +184,8 @@ def rules_doc(
     rules: RulesOpt = None,
 ) -> int:
     """The schedule as a handbook for a tender pack: every obligation in plain words, with examples."""
-    from .handbook import schedule_handbook
-    from .rules import compile_schedule, load_rules, load_schedule
+    from contractcheck.authoring.handbook import schedule_handbook
+    from contractcheck.rules import compile_schedule, load_rules, load_schedule
 
     loaded = load_schedule(schedule)
     _, compiled = compile_schedule(loaded, load_rules(rules or None))
@@ -201,7 +201,7 @@ def rules_doc(
 @schedules_app.command("list")
 def schedules_list() -> int:
     """A table of the shipped schedules."""
-    from .catalogue import schedules_table
+    from contractcheck.authoring.catalogue import schedules_table
 
     sys.stdout.write(schedules_table())
     return 0
@@ -210,8 +210,8 @@ def schedules_list() -> int:
 @schedules_app.command("show")
 def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or file")], rules: RulesOpt = None) -> int:
     """One schedule: where it comes from, what it extends, its rules and their parameter values."""
-    from .catalogue import schedule_detail
-    from .rules import load_rules, load_schedule
+    from contractcheck.authoring.catalogue import schedule_detail
+    from contractcheck.rules import load_rules, load_schedule
 
     sys.stdout.write(schedule_detail(load_schedule(schedule), load_rules(rules or None)))
     return 0
@@ -221,7 +221,7 @@ def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or 
 def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")], schedule: SchedOpt = None,
                     rules: RulesOpt = None) -> int:
     """Explain a rule, running its examples to show how a finding's values are worked out."""
-    from .catalogue import explain
+    from contractcheck.authoring.catalogue import explain
 
     return _show_rule(explain, rule_id, schedule, rules)
 

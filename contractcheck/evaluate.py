@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .expressions import EvalContext, MissingData, ValueType, is_na
-from .findings import Finding, FindingLocation, RuleResult, Subject
-from .normalise import Dataset, DataIssue, Position
-from .rules import CompiledRule
+from contractcheck.expressions import EvalContext, MissingData, ValueType, is_na
+from contractcheck.report.model import Finding, FindingLocation, RuleResult, Subject
+from contractcheck.normalise import Dataset, DataIssue, Position
+from contractcheck.rules import CompiledRule
 
 
 @dataclass

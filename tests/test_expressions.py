@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from contractcheck.expressions import EvalContext, ExpressionError, Scope, compile_expression
-from contractcheck.fields import return_format
+from contractcheck.return_format import return_format
 from contractcheck.rules import schemas_for
 
 SCHEMAS = schemas_for(return_format())

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from contractcheck import __version__
-from contractcheck.handbook import schedule_handbook
+from contractcheck.authoring.handbook import schedule_handbook
 from contractcheck.rules import compile_schedule, load_rules, load_schedule
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -19,7 +19,8 @@ from contractcheck import reference as ref
 from contractcheck.errors import RuleError
 
 D = dt.date
-SHARED_COPY = Path("/work/shared/reference/uk_pay_floors.yaml")
+# the researched file, in ../shared beside the repository (as every developer and CI run has it)
+SHARED_COPY = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "uk_pay_floors.yaml"
 
 
 def floor(age: Any, on: Any, apprentice: Any = False) -> Any:
@@ -248,8 +249,9 @@ def test_is_beyond_known() -> None:
 def test_reference_sources() -> None:
     info = ref.reference_sources()["uk_pay_floors"]
     assert info["file"] == "contractcheck/data/uk_pay_floors.yaml"
-    assert info["copied_from"] == "/work/shared/reference/uk_pay_floors.yaml"
-    assert info["copied_on"] == "2026-11-23"
+    # named relative to the project, never by a path of the machine it was copied on
+    assert info["copied_from"] == "shared/reference/uk_pay_floors.yaml"
+    assert info["copied_on"] == "2026-11-30"
     assert info["latest_period_from"] == "2026-04-01"
     assert info["next_expected_change"] == "2027-04-01"
     assert len(info["sha256"] or "") == 64
@@ -288,8 +290,9 @@ def test_every_real_living_wage_announcement_has_a_source_and_rates() -> None:
         assert 0 < announcement["uk"] < announcement["london"]
 
 
-@pytest.mark.skipif(not SHARED_COPY.exists(), reason="shared research copy not available")
 def test_packaged_copy_matches_the_researched_file() -> None:
+    """The shipped copy is the researched file: run in CI (../shared is beside every clone), so it fails, never skips."""
+    assert SHARED_COPY.exists(), f"the researched file is missing: {SHARED_COPY}"
     packaged = raw_data()
     assert packaged.pop("next_expected_change") == D(2027, 4, 1)
     assert packaged == yaml.safe_load(SHARED_COPY.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from contractcheck.errors import RuleError, UsageError
-from contractcheck.examples import run_examples
+from contractcheck.authoring.examples import run_examples
 from contractcheck.rules import compile_schedule, load_rule_file, load_rules, load_schedule
 
 LIBRARY = load_rules()
@@ -70,7 +70,7 @@ def test_bad_rule_files_are_refused_with_file_and_line(tmp_path, assertion, extr
     path = write(tmp_path, RULE.format(assertion=f'"{assertion}"', extra=extra))
     with pytest.raises(RuleError) as err:
         from contractcheck.rules import compile_rule
-        from contractcheck.fields import return_format
+        from contractcheck.return_format import return_format
 
         for sr in load_rule_file(path):
             compile_rule(sr, None, return_format())

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from contractcheck import check, exit_code_for
-from contractcheck.render import RENDERERS
+from contractcheck.report.render import RENDERERS
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

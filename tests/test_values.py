@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractcheck import values
-from contractcheck.values import (
+from contractcheck.normalise import values
+from contractcheck.normalise.values import (
     MISSING_TOKENS,
     Parsed,
     is_missing,

@@ -15,9 +15,9 @@ import pytest
 
 from contractcheck import check, exit_code_for
 from contractcheck.errors import RuleError, UsageError
-from contractcheck.findings import Report
-from contractcheck.render import render_json
-from contractcheck.waivers import apply_waivers, load_waivers
+from contractcheck.report.model import Report
+from contractcheck.report.render import render_json
+from contractcheck.report.waivers import apply_waivers, load_waivers
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEDULE = "oxfordshire-help-to-live-at-home"

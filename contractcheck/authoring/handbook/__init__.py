@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from . import __version__
-from .errors import UsageError
-from .expressions import FUNCTIONS
-from .fields import ReturnFormat, return_format
-from .rules import CompiledRule, LoadedSchedule, ParamSpec, Rule
+from contractcheck._version import __version__
+from contractcheck.errors import UsageError
+from contractcheck.expressions import FUNCTIONS
+from contractcheck.return_format import ReturnFormat, return_format
+from contractcheck.rules import CompiledRule, LoadedSchedule, ParamSpec, Rule
 
 __all__ = ["schedule_handbook", "build_handbook", "render_markdown", "render_html", "FORMATS"]
 

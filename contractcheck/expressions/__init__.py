@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import reference
+from contractcheck import reference
 
 ValueType = Literal["number", "money", "percent", "date", "text", "bool", "list", "table"]
 NUMERIC: frozenset[str] = frozenset({"number", "money", "percent"})

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContractcheckError, Location, RuleError, UsageError
-from .fields import return_format
-from .rules import (
+from contractcheck.errors import ContractcheckError, Location, RuleError, UsageError
+from contractcheck.return_format import return_format
+from contractcheck.rules import (
     RuleLibrary,
     SourcedRule,
     add_version,
@@ -22,7 +22,7 @@ from .rules import (
     load_schedule,
     read_rule_file,
 )
-from .yamlfile import load_yaml
+from contractcheck.yamldata import load_yaml
 
 
 @dataclass(frozen=True)

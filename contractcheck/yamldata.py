@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, RuleError
+from contractcheck.errors import Location, RuleError
 
 PathKey = tuple[str | int, ...]
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

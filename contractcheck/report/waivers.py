@@ -29,10 +29,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError, ValidationInfo, field_validator
 
-from .errors import Location, RuleError, UsageError
-from .findings import Finding, FindingLocation, Report, RuleResult, Subject
-from .rules import RULE_ID, Strict, _validation_error
-from .yamlfile import YamlDocument, load_yaml
+from contractcheck.errors import Location, RuleError, UsageError
+from contractcheck.report.summary import summarise
+from contractcheck.report.model import Finding, FindingLocation, Report, RuleResult, Subject
+from contractcheck.rules import RULE_ID, Strict, _validation_error
+from contractcheck.yamldata import YamlDocument, load_yaml
 
 CONTRACT = "contract"  # the subject word for findings about the contract as a whole (no worker id)
 EXPIRED_RULE = "WAIVER-01"
@@ -336,7 +337,6 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
                                           checked=considered, failed=n, reference=WAIVER_REFERENCE))
     new.findings = sorted([*findings, *extra], key=Finding.sort_key)
 
-    from .api import summarise  # here, not at the top: api may import this module
 
     new.summary = summarise(new.results, new.findings)
     summary = {

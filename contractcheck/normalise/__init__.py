@@ -16,10 +16,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from . import values
-from .errors import InputError, Location
-from .fields import FieldType, ReturnFormat, TableSpec, canonical_heading
-from .load import RawTable, Source
+from contractcheck.normalise import values
+from contractcheck.errors import InputError, Location
+from contractcheck.return_format import FieldType, ReturnFormat, TableSpec, canonical_heading
+from contractcheck.load import RawTable, Source
 
 PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {
     "text": values.parse_text,

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .evaluate import Outcome, evaluate_rule
-from .fields import ReturnFormat, return_format
-from .normalise import dataset_from_mapping
-from .rules import Example, RuleLibrary, SourcedRule, compile_rule
+from contractcheck.evaluate import Outcome, evaluate_rule
+from contractcheck.return_format import ReturnFormat, return_format
+from contractcheck.normalise import dataset_from_mapping
+from contractcheck.rules import Example, RuleLibrary, SourcedRule, compile_rule
 
 
 @dataclass

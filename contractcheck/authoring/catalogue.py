@@ -12,9 +12,9 @@ from typing import Any
 
 from tabulate import tabulate
 
-from .errors import UsageError
-from .evaluate import format_value
-from .rules import (
+from contractcheck.errors import UsageError
+from contractcheck.evaluate import format_value
+from contractcheck.rules import (
     CompiledRule,
     LoadedSchedule,
     RuleLibrary,
@@ -24,7 +24,7 @@ from .rules import (
     compile_schedule,
     load_schedule,
 )
-from .fields import return_format
+from contractcheck.return_format import return_format
 
 
 def _short(text: str, width: int) -> str:
@@ -162,7 +162,7 @@ def schedule_detail(schedule: LoadedSchedule, library: RuleLibrary) -> str:
 
 def explain(library: RuleLibrary, rule_id: str, schedule: LoadedSchedule | None = None) -> str:
     """A rule in full plus its examples run for real, so the arithmetic of a finding can be followed."""
-    from .examples import explain_example
+    from contractcheck.authoring.examples import explain_example
 
     text = [rule_detail(library, rule_id, schedule)]
     for sr in find_rule(library, rule_id):

@@ -19,8 +19,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import Location, RuleError, UsageError
-from .expressions import (
+from contractcheck.errors import Location, RuleError, UsageError
+from contractcheck.expressions import (
     Compiled,
     ExpressionError,
     Scope,
@@ -28,8 +28,8 @@ from .expressions import (
     ValueType,
     compile_expression,
 )
-from .fields import FieldSpec, ReturnFormat, return_format
-from .yamlfile import YamlDocument, load_yaml
+from contractcheck.return_format import FieldSpec, ReturnFormat, return_format
+from contractcheck.yamldata import YamlDocument, load_yaml
 
 Severity = Literal["critical", "major", "minor", "info"]
 SEVERITY_ORDER: dict[str, int] = {"critical": 0, "major": 1, "minor": 2, "info": 3}
@@ -310,7 +310,7 @@ def bundled_dir(name: str) -> Path:
     inside = Path(str(resources.files("contractcheck"))) / "_bundled" / name
     if inside.is_dir():
         return inside
-    return Path(__file__).resolve().parent.parent / name
+    return Path(__file__).resolve().parents[2] / name
 
 
 @dataclass

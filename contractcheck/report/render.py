@@ -1,0 +1,134 @@
+"""Report stage: render the one Report object as table, json, csv or markdown.
+
+Each renderer is a function ``Report -> str``; they never compute anything the JSON does not hold, so
+every format says the same thing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from tabulate import tabulate
+
+from contractcheck.report.model import Finding, Report
+
+SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
+MAX_TABLE_MESSAGE = 90
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def _where(f: Finding) -> str:
+    loc = f.location
+    if loc.cell:
+        return loc.cell
+    if loc.sheet:
+        return loc.sheet
+    return loc.field or (loc.file.rsplit("/", 1)[-1] if loc.file else "-")
+
+
+def _summary_line(report: Report) -> str:
+    s = report.summary
+    counts = ", ".join(f"{n} {sev}" for sev, n in s.findings.items() if n)
+    waived = sum(1 for f in report.findings if f.status == "waived")
+    extra = f"; {waived} waived" if waived else ""
+    return (f"{s.verdict.upper()}: {s.rules_failed} of {s.rules_checked} rules failed"
+            f"{' (' + counts + ')' if counts else ''}{extra}")
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(report: Report) -> str:
+    head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
+            f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
+    lines = [head, ""]
+    if report.findings:
+        rows = [[SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id, _where(f),
+                 f.subject.key or "", _shorten(f.message, MAX_TABLE_MESSAGE)] for f in report.findings]
+        lines.append(tabulate(rows, headers=["severity", "rule", "where", "subject", "finding"], tablefmt="simple"))
+        lines.append("")
+    results = [[r.rule_id, r.status.replace("_", " "), r.checked, r.failed, _shorten(r.note or r.title, 70)]
+               for r in report.results]
+    lines.append(tabulate(results, headers=["rule", "result", "checked", "failed", "title / note"],
+                          tablefmt="simple"))
+    lines.append("")
+    for note in report.notes:
+        lines.append(f"note: {note}")
+    lines.append(_summary_line(report))
+    return "\n".join(lines) + "\n"
+
+
+CSV_COLUMNS = ["rule_id", "severity", "status", "subject_table", "subject_key", "file", "sheet", "row", "column",
+               "cell", "field", "message", "evidence", "reference", "remediation"]
+
+
+def render_csv(report: Report) -> str:
+    """One row per finding (a spreadsheet the officer can filter and send on)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in report.findings:
+        loc = f.location
+        writer.writerow([f.rule_id, f.severity, f.status, f.subject.table, f.subject.key or "", loc.file,
+                         loc.sheet or "", loc.row if loc.row is not None else "", loc.column or "", loc.cell or "",
+                         loc.field or "", f.message, json.dumps(f.evidence, ensure_ascii=False), f.reference,
+                         f.remediation])
+    return buffer.getvalue()
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    """A letter-ready summary: what failed, where, why it matters, what would fix it."""
+    s = report.summary
+    out = [
+        f"# Workforce schedule check: {_md(report.schedule.title)}",
+        "",
+        f"- **Return:** `{_md(report.input.path)}` ({report.input.kind}, sha256 `{report.input.sha256[:12]}…`)",
+        f"- **Schedule:** {_md(report.schedule.id)} v{_md(report.schedule.version)} — {_md(report.schedule.council)}",
+        f"- **Judged as of:** {report.as_of.date} ({_md(report.as_of.basis)})",
+        f"- **Verdict:** **{s.verdict}** — {s.rules_failed} of {s.rules_checked} rules failed",
+        "",
+        "## Results by rule",
+        "",
+        "| rule | title | severity | result | checked | failed |",
+        "|---|---|---|---|---:|---:|",
+    ]
+    for r in report.results:
+        out.append(f"| {r.rule_id} | {_md(r.title)} | {r.severity} | {r.status.replace('_', ' ')} | {r.checked} "
+                   f"| {r.failed} |")
+    if report.findings:
+        out += ["", "## Findings", ""]
+        current = None
+        for f in report.findings:
+            if f.rule_id != current:
+                current = f.rule_id
+                out += [f"### {f.rule_id} — {_md(f.title)} ({f.severity})", "",
+                        f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", "",
+                        "| where | subject | finding |", "|---|---|---|"]
+            waived = ""
+            if f.status == "waived":
+                w = f.waiver or {}
+                waived = (f" *(waived: {_md(w.get('reason', ''))} — approved by {_md(w.get('approved_by', ''))}, "
+                          f"until {w.get('expires', '')})*")
+            out.append(f"| {_md(_where(f))} | {_md(f.subject.key or '')} | {_md(f.message)}{waived} |")
+    if report.notes:
+        out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]
+    return "\n".join(out) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Report], str]] = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+}
