@@ -7,30 +7,11 @@ enough position to be rendered as a single line a contract officer can act on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contractcheck.position import Position
 
 
-@dataclass
-class Location:
-    """Where a problem is: any part may be unknown."""
-
-    file: str | None = None
-    sheet: str | None = None
-    row: int | None = None
-    column: str | None = None
-    line: int | None = None
-
-    def render(self) -> str:
-        parts: list[str] = []
-        if self.file:
-            parts.append(self.file + (f":{self.line}" if self.line else ""))
-        if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+#: errors name their place with the one position type (kept under this name for callers of the API)
+Location = Position
 
 
 class ContractcheckError(Exception):

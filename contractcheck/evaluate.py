@@ -16,7 +16,8 @@ import pandas as pd
 
 from contractcheck.expressions import EvalContext, MissingData, ValueType, is_na
 from contractcheck.report.model import Finding, FindingLocation, RuleResult, Subject
-from contractcheck.normalise import Dataset, DataIssue, Position
+from contractcheck.normalise import Dataset, DataIssue
+from contractcheck.position import Position
 from contractcheck.rules import CompiledRule
 
 
@@ -90,9 +91,7 @@ def _not_applicable(cr: CompiledRule, note: str) -> Outcome:
 
 # Findings are built from values this module has already typed, so they skip pydantic's validation
 # (model_construct): with thousands of failing rows, validating each one again was most of the evaluate time.
-def _location(pos: Position, field: str | None, heading: str | None) -> FindingLocation:
-    return FindingLocation.model_construct(file=pos.file, sheet=pos.sheet, row=pos.row, column=pos.column,
-                                           cell=pos.cell(), field=field, heading=heading)
+_location = FindingLocation.at
 
 
 def _subject(table: str, key: str | None = None) -> Subject:
@@ -172,7 +171,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
             if is_na(kv.values.get(fname, pd.NA)) and kv.rows.get(fname) not in unreadable.get((name, fname), []):
                 pos = kv.position(fname)
                 if pos.row is None:
-                    pos = Position(kv.file, kv.sheet, kv.style, None, None)
+                    pos = Position(file=kv.file, sheet=kv.sheet, style=kv.style)
                 what = "is blank" if fname in kv.values else "is missing"
                 findings.append(_finding(cr, f"{kv.spec.title} field {fname} {what}", _subject(table=name),
                                          _location(pos, fname, kv.headings.get(fname)), {"field": fname}))
@@ -185,7 +184,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
             if fname not in table.present:
                 findings.append(_finding(
                     cr, f"{table.spec.title} has no column for {fname} (add a column headed '{fname}')",
-                    _subject(table=name), _location(Position(table.file, table.sheet, table.style, None, None),
+                    _subject(table=name), _location(Position(file=table.file, sheet=table.sheet, style=table.style),
                                                    fname, None), {"field": fname}))
                 continue
             blank = table.frame[fname].isna().to_numpy() & ~np.isin(table.rows, unreadable.get((name, fname), []))
@@ -297,7 +296,7 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
                                      for n in cr.message_names})
     kv_name = rule.scope if rule.scope in data.keyvalues else next(iter(data.keyvalues), None)
     field = cr.point_at
-    pos = Position(data.file, None, "cell", None, None)
+    pos = Position(file=data.file)
     heading = None
     for kv in data.keyvalues.values():
         if field and field in kv.rows:
@@ -307,10 +306,10 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
         read = [t for t, _ in (cr.assertion.fields_used if cr.assertion else set()) if t in data.tables]
         if read:
             table = data.tables[sorted(read)[0]]
-            pos = Position(table.file, table.sheet, table.style, None, None)
+            pos = Position(file=table.file, sheet=table.sheet, style=table.style)
         elif kv_name:
             kv = data.keyvalues[kv_name]
-            pos = Position(kv.file, kv.sheet, kv.style, None, None)
+            pos = Position(file=kv.file, sheet=kv.sheet, style=kv.style)
     evidence = {n: evidence_value(v) for n, v in values.items()}
     finding = _finding(cr, message, _subject(table=kv_name or rule.scope), _location(pos, field, heading), evidence)
     return Outcome(RuleResult(**base, status="fail", checked=1, failed=1), [finding])
@@ -373,7 +372,7 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table, positions: np.ndarr
     findings = []
     for i, row in enumerate(rows.tolist()):
         message = _render(rule.message, {n: format_value(shown[n][i], cr.types.get(n)) for n in cr.message_names})
-        pos = Position(table.file, table.sheet, table.style, row, column)
+        pos = Position(file=table.file, sheet=table.sheet, style=table.style, row=row, column=column)
         evidence = {n: evidence_value(shown[n][i]) for n in names}
         k = keys[i]
         findings.append(_finding(cr, message, _subject(table=table.name, key=None if is_na(k) else str(k)),

@@ -58,6 +58,7 @@ import pyarrow.csv as pa_csv
 import yaml
 
 from contractcheck.errors import InputError, Location
+from contractcheck.position import LocationStyle
 
 __all__ = [
     "LocationStyle",
@@ -71,7 +72,6 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
 ]
 
-LocationStyle = Literal["cell", "line", "json"]
 SourceKind = Literal["workbook", "csv_folder", "csv", "mapping"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")

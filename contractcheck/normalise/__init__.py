@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-import os
 from typing import Any, Literal
 
 import numpy as np
@@ -18,6 +17,7 @@ import pandas as pd
 
 from contractcheck.normalise import values
 from contractcheck.errors import InputError, Location
+from contractcheck.position import LocationStyle, Position
 from contractcheck.return_format import FieldType, ReturnFormat, TableSpec, canonical_heading
 from contractcheck.load import RawTable, Source
 
@@ -48,29 +48,6 @@ EXPECTED: dict[str, str] = {
 HEADER_SEARCH_ROWS = 30
 
 
-@dataclass(frozen=True)
-class Position:
-    """Where a value is, as the user sees it."""
-
-    file: str
-    sheet: str | None
-    style: str
-    row: int | None
-    column: str | None
-
-    def cell(self) -> str | None:
-        if self.row is None:
-            return None
-        if self.style == "json":
-            return f"{self.sheet or ''}[{self.row}]" + (f".{self.column}" if self.column else "")
-        col = self.column or ""
-        ref = f"{col}{self.row}"
-        if self.sheet:
-            return f"{self.sheet}!{ref}"
-        # a CSV opened in Excel shows the file name as its sheet, and line numbers as rows
-        return f"{os.path.basename(self.file)}!{ref}"
-
-
 @dataclass
 class DataIssue:
     """Something about the data itself that a DATA rule reports (not a reason to stop)."""
@@ -97,11 +74,11 @@ class Table:
     headings: dict[str, str]  # field → heading as written
     file: str
     sheet: str | None
-    style: str
+    style: LocationStyle
     present: set[str] = field(default_factory=set)  # fields found in the file
 
     def position(self, field_name: str | None, row: int | None) -> Position:
-        return Position(self.file, self.sheet, self.style, row, self.columns.get(field_name or "", None))
+        return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.columns.get(field_name or "", None))
 
 
 @dataclass
@@ -116,11 +93,11 @@ class KeyValueTable:
     headings: dict[str, str]
     file: str
     sheet: str | None
-    style: str
+    style: LocationStyle
 
     def position(self, field_name: str | None) -> Position:
         row = self.rows.get(field_name or "")
-        return Position(self.file, self.sheet, self.style, row, self.columns.get(field_name or ""))
+        return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.columns.get(field_name or ""))
 
 
 @dataclass
@@ -180,7 +157,7 @@ def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: Ta
         issues.append(DataIssue("no_header", canonical, None,
                                 f"no heading row found in the first {HEADER_SEARCH_ROWS} rows of {spec.title} "
                                 f"(expected headings such as {expected})",
-                                Position(str(source.path), name_in_file, "cell", None, None)))
+                                Position(file=str(source.path), sheet=name_in_file)))
         return None
     raw = source.read(name_in_file, header)
     return _normalise_rows(raw, canonical, spec, issues)
@@ -200,7 +177,7 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
             issues.append(DataIssue(
                 "duplicate_heading", canonical, fname,
                 f"heading '{heading}' is a second column for {fname} (column {columns[fname]} is used)",
-                Position(raw.file, sheet, raw.style, raw.header_row, raw.column_labels[i]), heading))
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=raw.header_row, column=raw.column_labels[i]), heading))
             continue
         mapped[fname] = i
         headings[fname] = str(heading)
@@ -240,7 +217,7 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
                 issues.append(DataIssue(
                     "unparseable", canonical, fname,
                     f"{headings[fname]!s} {v!r} is not {EXPECTED[fspec.type]}",
-                    Position(raw.file, sheet, raw.style, int(r), letter), _python_scalar(v), EXPECTED[fspec.type],
+                    Position(file=raw.file, sheet=sheet, style=raw.style, row=int(r), column=letter), _python_scalar(v), EXPECTED[fspec.type],
                     None if k is None or k is pd.NA else str(k)))
     rows = kept_rows
     frame = pd.DataFrame(out, index=index_)
@@ -274,7 +251,7 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
             ftype = spec.fields[fname].type
             issues.append(DataIssue(
                 "unparseable", canonical, fname, f"{cells[key_at]} {raw_value!r} is not {EXPECTED[ftype]}",
-                Position(raw.file, sheet, raw.style, row_number, cols[fname]), _python_scalar(raw_value),
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=row_number, column=cols[fname]), _python_scalar(raw_value),
                 EXPECTED[ftype]))
     return KeyValueTable(canonical, spec, found, rows, cols, headings, raw.file, sheet, raw.style)
 
@@ -335,12 +312,12 @@ def _assemble(file: str, fmt: ReturnFormat, found: dict[str, str], tables: dict[
                 issues.append(DataIssue("missing_table", canonical, None,
                                         f"a single CSV holds only the Workforce table; give the {spec.title} "
                                         f"values with --set, e.g. --set {needed[0]}=… (missing: {', '.join(needed)})",
-                                        Position(file, None, "cell", None, None)))
+                                        Position(file=file)))
             continue
         if kind in spec.required_in and canonical not in found:
             issues.append(DataIssue("missing_table", canonical, None,
                                     f"the {spec.title} {container} is missing (a {kind} needs it)",
-                                    Position(file, None, "cell", None, None)))
+                                    Position(file=file)))
     scalars: dict[str, Any] = {}
     for kv in keyvalues.values():
         for k, v in kv.values.items():

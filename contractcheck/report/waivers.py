@@ -30,6 +30,7 @@ import yaml
 from pydantic import ValidationError, ValidationInfo, field_validator
 
 from contractcheck.errors import Location, RuleError, UsageError
+from contractcheck.position import Position
 from contractcheck.report.summary import summarise
 from contractcheck.report.model import Finding, FindingLocation, Report, RuleResult, Subject
 from contractcheck.rules import RULE_ID, Strict, _validation_error
@@ -291,7 +292,7 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
         considered += 1
         matched = [] if contract_unknown else [f for f in findings if w.matches(f)]
         expired = w.expires < on
-        location = FindingLocation(file=waivers.file, line=waivers.lines[i])
+        location = FindingLocation.at(Position(file=waivers.file, line=waivers.lines[i]))
         subject = Subject(table="waivers", key=w.subject)
         if expired:
             outcomes.append("expired")

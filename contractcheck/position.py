@@ -1,0 +1,55 @@
+"""Where something is, as the person reading the message sees it: one type from the cell to the JSON report.
+
+A position may name a file and a line (a rule, schedule or waiver file; a CSV line), or a sheet, row and
+column in a workbook (Excel's own numbering: row 1 is the first row, columns are letters), or an item in a
+JSON/YAML return. Any part may be unknown. ``style`` says how ``row``/``column`` read:
+
+- ``"cell"``: a workbook row and column letter (``Workforce!F7``);
+- ``"line"``: a physical line of a CSV file and the column letter Excel would show for it (``staff.csv!C12``);
+- ``"json"``: an item number in a JSON/YAML list and a key (``workforce[3].hourly_rate``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+LocationStyle = Literal["cell", "line", "json"]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in an input file; every part optional (``None`` is "not known")."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    line: int | None = None  # a line in a text file: a rule, schedule or waiver file
+    style: LocationStyle = "cell"
+
+    def cell(self) -> str | None:
+        """The cell reference a spreadsheet user types: ``Workforce!F7``, ``staff.csv!C12``, ``workforce[3].age``."""
+        if self.row is None:
+            return None
+        if self.style == "json":
+            return f"{self.sheet or ''}[{self.row}]" + (f".{self.column}" if self.column else "")
+        ref = f"{self.column or ''}{self.row}"
+        if self.sheet:
+            return f"{self.sheet}!{ref}"
+        # a CSV opened in Excel shows the file name as its sheet, and line numbers as rows
+        return f"{os.path.basename(self.file or '')}!{ref}"
+
+    def render(self) -> str:
+        """The position in words for a one-line message: ``rules.yaml:12``, ``x.xlsx, sheet 'Pay', row 4, column C``."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line else ""))
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
