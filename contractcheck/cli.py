@@ -19,6 +19,7 @@ from typer.exceptions import Abort, TyperException
 from contractcheck._version import __version__
 from contractcheck.api import check, exit_code_for
 from contractcheck.errors import ContractcheckError, UsageError
+from contractcheck.severity import FAIL_ON_CHOICES
 from contractcheck.report.render import RENDERERS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -32,12 +33,8 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-class FailOn(str, Enum):
-    critical = "critical"
-    major = "major"
-    minor = "minor"
-    info = "info"
-    never = "never"
+# the choices come from the one list of severities (contractcheck.severity)
+FailOn = Enum("FailOn", {name: name for name in FAIL_ON_CHOICES}, type=str)  # type: ignore[misc]
 
 
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
@@ -74,7 +71,7 @@ def check_command(
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
     format: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json]")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format)")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,  # type: ignore[attr-defined]
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
     set_values: Annotated[Optional[list[str]], typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
     rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule file or folder (repeatable)")] = None,

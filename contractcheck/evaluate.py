@@ -208,14 +208,14 @@ def _missing_note(exc: MissingData, data: Dataset) -> str:
 
 def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
     rule = cr.rule
-    row_table = None if rule.scope in ("contract", "bid") else rule.scope
+    row_table = cr.row_table
     keys = {n: t.spec.key for n, t in data.tables.items()}
     ctx = EvalContext(data.frames(), data.scalars, cr.params_on(as_of.date()), as_of, row_table, keys)
     needed = {t for t, _ in (cr.assertion.fields_used if cr.assertion else set())}
     for let in cr.lets.values():
         needed |= {t for t, _ in let.fields_used}
     missing_tables = sorted(
-        t for t in needed if t not in data.tables and t not in data.keyvalues and t not in ("contract", "bid")
+        t for t in needed if t not in data.tables and t not in data.keyvalues and t not in cr.keyvalue_tables
     )
     if row_table and row_table not in data.tables:
         missing_tables = sorted({row_table, *missing_tables})

@@ -44,6 +44,9 @@ class TableSpec(BaseModel):
     aliases: tuple[str, ...] = ()  # other sheet names providers use for this table
     key: str | None = None
     required_in: tuple[Literal["return", "bid"], ...] = ()
+    # which files carry this table: rules over it judge these kinds unless they say otherwise (applies_to)
+    used_in: tuple[Literal["return", "bid"], ...] = ("return",)
+    row_noun: str = "row"  # what one row is, in a sentence: "worker", "training record"
     fields: dict[str, FieldSpec]
 
     def heading_index(self) -> dict[str, str]:
@@ -61,11 +64,18 @@ class ReturnFormat(BaseModel):
     format_version: str
     tables: dict[str, TableSpec]
 
-    def field_type(self, table: str, field: str) -> FieldType | None:
+    def is_keyvalue(self, table: str) -> bool:
+        """A key/value table (Contract, Bid: one value per field) rather than a table of rows."""
         spec = self.tables.get(table)
-        if spec is None or field not in spec.fields:
-            return None
-        return spec.fields[field].type
+        return spec is not None and spec.layout == "keyvalue"
+
+    def keyvalue_tables(self) -> list[str]:
+        """The key/value tables, in the format's order (their fields are the contract-level values)."""
+        return [name for name, spec in self.tables.items() if spec.layout == "keyvalue"]
+
+    def row_tables(self) -> list[str]:
+        """The tables of rows (Workforce, Training, Costs), in the format's order."""
+        return [name for name, spec in self.tables.items() if spec.layout == "rows"]
 
     def with_extra_fields(self, extra: dict[str, dict[str, FieldSpec]]) -> ReturnFormat:
         """A copy with fields a schedule declares for its own rules added to their tables."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from contractcheck.errors import Location, RuleError
 
@@ -124,3 +125,35 @@ def load_yaml(path: Path) -> YamlDocument:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot be read: {exc}", code="YAML000", location=Location(file=str(path))) from None
     return parse_yaml_text(text, str(path))
+
+
+# ------------------------------------------------------------------------------------------------
+# Strict models over YAML documents, and their errors with lines
+
+
+class Strict(BaseModel):
+    """A model for hand-written YAML: unknown keys are errors (never ignored), folded text reads as one line."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _fold_lines(cls, v: Any) -> Any:
+        """Text folded over lines in YAML (``>``) reads as one line, without a trailing newline."""
+        return " ".join(v.split()) if isinstance(v, str) and "\n" in v else v
+
+
+def validation_error(exc: ValidationError, doc: YamlDocument, prefix: PathKey, what: str, code: str = "RULE001") -> RuleError:
+    """The first problem pydantic found, as one line naming the file and the line of the key (``what``: "rule PAY-01")."""
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    path = (*prefix, *loc)
+    dotted = ".".join(str(p) for p in loc) or what
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        msg = f"unknown key '{loc[-1]}' in {what} (check the spelling; unknown keys are never ignored)"
+    elif kind == "missing":
+        msg = f"{what} is missing '{loc[-1]}'"
+    else:
+        msg = f"{what}: {dotted}: {err['msg']}"
+    return RuleError(msg, code=code, location=doc.location(path))

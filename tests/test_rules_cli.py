@@ -261,3 +261,25 @@ def test_a_json_return(cli, tmp_path):
     }))
     report = json.loads(cli("check", path, "-s", "statutory-minimum", "-f", "json").out)
     assert report["findings"][0]["location"]["cell"] == "workforce[1].hourly_rate"
+
+
+# --- one rule-file finder: lint, check and rules test read the same files -----------------------------------------
+
+
+def test_a_rule_in_a_subfolder_that_lints_clean_is_found_by_check_and_rules_test(cli, tmp_path):
+    """`rules lint my-rules/` read subfolders but `check --rules my-rules/` did not: the rule was then 'missing'."""
+    folder = tmp_path / "my-rules"
+    rule_file(folder / "pay", rule())
+    schedule = tmp_path / "s.yaml"
+    schedule.write_text("id: s\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [TST-01]\n")
+    csv = tmp_path / "return.csv"
+    csv.write_text("worker_id,zero_hours,hourly_rate\nW1,N,13.00\n")
+
+    linted = cli("rules", "lint", folder)
+    assert linted.code == 0, linted.out
+    assert "1 rule" in linted.out
+    checked = cli("check", csv, "-s", schedule, "--rules", folder, "--as-of", "2026-06-30", "-f", "json")
+    assert checked.code == 1, checked.out + checked.err
+    assert json.loads(checked.out)["results"][0]["rule_id"] == "TST-01"
+    tested = cli("rules", "test", "--rules", folder, "--rule", "TST-01")
+    assert tested.code == 0 and "2 passed, 0 failed" in tested.out, tested.out

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractcheck.errors import ContractcheckError, Location, RuleError, UsageError
+from contractcheck.errors import ContractcheckError, Location, RuleError
 from contractcheck.return_format import return_format
 from contractcheck.rules import (
     RuleLibrary,
@@ -21,6 +21,7 @@ from contractcheck.rules import (
     compile_schedule,
     load_schedule,
     read_rule_file,
+    rule_files,
 )
 from contractcheck.yamldata import load_yaml
 
@@ -50,24 +51,6 @@ def _problem(exc: ContractcheckError) -> Problem:
     return Problem(loc.file or "?", loc.line, exc.code, exc.message)
 
 
-def _yaml_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and x.is_file()))
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise UsageError(f"no such file or folder: {p}")
-    seen: set[Path] = set()
-    unique = []
-    for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
-            unique.append(f)
-    return unique
-
-
 def _kind(path: Path) -> str:
     """'schedule' (a mapping with an id), 'rules' (a mapping with a rules list) or 'other'."""
     try:
@@ -83,7 +66,7 @@ def _kind(path: Path) -> str:
 
 def lint(paths: list[Path] | None = None) -> LintResult:
     """Every problem in the given rule and schedule files (default: the shipped ones)."""
-    given = _yaml_files(paths or [bundled_dir("rules"), bundled_dir("schedules")])
+    given = rule_files(paths or [bundled_dir("rules"), bundled_dir("schedules")])
     kinds = {f: _kind(f) for f in given}
     problems: list[Problem] = [
         Problem(str(f), 1, "LINT000", "neither a rule file (rules: [...]) nor a schedule (id: ...)")
@@ -91,11 +74,11 @@ def lint(paths: list[Path] | None = None) -> LintResult:
     ]
     linted_rules = [f for f, k in kinds.items() if k == "rules"]
     # schedules may use shipped rules: load those too, reporting only files the user asked about
-    shipped = _yaml_files([bundled_dir("rules")])
+    shipped = rule_files([bundled_dir("rules")])
     linted = {f.resolve() for f in linted_rules}
-    rule_files = linted_rules + [f for f in shipped if f.resolve() not in linted]
+    to_read = linted_rules + [f for f in shipped if f.resolve() not in linted]
     versions: dict[str, list[SourcedRule]] = {}
-    for f in rule_files:
+    for f in to_read:
         found, errors = read_rule_file(f)
         report = f.resolve() in linted
         if report:
@@ -106,7 +89,7 @@ def lint(paths: list[Path] | None = None) -> LintResult:
             except RuleError as exc:
                 if report:
                     problems.append(_problem(exc))
-    library = RuleLibrary(versions, rule_files)
+    library = RuleLibrary(versions, to_read)
     fmt = return_format()
     rule_count = 0
     for rid, vs in sorted(versions.items()):

@@ -360,7 +360,7 @@ def dataset_from_mapping(data: Mapping[str, Any], fmt: ReturnFormat, file: str =
 
 def _parse_given(key: str, text: str, fmt: ReturnFormat, kind: str) -> Any:
     """A contract value given on the command line (``--set contract_value=1650000``)."""
-    for tname in ("contract", "bid"):
+    for tname in fmt.keyvalue_tables():
         spec = fmt.tables[tname]
         if key in spec.fields:
             value, invalid = parse_scalar(text, spec.fields[key].type)
@@ -368,5 +368,5 @@ def _parse_given(key: str, text: str, fmt: ReturnFormat, kind: str) -> Any:
                 raise InputError(f"--set {key}={text}: expected {EXPECTED[spec.fields[key].type]}",
                                  code="USAGE", location=Location())
             return value
-    known = sorted(set(fmt.tables["contract"].fields) | set(fmt.tables["bid"].fields))
+    known = sorted({f for tname in fmt.keyvalue_tables() for f in fmt.tables[tname].fields})
     raise InputError(f"--set {key}: not a contract or bid field (known: {', '.join(known)})", code="USAGE")

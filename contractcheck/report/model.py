@@ -11,10 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contractcheck.position import Position
+from contractcheck.severity import SEVERITIES, SEVERITY_RANK, Severity
 
-Severity = Literal["critical", "major", "minor", "info"]
-SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor", "info")
-SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 class _Model(BaseModel):

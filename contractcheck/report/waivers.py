@@ -33,8 +33,8 @@ from contractcheck.errors import Location, RuleError, UsageError
 from contractcheck.position import Position
 from contractcheck.report.summary import summarise
 from contractcheck.report.model import Finding, FindingLocation, Report, RuleResult, Subject
-from contractcheck.rules import RULE_ID, Strict, _validation_error
-from contractcheck.yamldata import YamlDocument, load_yaml
+from contractcheck.rules.model import RULE_ID
+from contractcheck.yamldata import Strict, YamlDocument, load_yaml, validation_error
 
 CONTRACT = "contract"  # the subject word for findings about the contract as a whole (no worker id)
 EXPIRED_RULE = "WAIVER-01"
@@ -212,7 +212,7 @@ def load_waivers(path: str | Path) -> WaiverFile:
         try:
             waiver = Waiver.model_validate(raw)
         except ValidationError as exc:
-            err = _validation_error(_first_problem(exc), doc, path_i, what)
+            err = validation_error(_first_problem(exc), doc, path_i, what)
             err.code = "WAIVER001"
             raise err from None
         line = doc.line_of(path_i) or 0

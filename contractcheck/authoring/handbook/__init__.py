@@ -23,6 +23,7 @@ from typing import Any, Literal, Union
 
 from contractcheck._version import __version__
 from contractcheck.errors import UsageError
+from contractcheck.severity import SEVERITY_MEANING
 from contractcheck.expressions import FUNCTIONS
 from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules import CompiledRule, LoadedSchedule, ParamSpec, Rule
@@ -119,13 +120,6 @@ EXPECT_WORDS = {"pass": "passes", "fail": "fails", "not_applicable": "does not a
 KIND_WORDS = {"return": "returns", "bid": "bids"}
 FIELD_TYPE_WORDS = {"text": "text", "number": "number", "money": "money (£)", "percent": "percentage",
                     "yesno": "yes/no", "date": "date"}
-ROW_NOUNS = {"workforce": "worker", "training": "training record", "costs": "cost line"}
-SEVERITY_MEANING = [
-    ("critical", "the most serious, such as pay below the legal minimum"),
-    ("major", "a breach of a contract condition"),
-    ("minor", "a lesser gap, often in the records, to put right"),
-    ("info", "reported for information, such as a share the council monitors"),
-]
 
 
 def _number(v: float) -> str:
@@ -287,8 +281,8 @@ def _sheets_needed(cr: CompiledRule, fmt: ReturnFormat) -> list[str]:
     for compiled in (cr.filter, *cr.lets.values(), cr.assertion):
         if compiled is not None:
             tables |= {t for t, _ in compiled.fields_used}
-    if rule.scope not in ("contract", "bid"):
-        tables.add(rule.scope)
+    if cr.row_table:
+        tables.add(cr.row_table)
     order = list(fmt.tables)
     rows = [t for t in tables if t in fmt.tables and fmt.tables[t].layout == "rows"]
     return [fmt.tables[t].title for t in sorted(rows, key=order.index)]
@@ -331,7 +325,7 @@ def build_handbook(schedule: LoadedSchedule, rules: list[CompiledRule]) -> Docum
               _b("passes"), _t(", "), _b("fails"), _t(" (with a finding for each row or value that breaks it) or "),
               _b("does not apply"), _t(" (for example, when no rows are in scope). A rule's severity says how "
                                         "serious a failure is:")]),
-        Facts([(sev, [_t(meaning)]) for sev, meaning in SEVERITY_MEANING]),
+        Facts([(sev, [_t(meaning)]) for sev, meaning in SEVERITY_MEANING.items()]),
         Para([_t("Under \u201cWhat is checked\u201d each rule shows the exact test in code formatting; "
                  "Appendix C explains how to read it, and Appendix B lists the functions it uses.")]),
     ], "intro"))
@@ -372,12 +366,12 @@ def _builds_on(schedule: LoadedSchedule) -> list[tuple[str, Inline]]:
 def _what_is_checked(cr: CompiledRule, fmt: ReturnFormat) -> list[Block]:
     rule = cr.rule
     facts: list[tuple[str, Inline]] = []
-    if rule.scope in ("contract", "bid"):
+    if cr.row_table is None:
         whole = " or ".join(rule.kinds())
         facts.append(("Checked", [_t(f"once for the whole {whole}")]))
     else:
         title = fmt.tables[rule.scope].title if rule.scope in fmt.tables else rule.scope
-        noun = ROW_NOUNS.get(rule.scope, "row")
+        noun = fmt.tables[rule.scope].row_noun if rule.scope in fmt.tables else "row"
         facts.append(("Checked", [_t(f"for each {noun} (each row of the {title} sheet)")]))
     blocks: list[Block] = []
     if rule.check == "required_fields":

@@ -1,0 +1,213 @@
+"""Compiling a schedule's rules against the return format: parameters resolved, expressions type-checked.
+
+Everything a rule could get wrong is found here, before any data is read; errors name the rule, file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from contractcheck.errors import RuleError
+from contractcheck.expressions import (
+    Compiled,
+    ExpressionError,
+    Scope,
+    TableSchema,
+    ValueType,
+    compile_expression,
+)
+from contractcheck.return_format import ReturnFormat, return_format
+from contractcheck.rules.library import RuleLibrary
+from contractcheck.rules.model import PARAM_NAME, ParamSpec, Rule, SourcedRule
+from contractcheck.rules.schedules import LoadedSchedule, _owner, select_rules
+from contractcheck.severity import Severity
+
+
+@dataclass
+class CompiledRule:
+    """A rule ready to run under one schedule: parameters resolved, expressions compiled."""
+
+    rule: Rule
+    source: SourcedRule
+    severity: Severity
+    when_missing: str
+    reference: str
+    params: dict[str, Any]  # values in force now (the latest change), for display
+    filter: Compiled | None
+    lets: dict[str, Compiled]
+    assertion: Compiled | None
+    message_names: list[str]
+    point_at: str | None  # the field whose cell a finding points at
+    row_table: str | None = None  # the table of rows the rule runs over; None: once over the key/value tables
+    keyvalue_tables: frozenset[str] = frozenset()  # tables of the format read as one value per field
+    types: dict[str, ValueType] = field(default_factory=dict)  # type of every name a message may show
+    param_history: dict[str, list[tuple[dt.date | None, Any]]] = field(default_factory=dict)
+    param_overridden: set[str] = field(default_factory=set)  # parameters the schedule sets
+
+    def params_on(self, on: dt.date) -> dict[str, Any]:
+        """Parameter values in force on a date (a parameter may change, e.g. from 1 April)."""
+        return {name: value_on(history, on) for name, history in self.param_history.items()}
+
+
+def value_on(history: list[tuple[dt.date | None, Any]], on: dt.date) -> Any:
+    """The last value whose start date is on or before ``on`` (a None start is 'always')."""
+    current = history[0][1]
+    for start, value in history:
+        if start is None or start <= on:
+            current = value
+    return current
+
+
+def _is_dated(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, dict) and set(v) == {"from", "value"} for v in value))
+
+
+def schemas_for(fmt: ReturnFormat) -> dict[str, TableSchema]:
+    """Expression-language view of the return format."""
+    out: dict[str, TableSchema] = {}
+    for name, table in fmt.tables.items():
+        fields: dict[str, ValueType] = {
+            f: ("bool" if spec.type == "yesno" else spec.type) for f, spec in table.fields.items()  # type: ignore[misc]
+        }
+        out[name] = TableSchema(name, fields, table.key, table.layout)
+    return out
+
+
+_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+
+
+def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFormat,
+                 given_params: dict[str, Any] | None = None) -> CompiledRule:
+    """Resolve parameters and compile a rule's expressions; errors name the rule, file and line."""
+    rule = sr.rule
+    overrides = schedule.schedule.overrides.get(rule.id) if schedule else None
+    given = dict(schedule.schedule.params.get(rule.id, {})) if schedule else {}
+    given.update(given_params or {})
+    for name in given:
+        if name not in rule.params:
+            raise RuleError(
+                f"schedule sets parameter '{name}' for {rule.id}, which declares: {', '.join(rule.params) or 'none'}",
+                code="SCHED003",
+                location=_owner(schedule, "params", rule.id).doc.location(("params", rule.id, name))
+                if schedule else sr.location(),
+            )
+    history: dict[str, list[tuple[dt.date | None, Any]]] = {}
+    for name, spec in rule.params.items():
+        raw = given.get(name, spec.default)
+        if raw is None:
+            raise RuleError(f"{rule.id}: parameter '{name}' has no default and the schedule sets none",
+                            code="RULE004", location=sr.location("params", name))
+        entries: list[tuple[dt.date | None, Any]] = [(None, raw)]
+        if _is_dated(raw):
+            try:
+                entries = sorted(((_as_date(v["from"]), v["value"]) for v in raw), key=lambda e: e[0])
+            except ValueError:
+                raise RuleError(f"{rule.id}: parameter '{name}': each change needs 'from' as a date (YYYY-MM-DD)",
+                                code="RULE004", location=sr.location("params", name)) from None
+        history[name] = [(start, _coerce_param(rule, name, spec, value, sr)) for start, value in entries]
+    params = {name: h[-1][1] for name, h in history.items()}
+    schemas = schemas_for(fmt)
+    row_table = None if fmt.is_keyvalue(rule.scope) else rule.scope
+    param_types = {n: s.value_type() for n, s in rule.params.items()}
+    for name in param_types:
+        if row_table and name in schemas[row_table].fields or any(
+            t.layout == "keyvalue" and name in t.fields for t in schemas.values()
+        ):
+            raise RuleError(f"{rule.id}: parameter '{name}' has the same name as a field; rename it",
+                            code="RULE005", location=sr.location("params", name))
+    scope = Scope(schemas, row_table, param_types, {})
+
+    def build(text: str, part: tuple[str, ...], expect: ValueType | None, sc: Scope) -> Compiled:
+        try:
+            return compile_expression(text, sc, expect)
+        except ExpressionError as exc:
+            where = f", column {exc.column}" if exc.column else ""
+            raise RuleError(f"rule {rule.id}, {' '.join(part)}{where}: {exc.message}", code="EXPR001",
+                            location=sr.location(*part)) from None
+
+    lets: dict[str, Compiled] = {}
+    let_types: dict[str, ValueType] = {}
+    for name, text in rule.let.items():
+        if not PARAM_NAME.match(name):
+            raise RuleError(f"{rule.id}: let name '{name}' must be lower_case_with_underscores", code="RULE005",
+                            location=sr.location("let", name))
+        compiled = build(text, ("let", name), None, Scope(schemas, row_table, param_types, dict(let_types)))
+        lets[name] = compiled
+        let_types[name] = compiled.type
+    scope = Scope(schemas, row_table, param_types, let_types)
+    filt = build(rule.filter, ("filter",), "bool", scope) if rule.filter else None
+    assertion = build(rule.assert_, ("assert",), "bool", scope) if rule.assert_ else None
+
+    types: dict[str, ValueType] = {**param_types, **let_types, "as_of": "date"}
+    for t in schemas.values():
+        if t.layout == "keyvalue" or t.name == row_table:
+            for f, ty in t.fields.items():
+                types.setdefault(f, ty)
+    if rule.measure is not None and rule.measure not in lets:
+        raise RuleError(f"{rule.id}: measure '{rule.measure}' must name one of the rule's lets",
+                        code="RULE006", location=sr.location("measure"))
+    names = _PLACEHOLDER.findall(rule.message)
+    for n in names:
+        if n not in types:
+            raise RuleError(f"{rule.id}: message shows '{{{n}}}', which is not a field, parameter or let",
+                            code="RULE006", location=sr.location("message"))
+    point_at = rule.field
+    if point_at is None and assertion is not None:
+        own = [f for t, f in assertion.fields_used
+               if f != "*" and (t == row_table if row_table else schemas[t].layout == "keyvalue")]
+        ordered = [n for n in assertion.names_used if n in own]
+        point_at = ordered[0] if ordered else None
+    return CompiledRule(
+        rule=rule,
+        source=sr,
+        severity=(overrides.severity if overrides and overrides.severity else rule.severity),
+        when_missing=(overrides.when_missing if overrides and overrides.when_missing else rule.when_missing),
+        reference=(overrides.reference if overrides and overrides.reference else rule.reference),
+        params=params,
+        param_history=history,
+        param_overridden=set(given),
+        filter=filt,
+        lets=lets,
+        assertion=assertion,
+        message_names=names,
+        point_at=point_at,
+        row_table=row_table,
+        keyvalue_tables=frozenset(fmt.keyvalue_tables()),
+        types=types,
+    )
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _coerce_param(rule: Rule, name: str, spec: ParamSpec, value: Any, sr: SourcedRule) -> Any:
+    """Parameter values are data too: check them against their declared type."""
+    try:
+        if spec.type in ("number", "money", "percent"):
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if spec.type == "date":
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        if spec.type == "yesno":
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        if spec.type == "list":
+            if not isinstance(value, list) or not all(isinstance(x, (str, int, float)) for x in value):
+                raise ValueError
+            return tuple(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise RuleError(f"{rule.id}: parameter '{name}' must be a {spec.type}, got {value!r}", code="RULE004",
+                        location=sr.location("params", name)) from None
+
+
+def compile_schedule(schedule: LoadedSchedule, library: RuleLibrary) -> tuple[ReturnFormat, list[CompiledRule]]:
+    fmt = return_format().with_extra_fields(schedule.schedule.fields)
+    return fmt, [compile_rule(sr, schedule, fmt) for sr in select_rules(schedule, library)]
