@@ -18,6 +18,7 @@ from contractcheck.expressions import EvalContext, MissingData, ValueType, is_na
 from contractcheck.report.model import Finding, FindingLocation, RuleResult, Subject
 from contractcheck.normalise import Dataset, DataIssue
 from contractcheck.position import Position
+from contractcheck.wording import value_words as format_value
 from contractcheck.rules import CompiledRule
 
 
@@ -29,28 +30,6 @@ class Outcome:
 
 # ------------------------------------------------------------------------------------------------
 # Formatting values for messages and evidence
-
-
-def format_value(value: Any, ty: ValueType | str | None) -> str:
-    """How a value reads in a sentence: £12.21, 12.5%, 1 April 2025, yes, blank."""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    if is_na(value):
-        return "blank"
-    if ty == "money":
-        v = float(value)
-        return f"£{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"£{v:,.2f}"
-    if ty == "percent":
-        return f"{float(value) * 100:.1f}%".replace(".0%", "%")
-    if ty == "date" or isinstance(value, (pd.Timestamp, dt.date)):
-        ts = pd.Timestamp(value)
-        return f"{ts.day} {ts.strftime('%B %Y')}"
-    if ty == "bool" or isinstance(value, (bool, np.bool_)):
-        return "yes" if bool(value) else "no"
-    if isinstance(value, (float, np.floating)):
-        v = float(value)
-        return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def evidence_value(value: Any) -> Any:

@@ -13,7 +13,8 @@ from typing import Any
 from tabulate import tabulate
 
 from contractcheck.errors import UsageError
-from contractcheck.evaluate import format_value
+from contractcheck.wording import shorten as _short
+from contractcheck.wording import value_words as format_value
 from contractcheck.rules import (
     CompiledRule,
     LoadedSchedule,
@@ -25,11 +26,6 @@ from contractcheck.rules import (
     load_schedule,
 )
 from contractcheck.return_format import return_format
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _in_force(sr: SourcedRule) -> str:

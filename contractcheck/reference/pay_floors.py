@@ -41,6 +41,7 @@ import pyarrow as pa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
 
+from contractcheck.wording import long_date
 from contractcheck.errors import Location, RuleError
 
 __all__ = [
@@ -81,11 +82,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _long_date(d: dt.date) -> str:
-    """'1 April 2025' (UK style, no leading zero)."""
-    return f"{d.day} {d:%B %Y}"
-
-
 class AgeBand(_Strict):
     """One age band of a statutory period: ``min_age <= age <= max_age`` (null max = no limit)."""
 
@@ -113,7 +109,7 @@ class AgeBand(_Strict):
             what = f"National Minimum Wage ({self.min_age} and over)"
         else:
             what = f"{self.min_age} to {self.max_age} rate"
-        return f"{what} from {_long_date(effective_from)}"
+        return f"{what} from {long_date(effective_from)}"
 
 
 class NlwThreshold(_Strict):
@@ -185,7 +181,7 @@ class StatutoryPeriod(_Strict):
 
     def apprentice_label(self) -> str:
         """Human label of the apprentice rate, e.g. 'apprentice rate from 1 April 2025'."""
-        return f"apprentice rate from {_long_date(self.effective_from)}"
+        return f"apprentice rate from {long_date(self.effective_from)}"
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from tabulate import tabulate
 
+from contractcheck.wording import shorten
 from contractcheck.report.model import Finding, Report
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
@@ -41,20 +42,16 @@ def _summary_line(report: Report) -> str:
             f"{' (' + counts + ')' if counts else ''}{extra}")
 
 
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def render_table(report: Report) -> str:
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
     lines = [head, ""]
     if report.findings:
         rows = [[SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id, _where(f),
-                 f.subject.key or "", _shorten(f.message, MAX_TABLE_MESSAGE)] for f in report.findings]
+                 f.subject.key or "", shorten(f.message, MAX_TABLE_MESSAGE)] for f in report.findings]
         lines.append(tabulate(rows, headers=["severity", "rule", "where", "subject", "finding"], tablefmt="simple"))
         lines.append("")
-    results = [[r.rule_id, r.status.replace("_", " "), r.checked, r.failed, _shorten(r.note or r.title, 70)]
+    results = [[r.rule_id, r.status.replace("_", " "), r.checked, r.failed, shorten(r.note or r.title, 70)]
                for r in report.results]
     lines.append(tabulate(results, headers=["rule", "result", "checked", "failed", "title / note"],
                           tablefmt="simple"))

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError, ValidationInfo, field_validator
 
+from contractcheck.wording import long_date
 from contractcheck.errors import Location, RuleError, UsageError
 from contractcheck.position import Position
 from contractcheck.report.summary import summarise
@@ -50,10 +51,6 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _fold(text: str) -> str:
     """Compare ids and references ignoring case and spacing."""
     return " ".join(text.split()).casefold()
-
-
-def _long_date(d: dt.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 class Waiver(Strict):
@@ -301,7 +298,7 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
             extra.append(Finding(
                 rule_id=EXPIRED_RULE, severity="minor", title=EXPIRED_TITLE, subject=subject, location=location,
                 message=(f"The waiver for {w.rule} ({w.describe_subject()}) at {where} expired on "
-                         f"{_long_date(w.expires)}, before {_long_date(on)}{counted}."),
+                         f"{long_date(w.expires)}, before {long_date(on)}{counted}."),
                 evidence=_evidence(w, on, len(matched)), reference=WAIVER_REFERENCE,
                 remediation=EXPIRED_REMEDIATION))
         elif not matched:

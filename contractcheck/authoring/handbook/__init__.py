@@ -24,6 +24,7 @@ from typing import Any, Literal, Union
 from contractcheck._version import __version__
 from contractcheck.errors import UsageError
 from contractcheck.severity import SEVERITY_MEANING
+from contractcheck.wording import long_date, number, value_words
 from contractcheck.expressions import FUNCTIONS
 from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules import CompiledRule, LoadedSchedule, ParamSpec, Rule
@@ -122,36 +123,9 @@ FIELD_TYPE_WORDS = {"text": "text", "number": "number", "money": "money (£)", "
                     "yesno": "yes/no", "date": "date"}
 
 
-def _number(v: float) -> str:
-    return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def _date(d: dt.date) -> str:
-    return f"{d.day} {d.strftime('%B %Y')}"
-
-
 def format_param(value: Any, type_: str) -> str:
     """A parameter value as a reader expects it: £500,000, 50%, 12, 1 April 2025, yes, a, b, c."""
-    if value is None:
-        return "none"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(x) for x in value) if value else "none"
-    if type_ == "yesno" or isinstance(value, bool):
-        return "yes" if value else "no"
-    if type_ == "date" or isinstance(value, dt.date):
-        d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        return _date(d)
-    if type_ in ("money", "percent", "number"):
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            return str(value)
-        if type_ == "money":
-            return f"£{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"£{v:,.2f}"
-        if type_ == "percent":
-            return f"{v * 100:.1f}%".replace(".0%", "%")
-        return _number(v)
-    return str(value)
+    return value_words(value, type_, blank="none")
 
 
 def _same_value(a: Any, b: Any, type_: str) -> bool:
@@ -181,11 +155,11 @@ def _record_value(value: Any, type_: str | None) -> Span:
     if isinstance(value, bool):
         return _t("yes" if value else "no")
     if isinstance(value, dt.date):
-        return _t(_date(value))
+        return _t(long_date(value))
     if isinstance(value, (int, float)):
         if type_ == "money":
             return _t(format_param(value, "money"))
-        return _t(_number(float(value)))
+        return _t(number(float(value)))
     if isinstance(value, (list, tuple)):
         return _t(", ".join(str(x) for x in value))
     return _t(str(value))
@@ -195,8 +169,8 @@ def as_of_words(basis: Any, kind: str) -> tuple[str, str]:
     """The schedule's date basis: a short name and a sentence on what it means for a provider."""
     thing = "bid" if kind == "bid" else "return"
     if isinstance(basis, dt.date):
-        return (f"a fixed date, {_date(basis)}",
-                f"Every {thing} is judged as at {_date(basis)}, whatever period it covers: hourly rates are "
+        return (f"a fixed date, {long_date(basis)}",
+                f"Every {thing} is judged as at {long_date(basis)}, whatever period it covers: hourly rates are "
                 f"judged against the floors in force on that date, and ages, expiry dates and deadlines are "
                 f"worked out on it.")
     if basis == "period_start":
@@ -234,11 +208,11 @@ def _kinds_words(kinds: list[str]) -> str:
 def in_force_words(rule: Rule) -> str:
     f, t = rule.effective_from, rule.effective_to
     if f and t:
-        return f"from {_date(f)} to {_date(t)}"
+        return f"from {long_date(f)} to {long_date(t)}"
     if f:
-        return f"from {_date(f)}"
+        return f"from {long_date(f)}"
     if t:
-        return f"until {_date(t)}"
+        return f"until {long_date(t)}"
     return "always"
 
 
@@ -449,9 +423,9 @@ def history_words(history: History, type_: str) -> str:
     for i, (start, value) in enumerate(history):
         text = format_param(value, type_)
         if i and start is not None:
-            text += f" from {_date(start)}"
+            text += f" from {long_date(start)}"
         if i + 1 < len(history) and history[i + 1][0] is not None:
-            text += f" until {_date(history[i + 1][0] - dt.timedelta(days=1))}"
+            text += f" until {long_date(history[i + 1][0] - dt.timedelta(days=1))}"
         parts.append(text)
     return "; ".join(parts)
 
@@ -584,7 +558,7 @@ def _example_section(rule: Rule, n: int, example: Any, fmt: ReturnFormat) -> Sec
     blocks: list[Block] = []
     facts: list[tuple[str, Inline]] = [("Expected result", [_b(f"{result}")])]
     if example.as_of:
-        facts.append(("Judged as at", [_t(_date(example.as_of))]))
+        facts.append(("Judged as at", [_t(long_date(example.as_of))]))
     if example.params:
         spec: dict[str, ParamSpec] = rule.params
         items: Inline = []

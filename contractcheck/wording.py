@@ -1,0 +1,83 @@
+"""How values read in a sentence: the one wording of money, percentages, dates, yes/no and numbers.
+
+Reports, the rule catalogue, the schedule handbook, waiver findings and the pay-floor data all word values
+through here, so "£12.21", "12.5%" and "1 April 2025" can never drift between them. UK style: pounds with a
+thousands separator (whole pounds from £1,000), a day without a leading zero and the month in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def money(v: float) -> str:
+    """GBP: ``£12.21``; whole pounds from £1,000 (``£1,650,000``), pence below it (``£500.00``)."""
+    return f"£{v:,.0f}" if v == int(v) and abs(v) >= 1000 else f"£{v:,.2f}"
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a percentage to one place, without a trailing ``.0``: 0.125 → ``12.5%``, 0.4 → ``40%``."""
+    return f"{fraction * 100:.1f}%".replace(".0%", "%")
+
+
+def number(v: float) -> str:
+    """A count or amount: ``12``, ``1,500``, ``37.5`` (at most two decimal places, no trailing zeros)."""
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def long_date(d: dt.date | dt.datetime | pd.Timestamp) -> str:
+    """``1 April 2025``."""
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def yes_no(v: object) -> str:
+    """``yes`` or ``no``."""
+    return "yes" if bool(v) else "no"
+
+
+def shorten(text: str, width: int) -> str:
+    """Text on one line, cut to ``width`` characters with an ellipsis when longer."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
+
+
+def value_words(value: Any, type_: str | None, *, blank: str = "blank") -> str:
+    """A value as a reader expects it, given its type (a field, parameter or expression type).
+
+    ``type_`` is one of money, percent, number, date, yesno/bool, text, list (or None: worded by the value's
+    own Python type). A blank (None, NaN, NaT, pd.NA) or an empty list reads as ``blank``. Percentages are
+    fractions (0.125 → 12.5%). A value that is not of its type (text in a money parameter) is shown as written.
+    """
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else blank
+    if _is_blank(value):
+        return blank
+    if type_ in ("bool", "yesno") or isinstance(value, (bool, np.bool_)):
+        return yes_no(value)
+    if type_ == "date" or isinstance(value, (pd.Timestamp, dt.date)):
+        try:
+            return long_date(value if isinstance(value, (pd.Timestamp, dt.date)) else dt.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if type_ in ("money", "percent", "number") or isinstance(value, (float, np.floating)):
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        if type_ == "money":
+            return money(v)
+        if type_ == "percent":
+            return percent(v)
+        if type_ == "number" or isinstance(value, (float, np.floating)):
+            return number(v)
+    return str(value)
