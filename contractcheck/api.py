@@ -11,7 +11,7 @@ import pandas as pd
 from contractcheck._version import __version__
 
 from contractcheck import reference
-from contractcheck.errors import UsageError
+from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.report.model import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo
 from contractcheck.report.summary import summarise
@@ -107,7 +107,7 @@ def check(
 def exit_code_for(report: Report, fail_on: str = "minor") -> int:
     """0: nothing failing at or above ``fail_on``; 1: something is (see the report spec)."""
     if fail_on == "never":
-        return 0
+        return ExitCode.OK
     if fail_on not in SEVERITIES:
         raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)} or never, not {fail_on!r}")
-    return 1 if report.failing(fail_on) else 0  # type: ignore[arg-type]
+    return ExitCode.FINDINGS if report.failing(fail_on) else ExitCode.OK  # type: ignore[arg-type]

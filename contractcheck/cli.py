@@ -18,7 +18,7 @@ from typer.exceptions import Abort, TyperException
 
 from contractcheck._version import __version__
 from contractcheck.api import check, exit_code_for
-from contractcheck.errors import ContractcheckError, UsageError
+from contractcheck.errors import ContractcheckError, ExitCode, UsageError
 from contractcheck.severity import FAIL_ON_CHOICES
 from contractcheck.report.render import RENDERERS
 
@@ -117,9 +117,9 @@ def rules_lint(
     what = f"{result.rules} rules and {result.schedules} schedules in {len(result.files)} files"
     if result.problems:
         print(f"{len(result.problems)} problem(s) in {what}")
-        return 1
+        return ExitCode.FINDINGS
     print(f"no problems in {what}")
-    return 0
+    return ExitCode.OK
 
 
 @rules_app.command("test")
@@ -138,7 +138,7 @@ def rules_test(
         if not r.ok:
             print("     " + r.detail.replace("\n", "\n     "))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
 @rules_app.command("list")
@@ -148,7 +148,7 @@ def rules_list(schedule: SchedOpt = None, rules: RulesOpt = None) -> int:
     from contractcheck.rules import load_rules, load_schedule
 
     sys.stdout.write(rules_table(load_rules(rules or None), load_schedule(schedule) if schedule else None))
-    return 0
+    return ExitCode.OK
 
 
 @rules_app.command("show")
@@ -165,7 +165,7 @@ def _show_rule(view, rule_id: str, schedule: str | None, rules: list[Path] | Non
     from contractcheck.rules import load_rules, load_schedule
 
     sys.stdout.write(view(load_rules(rules or None), rule_id, load_schedule(schedule) if schedule else None))
-    return 0
+    return ExitCode.OK
 
 
 class DocFormat(str, Enum):
@@ -192,7 +192,7 @@ def rules_doc(
         print(f"handbook written to {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 0
+    return ExitCode.OK
 
 
 @schedules_app.command("list")
@@ -201,7 +201,7 @@ def schedules_list() -> int:
     from contractcheck.authoring.catalogue import schedules_table
 
     sys.stdout.write(schedules_table())
-    return 0
+    return ExitCode.OK
 
 
 @schedules_app.command("show")
@@ -211,7 +211,7 @@ def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or 
     from contractcheck.rules import load_rules, load_schedule
 
     sys.stdout.write(schedule_detail(load_schedule(schedule), load_rules(rules or None)))
-    return 0
+    return ExitCode.OK
 
 
 @app.command("explain")
@@ -227,7 +227,7 @@ def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")],
 def version_command() -> int:
     """Print the version."""
     print(__version__)
-    return 0
+    return ExitCode.OK
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -237,29 +237,29 @@ def main(argv: list[str] | None = None) -> None:
     except TyperException as exc:  # typer's (vendored click) usage errors: bad option, missing argument
         if type(exc).__name__ == "NoArgsIsHelpError":
             print(exc.format_message(), file=sys.stderr)
-            sys.exit(2)
+            sys.exit(ExitCode.ERROR)
         ctx = getattr(exc, "ctx", None)
         command = getattr(ctx, "info_name", None)
         hint = f" (see: contractcheck {command} --help)" if command and command != "contractcheck" else ""
         message = " ".join(exc.format_message().split())
         print(f"error USAGE: {message}{hint}", file=sys.stderr)
-        sys.exit(2)
+        sys.exit(ExitCode.ERROR)
     except ContractcheckError as exc:
         print(exc.one_line(), file=sys.stderr)
-        sys.exit(2)
+        sys.exit(ExitCode.ERROR)
     except Abort:
         print("error: interrupted", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        sys.exit(1)
+        sys.exit(ExitCode.FINDINGS)  # the reader of our output went away: unchanged from before, not a verdict
     except Exception as exc:  # the promise is one line, never a traceback
         print(f"error INTERNAL: {type(exc).__name__}: {exc} (this is a bug in contractcheck; please report it)",
               file=sys.stderr)
-        sys.exit(2)
-    sys.exit(code if isinstance(code, int) else 0)
+        sys.exit(ExitCode.ERROR)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,51 @@ enough position to be rendered as a single line a contract officer can act on.
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 from contractcheck.position import Position
+
+
+class ExitCode(IntEnum):
+    """What the command line's exit status means (``docs/report.md``: exit codes)."""
+
+    OK = 0  #: checked, and nothing failing at or above ``--fail-on`` (or: lint/rules test found nothing)
+    FINDINGS = 1  #: checked, and something failing at or above ``--fail-on`` (or: lint/rules test found problems)
+    ERROR = 2  #: could not check: bad input, bad rules or schedule, bad usage (one line on stderr)
+    INTERRUPTED = 130  #: stopped by the user (Ctrl-C)
+
+
+#: Every error code a one-line error can carry, with what it means. Codes are stable: scripts may match on them.
+#: (Problems *in* the data are findings with rule ids such as DATA-03, listed by ``contractcheck rules list``.)
+ERROR_CODES: dict[str, str] = {
+    "LOAD": "the return or bid file cannot be read: missing, empty, corrupt, encrypted, too large or not a table",
+    "USAGE": "the command or API call was used wrongly: unknown schedule, bad option or --set value",
+    "INTERNAL": "a bug in contractcheck: the check stopped; please report it with the command that caused it",
+    "RULE": "a rule, schedule or waiver file is invalid (no more specific code)",
+    "RULE000": "a rule file is not a mapping with a 'rules:' list, or a rules path does not exist",
+    "RULE001": "a rule (or a waiver) has an unknown key, a missing key or a value of the wrong kind",
+    "RULE002": "a rule id is defined twice with effective dates that overlap",
+    "RULE004": "a rule parameter has no value, or a value that is not of its declared type",
+    "RULE005": "a parameter or let name is malformed or clashes with a field name",
+    "RULE006": "a rule's message or measure names something the rule does not define",
+    "EXPR001": "a rule expression cannot be accepted: unknown name, wrong types, a function misused",
+    "SCHED000": "a schedule file is not a mapping of keys",
+    "SCHED001": "a schedule includes a rule that does not exist",
+    "SCHED002": "a schedule sets parameters or overrides for a rule it does not include",
+    "SCHED003": "a schedule sets a parameter the rule does not declare",
+    "SCHED004": "schedules extend each other in a cycle",
+    "YAML000": "a YAML file cannot be opened or is not UTF-8 text",
+    "YAML001": "a YAML file cannot be parsed (or uses a Python object tag)",
+    "YAML002": "a key is written twice in one mapping of a YAML file",
+    "YAML003": "a date in a YAML file is not a real date",
+    "WAIVER000": "a waiver file is not a mapping with a 'waivers:' list",
+    "WAIVER001": "a waiver has an unknown key, a missing key or a bad value",
+    "WAIVER002": "the same waiver (rule, subject and contract) is written twice in a waiver file",
+    "LINT000": "(rules lint) a YAML file is neither a rule file nor a schedule",
+    "LINT001": "(rules lint) a rule declares a parameter that nothing uses",
+    "LINT002": "(rules lint) a rule has no example that passes, or none that fails",
+    "CC000": "a problem with no more specific code",
+}
 
 
 #: errors name their place with the one position type (kept under this name for callers of the API)

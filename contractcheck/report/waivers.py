@@ -32,9 +32,9 @@ from pydantic import ValidationError, ValidationInfo, field_validator
 from contractcheck.wording import long_date
 from contractcheck.errors import Location, RuleError, UsageError
 from contractcheck.position import Position
-from contractcheck.report.summary import summarise
+from contractcheck.report.summary import WAIVER_RULE_PREFIX, summarise
 from contractcheck.report.model import Finding, FindingLocation, Report, RuleResult, Subject
-from contractcheck.rules.model import RULE_ID
+from contractcheck.rules.model import check_rule_id
 from contractcheck.yamldata import Strict, YamlDocument, load_yaml, validation_error
 
 CONTRACT = "contract"  # the subject word for findings about the contract as a whole (no worker id)
@@ -83,9 +83,8 @@ class Waiver(Strict):
     @field_validator("rule")
     @classmethod
     def _rule_id(cls, v: str) -> str:
-        if not RULE_ID.match(v):
-            raise ValueError("a rule id is a topic and a number, like PAY-01 or ZHC-03")
-        if v.startswith("WAIVER-"):
+        check_rule_id(v)
+        if v.startswith(WAIVER_RULE_PREFIX):
             raise ValueError(f"{v} reports on the waiver file itself and cannot be waived")
         return v
 
@@ -144,36 +143,6 @@ class WaiverFile:
         return f"{self.file}:{self.lines[index]}"
 
 
-def _impossible_date_line(text: str) -> tuple[int | None, str]:
-    """The line and text of the first date YAML cannot make (such as 2027-02-30)."""
-    stack = [yaml.compose(text, Loader=yaml.SafeLoader)]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                yaml.safe_load(node.value)
-            except ValueError:
-                return node.start_mark.line + 1, node.value
-        elif isinstance(node, yaml.MappingNode):
-            stack[:0] = [v for _, v in node.value]
-        elif isinstance(node, yaml.SequenceNode):
-            stack[:0] = list(node.value)
-    return None, ""
-
-
-def _read(path: Path) -> YamlDocument:
-    try:
-        return load_yaml(path)
-    except ValueError as exc:
-        # PyYAML raises a bare ValueError, with no position, for a date that does not exist (2027-02-30)
-        try:
-            line, value = _impossible_date_line(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            line, value = None, ""
-        what = f"{value!r} is not a date ({exc})" if value else f"YAML cannot be read: {exc}"
-        raise RuleError(what, code="WAIVER001", location=Location(file=str(path), line=line)) from None
-
-
 def _first_problem(exc: ValidationError) -> ValidationError:
     """An unknown key first: 'reasons' misspelt is the cause of 'reason' missing, and the more useful message."""
     errors = exc.errors()
@@ -186,7 +155,7 @@ def _first_problem(exc: ValidationError) -> ValidationError:
 
 def load_waivers(path: str | Path) -> WaiverFile:
     """Read and validate a waiver file; any problem is a RuleError naming the file and line."""
-    doc = _read(Path(path))
+    doc = load_yaml(Path(path))
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("waivers"), list):
         raise RuleError("a waiver file must be a mapping with a 'waivers:' list", code="WAIVER000",
@@ -209,9 +178,7 @@ def load_waivers(path: str | Path) -> WaiverFile:
         try:
             waiver = Waiver.model_validate(raw)
         except ValidationError as exc:
-            err = validation_error(_first_problem(exc), doc, path_i, what)
-            err.code = "WAIVER001"
-            raise err from None
+            raise validation_error(_first_problem(exc), doc, path_i, what, code="WAIVER001") from None
         line = doc.line_of(path_i) or 0
         first = seen.get(waiver.key())
         if first is not None:

@@ -21,6 +21,13 @@ from contractcheck.yamldata import Strict, YamlDocument
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}[a-z]?$")
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
+
+def check_rule_id(v: str) -> str:
+    """A rule id is a topic and a number (``PAY-01``, ``ZHC-03``, ``DATA-05a``); raises ValueError otherwise."""
+    if not RULE_ID.match(v):
+        raise ValueError("a rule id is a topic and a number, like PAY-01 or ZHC-03")
+    return v
+
 ParamType = Literal["number", "money", "percent", "date", "text", "yesno", "list"]
 
 
@@ -104,9 +111,7 @@ class Rule(Strict):
     @field_validator("id")
     @classmethod
     def _id_form(cls, v: str) -> str:
-        if not RULE_ID.match(v):
-            raise ValueError("a rule id is a topic and a number, like PAY-01 or ZHC-03")
-        return v
+        return check_rule_id(v)
 
     @field_validator("scope")
     @classmethod
