@@ -148,12 +148,15 @@ def validation_error(exc: ValidationError, doc: YamlDocument, prefix: PathKey, w
     err = exc.errors()[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     path = (*prefix, *loc)
-    dotted = ".".join(str(p) for p in loc) or what
     kind = err["type"]
     if kind == "extra_forbidden":
         msg = f"unknown key '{loc[-1]}' in {what} (check the spelling; unknown keys are never ignored)"
     elif kind == "missing":
         msg = f"{what} is missing '{loc[-1]}'"
-    else:
-        msg = f"{what}: {dotted}: {err['msg']}"
+    elif loc:
+        msg = f"{what}: {'.'.join(str(p) for p in loc)}: {err['msg']}"
+    else:  # a check across keys (e.g. dates that overlap): no one key to name
+        msg = f"{what}: {err['msg']}"
+    if exc.error_count() > 1:
+        msg += f" (and {exc.error_count() - 1} more)"
     return RuleError(msg, code=code, location=doc.location(path))

@@ -371,3 +371,20 @@ def test_vectorised_matches_a_row_by_row_reading_of_the_data(rows: list[tuple[in
         else:
             assert period is not None
             assert value == (period.apprentice if is_apprentice else age_band.rate)
+
+
+def test_an_invalid_pay_floor_names_the_line_it_is_on() -> None:
+    """Pay-floor data is read like every other YAML file of the project: errors give file:line."""
+    text = packaged_text()
+    line = text[: text.index("apprentice: 2.73")].count("\n") + 1
+    with pytest.raises(RuleError) as caught:
+        ref.parse_pay_floors(text.replace("apprentice: 2.73", "apprentice: -2.73", 1), "test.yaml")
+    assert caught.value.location.line == line
+    assert caught.value.one_line().startswith(f"error RULE001: test.yaml:{line}: ")
+
+
+def test_a_pay_floor_key_written_twice_is_refused_with_its_line() -> None:
+    text = packaged_text().replace("currency: GBP\n", "currency: GBP\ncurrency: EUR\n", 1)
+    with pytest.raises(RuleError, match="written twice") as caught:
+        ref.parse_pay_floors(text, "test.yaml")
+    assert caught.value.location.line is not None

@@ -38,11 +38,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, computed_field, model_validator
+from pydantic import ConfigDict, Field, ValidationError, computed_field, model_validator
 
 from contractcheck.wording import long_date
 from contractcheck.errors import Location, RuleError
+from contractcheck.yamldata import Strict, parse_yaml_text, validation_error
 
 __all__ = [
     "AgeBand",
@@ -76,10 +76,11 @@ _EPOCH = dt.date(1970, 1, 1)
 # --------------------------------------------------------------------------------------------
 
 
-class _Strict(BaseModel):
-    """Base for the reference-data models: unknown keys are errors; loaded data is read-only."""
+class _Strict(Strict):
+    """Base for the reference-data models: unknown keys are errors (as in every hand-written YAML file of the
+    project, ``contractcheck.yamldata.Strict``); loaded data is read-only."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class AgeBand(_Strict):
@@ -323,21 +324,13 @@ _COPIED_ON = re.compile(r"^#\s*Copied on:\s*(?P<value>\d{4}-\d{2}-\d{2})\s*$", r
 
 def parse_pay_floors(text: str, file: str = "uk_pay_floors.yaml") -> PayFloors:
     """Parse and validate pay-floor YAML text; raises :class:`RuleError` naming ``file``."""
+    doc = parse_yaml_text(text, file)  # YAML problems, duplicate keys and impossible dates, with their line
+    if not isinstance(doc.data, dict):
+        raise RuleError("pay-floor reference data must be a mapping at the top level", location=doc.location())
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise RuleError(f"pay-floor reference data is not valid YAML: {exc}", location=Location(file=file, line=line)) from exc
-    if not isinstance(raw, dict):
-        raise RuleError("pay-floor reference data must be a mapping at the top level", location=Location(file=file))
-    try:
-        return PayFloors.model_validate(raw)
+        return PayFloors.model_validate(doc.data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise RuleError(f"pay-floor reference data is invalid at {where or 'top level'}: {first['msg']}{more}", location=Location(file=file)) from exc
+        raise validation_error(exc, doc, (), "pay-floor reference data") from None
 
 
 @dataclass(frozen=True)
