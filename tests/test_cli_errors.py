@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import subprocess
 import sys
 import zipfile
@@ -125,7 +127,10 @@ def test_input_file_is_never_modified(cli, tmp_path):
     copy = tmp_path / "failing.xlsx"
     copy.write_bytes(source.read_bytes())
     before = copy.read_bytes(), copy.stat().st_mtime_ns
-    cli("check", copy, "--schedule", "oxfordshire-help-to-live-at-home", "--format", "json")
+    result = cli("check", copy, "--schedule", "oxfordshire-help-to-live-at-home", "--format", "json")
+    # the check really ran to its verdict (an early exit 2 would leave the file alone too)
+    assert result.code == 1, result.err
+    assert json.loads(result.out)["summary"]["verdict"] == "non-compliant"
     assert (copy.read_bytes(), copy.stat().st_mtime_ns) == before
 
 
