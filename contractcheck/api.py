@@ -8,20 +8,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from contractcheck._version import __version__
-
 from contractcheck import reference
+from contractcheck._version import __version__
 from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
-from contractcheck.report.model import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo
-from contractcheck.report.summary import summarise
 from contractcheck.load import open_source, sha256_of
 from contractcheck.normalise import Dataset, normalise
+from contractcheck.report.model import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo
+from contractcheck.report.summary import summarise
 from contractcheck.report.waivers import apply_waivers, load_waivers
 from contractcheck.rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
 
 
-def resolve_as_of(schedule: LoadedSchedule, data: Dataset, override: dt.date | None) -> tuple[pd.Timestamp, str, list[str]]:
+def resolve_as_of(
+    schedule: LoadedSchedule, data: Dataset, override: dt.date | None
+) -> tuple[pd.Timestamp, str, list[str]]:
     """The date the return is judged on: the option, else the schedule's choice of a contract date."""
     notes: list[str] = []
     if override is not None:
@@ -110,4 +111,4 @@ def exit_code_for(report: Report, fail_on: str = "minor") -> int:
         return ExitCode.OK
     if fail_on not in SEVERITIES:
         raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)} or never, not {fail_on!r}")
-    return ExitCode.FINDINGS if report.failing(fail_on) else ExitCode.OK  # type: ignore[arg-type]
+    return ExitCode.FINDINGS if report.failing(fail_on) else ExitCode.OK

@@ -9,9 +9,9 @@ import datetime as dt
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.exceptions import Abort, TyperException
@@ -19,14 +19,14 @@ from typer.exceptions import Abort, TyperException
 from contractcheck._version import __version__
 from contractcheck.api import check, exit_code_for
 from contractcheck.errors import ContractcheckError, ExitCode, UsageError
-from contractcheck.severity import FAIL_ON_CHOICES
 from contractcheck.report.render import RENDERERS
+from contractcheck.severity import FAIL_ON_CHOICES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Check care providers' workforce returns and bids against a contract's workforce schedule.")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -34,7 +34,7 @@ class Format(str, Enum):
 
 
 # the choices come from the one list of severities (contractcheck.severity)
-FailOn = Enum("FailOn", {name: name for name in FAIL_ON_CHOICES}, type=str)  # type: ignore[misc]
+FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON_CHOICES})  # type: ignore[misc]
 
 
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
@@ -69,13 +69,13 @@ def write_atomically(path: Path, text: str) -> None:
 def check_command(
     file: Annotated[Path, typer.Argument(help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
-    format: Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json]")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format)")] = None,
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json]")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format)")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,  # type: ignore[attr-defined]
-    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
-    set_values: Annotated[Optional[list[str]], typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
-    rules: Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule file or folder (repeatable)")] = None,
-    waivers: Annotated[Optional[Path], typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
+    as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
+    set_values: Annotated[list[str] | None, typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder (repeatable)")] = None,
+    waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
 ) -> int:
     """Check a provider's return or bid against a contract schedule and report the findings."""
     report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
@@ -100,13 +100,13 @@ schedules_app = typer.Typer(no_args_is_help=True, help="List and show schedules.
 app.add_typer(rules_app, name="rules")
 app.add_typer(schedules_app, name="schedules")
 
-SchedOpt = Annotated[Optional[str], typer.Option("--schedule", "-s", help="Show values in this schedule (id or file)")]
-RulesOpt = Annotated[Optional[list[Path]], typer.Option("--rules", help="Extra rule file or folder (repeatable)")]
+SchedOpt = Annotated[str | None, typer.Option("--schedule", "-s", help="Show values in this schedule (id or file)")]
+RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder (repeatable)")]
 
 
 @rules_app.command("lint")
 def rules_lint(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
 ) -> int:
     """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
     from contractcheck.authoring.lint import lint
@@ -125,7 +125,7 @@ def rules_lint(
 @rules_app.command("test")
 def rules_test(
     rules: RulesOpt = None,
-    rule: Annotated[Optional[list[str]], typer.Option("--rule", "-r", help="Only this rule id (repeatable)")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", "-r", help="Only this rule id (repeatable)")] = None,
 ) -> int:
     """Run every rule's examples (records that must pass or fail) and report like a test runner."""
     from contractcheck.authoring.examples import run_examples
@@ -168,7 +168,7 @@ def _show_rule(view, rule_id: str, schedule: str | None, rules: list[Path] | Non
     return ExitCode.OK
 
 
-class DocFormat(str, Enum):
+class DocFormat(StrEnum):
     markdown = "markdown"
     html = "html"
 
@@ -177,7 +177,7 @@ class DocFormat(str, Enum):
 def rules_doc(
     schedule: Annotated[str, typer.Argument(help="Schedule id or file")],
     format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.markdown,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
     rules: RulesOpt = None,
 ) -> int:
     """The schedule as a handbook for a tender pack: every obligation in plain words, with examples."""
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         sys.exit(ExitCode.FINDINGS)  # the reader of our output went away: unchanged from before, not a verdict
-    except Exception as exc:  # the promise is one line, never a traceback
+    except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         print(f"error INTERNAL: {type(exc).__name__}: {exc} (this is a bug in contractcheck; please report it)",
               file=sys.stderr)
         sys.exit(ExitCode.ERROR)

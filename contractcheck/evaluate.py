@@ -14,12 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from contractcheck.expressions import EvalContext, MissingData, ValueType, is_na
-from contractcheck.report.model import Finding, FindingLocation, RuleResult, Subject
-from contractcheck.normalise import Dataset, DataIssue
+from contractcheck.expressions import EvalContext, MissingData, is_na
+from contractcheck.normalise import DataIssue, Dataset
 from contractcheck.position import Position
-from contractcheck.wording import value_words as format_value
+from contractcheck.report.model import Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
+from contractcheck.wording import value_words as format_value
 
 
 @dataclass
@@ -60,6 +60,14 @@ def _at(value: Any, positions: np.ndarray) -> list[Any]:
 
 
 # ------------------------------------------------------------------------------------------------
+
+
+def _result(cr: CompiledRule, *, status: Status, checked: int, failed: int, note: str | None = None,
+            not_judged: int = 0) -> RuleResult:
+    """One rule's result, with the rule's id, title, severity and clause as the schedule has them."""
+    rule = cr.rule
+    return RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status=status, checked=checked,
+                      failed=failed, reference=cr.reference, note=note, not_judged=not_judged)
 
 
 def _not_applicable(cr: CompiledRule, note: str) -> Outcome:
@@ -124,15 +132,11 @@ def _issues_rule(cr: CompiledRule, issues: list[DataIssue]) -> Outcome:
         findings.append(_finding(
             cr, issue.message, _subject(table=issue.table, key=issue.key), _location(pos, issue.field, None),
             {"value": evidence_value(issue.value), "expected": issue.expected} if issue.expected else {}))
-    rule = cr.rule
-    status = "fail" if findings else "pass"
-    return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status=status,
-                              checked=1, failed=len(findings), reference=cr.reference), findings)
+    return Outcome(_result(cr, status="fail" if findings else "pass", checked=1, failed=len(findings)), findings)
 
 
 def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
     """Required tables and columns present, required values not blank (one finding per gap)."""
-    rule = cr.rule
     findings = [
         _finding(cr, i.message, _subject(table=i.table), _location(i.position, None, None), {})
         for i in data.issues if i.kind == "missing_table"
@@ -174,9 +178,8 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                     cr, f"{table.spec.title} row {row}: {fname} is blank", Subject(
                         table=name, key=None if is_na(subject_key) else str(subject_key)),
                     _location(table.position(fname, row), fname, table.headings.get(fname)), {"field": fname}))
-    status = "fail" if findings else "pass"
-    return Outcome(RuleResult(rule_id=rule.id, title=rule.title, severity=cr.severity, status=status,
-                              checked=max(checked, 1), failed=len(findings), reference=cr.reference), findings)
+    return Outcome(_result(cr, status="fail" if findings else "pass", checked=max(checked, 1), failed=len(findings)),
+                   findings)
 
 
 def _missing_note(exc: MissingData, data: Dataset) -> str:
@@ -257,18 +260,17 @@ def _value_of(name: str, cr: CompiledRule, ctx: EvalContext) -> Any:
 
 def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected: Any, verdict: Any) -> Outcome:
     rule = cr.rule
-    base = dict(rule_id=rule.id, title=rule.title, severity=cr.severity, reference=cr.reference)
     if isinstance(selected, pd.Series) or isinstance(verdict, pd.Series):
         raise ValueError(f"{rule.id}: a contract rule must give one answer, not one per row")  # compile-time guard
     if selected is not True and (is_na(selected) or not selected):
-        return Outcome(RuleResult(**base, status="not_applicable", checked=0, failed=0,
+        return Outcome(_result(cr, status="not_applicable", checked=0, failed=0,
                                   note="the filter does not select this contract"), [])
     if is_na(verdict) and cr.rule.when_blank == "skip":
         blanks = [n for n in (cr.assertion.names_used if cr.assertion else []) if is_na(_value_of(n, cr, ctx))]
         note = f"cannot be judged: {', '.join(blanks) or 'a value'} is blank"
-        return Outcome(RuleResult(**base, status="not_applicable", checked=0, failed=0, note=note, not_judged=1), [])
+        return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=note, not_judged=1), [])
     if verdict is True:
-        return Outcome(RuleResult(**base, status="pass", checked=1, failed=0), [])
+        return Outcome(_result(cr, status="pass", checked=1, failed=0), [])
     names = _names_to_show(cr)
     values = {n: _value_of(n, cr, ctx) for n in names}
     message = _render(rule.message, {n: format_value(values.get(n, _value_of(n, cr, ctx)), cr.types.get(n))
@@ -291,7 +293,7 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
             pos = Position(file=kv.file, sheet=kv.sheet, style=kv.style)
     evidence = {n: evidence_value(v) for n, v in values.items()}
     finding = _finding(cr, message, _subject(table=kv_name or rule.scope), _location(pos, field, heading), evidence)
-    return Outcome(RuleResult(**base, status="fail", checked=1, failed=1), [finding])
+    return Outcome(_result(cr, status="fail", checked=1, failed=1), [finding])
 
 
 def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: str, selected: Any,
@@ -314,15 +316,13 @@ def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: 
     not_judged = int((unknown & sel).sum())
     checked = int(sel.sum()) - not_judged
     failed_positions = np.flatnonzero(failed_mask)
-    base = dict(rule_id=rule.id, title=rule.title, severity=cr.severity, reference=cr.reference)
     note = f"{not_judged} row(s) could not be judged: a value the rule needs is blank" if not_judged else None
     if checked == 0 and len(failed_positions) == 0:
         why = note or f"no {row_table} rows are in scope"
-        return Outcome(RuleResult(**base, status="not_applicable", checked=0, failed=0, note=why,
+        return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=why,
                                   not_judged=not_judged), [])
     findings = _row_findings(cr, ctx, table, failed_positions)
-    status = "fail" if findings else "pass"
-    return Outcome(RuleResult(**base, status=status, checked=checked, failed=len(findings), note=note,
+    return Outcome(_result(cr, status="fail" if findings else "pass", checked=checked, failed=len(findings), note=note,
                               not_judged=not_judged), findings)
 
 

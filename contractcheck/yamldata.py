@@ -143,8 +143,13 @@ class Strict(BaseModel):
         return " ".join(v.split()) if isinstance(v, str) and "\n" in v else v
 
 
-def validation_error(exc: ValidationError, doc: YamlDocument, prefix: PathKey, what: str, code: str = "RULE001") -> RuleError:
-    """The first problem pydantic found, as one line naming the file and the line of the key (``what``: "rule PAY-01")."""
+def validation_error(
+    exc: ValidationError, doc: YamlDocument, prefix: PathKey, what: str, code: str = "RULE001"
+) -> RuleError:
+    """The first problem pydantic found, as one line naming the file and the line of its key.
+
+    ``prefix`` is the path of the validated mapping in the document; ``what`` names it ("rule PAY-01").
+    """
     err = exc.errors()[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     path = (*prefix, *loc)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
-import pytest
 import xlsxwriter
 
 SCHEDULE = "statutory-minimum"

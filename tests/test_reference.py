@@ -14,6 +14,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from contractcheck import reference as ref
 from contractcheck.errors import RuleError
@@ -53,7 +54,9 @@ def raw_data() -> dict[str, Any]:
         pytest.param(19, D(2025, 6, 1), False, 10.00, id="18-20 in 2025"),
         pytest.param(17, D(2026, 5, 1), False, 8.00, id="16-17 in 2026"),
         pytest.param(16, D(2025, 5, 1), True, 7.55, id="apprentice 2025"),
-        pytest.param(30, D(2025, 5, 1), True, 7.55, id="apprentice rate whatever the age when the caller says it applies"),
+        pytest.param(
+            30, D(2025, 5, 1), True, 7.55, id="apprentice rate whatever the age when the caller says it applies"
+        ),
         pytest.param(40, D(2014, 10, 1), False, 6.50, id="first period, adult NMW"),
         pytest.param(16, D(2014, 10, 1), False, 3.79, id="first period, 16-17"),
         pytest.param(20.9, D(2025, 6, 1), False, 10.00, id="fractional age is completed years"),
@@ -110,7 +113,9 @@ def mixed_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "age": pd.array([30, 21, 21, 19, 15, None, 30, 17], dtype="Float64"),
-            "on": pd.to_datetime(["2026-04-01", "2024-03-31", "2024-04-01", "2025-06-01", "2025-06-01", "2025-06-01", None, "2025-05-01"]),
+            "on": pd.to_datetime(
+                ["2026-04-01", "2024-03-31", "2024-04-01", "2025-06-01", "2025-06-01", "2025-06-01", None, "2025-05-01"]
+            ),
             "apprentice": pd.array([False, False, False, False, False, False, False, True], dtype="boolean"),
         },
         index=[70, 10, 20, 30, 40, 50, 60, 5],
@@ -146,8 +151,14 @@ def test_any_datetime64_unit(unit: str) -> None:
     "on",
     [
         pytest.param(pd.Series([D(2024, 3, 31), D(2024, 4, 1), None]), id="date objects"),
-        pytest.param(pd.Series(pd.array([D(2024, 3, 31), D(2024, 4, 1), None], dtype=pd.ArrowDtype(pa.date32()))), id="arrow date32"),
-        pytest.param(pd.Series(pd.to_datetime(["2024-03-31 23:30", "2024-04-01 00:10", None]).tz_localize("Europe/London")), id="tz-aware: local date"),
+        pytest.param(
+            pd.Series(pd.array([D(2024, 3, 31), D(2024, 4, 1), None], dtype=pd.ArrowDtype(pa.date32()))),
+            id="arrow date32",
+        ),
+        pytest.param(
+            pd.Series(pd.to_datetime(["2024-03-31 23:30", "2024-04-01 00:10", None]).tz_localize("Europe/London")),
+            id="tz-aware: local date",
+        ),
         pytest.param(pd.Series(pd.to_datetime(["2024-03-31 18:00", "2024-04-01 08:00", None])), id="times are ignored"),
     ],
 )
@@ -201,7 +212,10 @@ def test_real_living_wage_examples() -> None:
 
 
 def test_real_living_wage_vectorised() -> None:
-    on = pd.Series(pd.to_datetime(["2025-06-01", "2025-06-01", None, "2019-05-01", "2025-06-01"]).astype("datetime64[us]"), index=list("vwxyz"))
+    on = pd.Series(
+        pd.to_datetime(["2025-06-01", "2025-06-01", None, "2019-05-01", "2025-06-01"]).astype("datetime64[us]"),
+        index=list("vwxyz"),
+    )
     london = pd.Series([False, True, True, False, pd.NA], index=list("vwxyz"), dtype="boolean")
     result = ref.real_living_wage(on, london)
     assert result.dtype == "Float64"
@@ -291,7 +305,7 @@ def test_every_real_living_wage_announcement_has_a_source_and_rates() -> None:
 
 
 def test_packaged_copy_matches_the_researched_file() -> None:
-    """The shipped copy is the researched file: run in CI (../shared is beside every clone), so it fails, never skips."""
+    """The shipped copy is the researched file: run in CI (../shared is beside every clone); it fails, never skips."""
     assert SHARED_COPY.exists(), f"the researched file is missing: {SHARED_COPY}"
     packaged = raw_data()
     assert packaged.pop("next_expected_change") == D(2027, 4, 1)
@@ -311,7 +325,12 @@ def packaged_text() -> str:
         pytest.param("currency: GBP\n", "currency: GBP\nsurprise: 1\n", "surprise", id="unknown key"),
         pytest.param("effective_to: 2015-09-30", "effective_to: 2015-09-29", "gap", id="gap between periods"),
         pytest.param("effective_to: 2015-09-30", "effective_to: 2015-10-01", "overlap", id="overlapping periods"),
-        pytest.param("next_expected_change: 2027-04-01", "next_expected_change: 2026-01-01", "next_expected_change", id="stale next change"),
+        pytest.param(
+            "next_expected_change: 2027-04-01",
+            "next_expected_change: 2026-01-01",
+            "next_expected_change",
+            id="stale next change",
+        ),
         pytest.param("apprentice: 2.73", "apprentice: -2.73", "apprentice", id="negative rate"),
     ],
 )
@@ -324,7 +343,7 @@ def test_invalid_data_is_a_rule_error(old: str, new: str, message: str) -> None:
 
 def test_packaged_data_is_read_only() -> None:
     period = ref.floors_in_force(D(2025, 6, 1))
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         period.apprentice = 0.01  # type: ignore[misc]
     assert isinstance(period.bands, tuple)
 
@@ -358,7 +377,9 @@ def test_nlw_applies_from_25_and_never_falls(first: dt.date, second: dt.date, ag
         max_size=30,
     )
 )
-def test_vectorised_matches_a_row_by_row_reading_of_the_data(rows: list[tuple[int | None, dt.date | None, bool | None]]) -> None:
+def test_vectorised_matches_a_row_by_row_reading_of_the_data(
+    rows: list[tuple[int | None, dt.date | None, bool | None]],
+) -> None:
     ages = pd.Series([r[0] for r in rows], dtype="Float64")
     on = pd.Series(pd.to_datetime([r[1] for r in rows]))
     apprentice = pd.Series([r[2] for r in rows], dtype="boolean")

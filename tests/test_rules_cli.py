@@ -81,8 +81,9 @@ def test_lint_catches_each_problem_with_file_and_line(cli, tmp_path, text, expec
 
 
 def test_lint_catches_schedule_problems(cli, tmp_path):
-    (tmp_path / "a.yaml").write_text("id: a\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nextends: b\nrules: [PAY-01]\n")
-    (tmp_path / "b.yaml").write_text("id: b\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nextends: a\nrules: [PAY-01]\n")
+    head = "title: t\ncouncil: c\nsource: s\nversion: '1'\n"
+    (tmp_path / "a.yaml").write_text(f"id: a\n{head}extends: b\nrules: [PAY-01]\n")
+    (tmp_path / "b.yaml").write_text(f"id: b\n{head}extends: a\nrules: [PAY-01]\n")
     (tmp_path / "c.yaml").write_text("id: c\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [NOPE-01]\n")
     result = cli("rules", "lint", tmp_path)
     assert result.code == 1

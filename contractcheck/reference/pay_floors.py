@@ -40,8 +40,8 @@ import pandas as pd
 import pyarrow as pa
 from pydantic import ConfigDict, Field, ValidationError, computed_field, model_validator
 
-from contractcheck.wording import long_date
 from contractcheck.errors import Location, RuleError
+from contractcheck.wording import long_date
 from contractcheck.yamldata import Strict, parse_yaml_text, validation_error
 
 __all__ = [
@@ -154,7 +154,9 @@ class StatutoryPeriod(_Strict):
             if nlw:
                 raise ValueError(f"{where}: band {nlw[0].name!r} is_nlw but nlw_min_age is null")
         elif len(nlw) != 1 or nlw[0].min_age != self.nlw_min_age or nlw[0].max_age is not None:
-            raise ValueError(f"{where}: nlw_min_age {self.nlw_min_age} needs exactly one open-ended is_nlw band from that age")
+            raise ValueError(
+                f"{where}: nlw_min_age {self.nlw_min_age} needs exactly one open-ended is_nlw band from that age"
+            )
         return self
 
     def covers(self, on: dt.date) -> bool:
@@ -251,12 +253,21 @@ class RealLivingWageAnnouncement(_Strict):
         """``source`` plus a bracketed note for every date that was assumed."""
         notes: list[str] = []
         if self.implement_by is None:
-            how = "announced date + 6 months" if self.announced is not None else f"1 May {self.announced_year + 1}, no announced date in the data"
-            notes.append(f"[assumed implement_by {self.implement_by_used.isoformat()} ({how}); not in the researched data]")
+            how = (
+                "announced date + 6 months"
+                if self.announced is not None
+                else f"1 May {self.announced_year + 1}, no announced date in the data"
+            )
+            notes.append(
+                f"[assumed implement_by {self.implement_by_used.isoformat()} ({how}); not in the researched data]"
+            )
         elif self.implement_by_verified is False:
             notes.append(f"[implement_by {self.implement_by.isoformat()} not verified in a source]")
         if self.announced is None:
-            notes.append(f"[assumed announced {self.announced_used.isoformat()} (1 November of {self.announced_year}); not in the researched data]")
+            notes.append(
+                f"[assumed announced {self.announced_used.isoformat()} (1 November of {self.announced_year}); "
+                "not in the researched data]"
+            )
         return " ".join([self.source, *notes])
 
     def rate(self, london: bool) -> float:
@@ -286,19 +297,29 @@ class PayFloors(_Strict):
             if before.effective_to is None:
                 raise ValueError(f"period from {before.effective_from} is open-ended but is not the last period")
             if after.effective_from <= before.effective_to:
-                raise ValueError(f"periods from {before.effective_from} and {after.effective_from} overlap or are out of order")
+                raise ValueError(
+                    f"periods from {before.effective_from} and {after.effective_from} overlap or are out of order"
+                )
             if after.effective_from != before.effective_to + dt.timedelta(days=1):
                 raise ValueError(f"gap between {before.effective_to} and {after.effective_from}: no statutory rate")
         if self.next_expected_change <= periods[-1].effective_from:
-            raise ValueError(f"next_expected_change {self.next_expected_change} is not after the latest period ({periods[-1].effective_from})")
-        if periods[-1].effective_to is not None and self.next_expected_change != periods[-1].effective_to + dt.timedelta(days=1):
+            raise ValueError(
+                f"next_expected_change {self.next_expected_change} is not after the latest period "
+                f"({periods[-1].effective_from})"
+            )
+        if periods[-1].effective_to is not None and self.next_expected_change != periods[
+            -1
+        ].effective_to + dt.timedelta(days=1):
             raise ValueError("next_expected_change must be the day after the last period's effective_to")
         thresholds = sorted(self.nlw_age_threshold_history, key=lambda t: t.effective_from)
         for period in periods:
             known = [t for t in thresholds if t.effective_from <= period.effective_from]
             expected = known[-1].nlw_min_age if known else None
             if period.nlw_min_age != expected:
-                raise ValueError(f"period from {period.effective_from}: nlw_min_age {period.nlw_min_age} disagrees with nlw_age_threshold_history ({expected})")
+                raise ValueError(
+                    f"period from {period.effective_from}: nlw_min_age {period.nlw_min_age} disagrees with "
+                    f"nlw_age_threshold_history ({expected})"
+                )
         years = [a.announced_year for a in self.real_living_wage]
         if years != sorted(set(years)):
             raise ValueError("real_living_wage announcements must be in strictly increasing announced_year order")
@@ -306,7 +327,10 @@ class PayFloors(_Strict):
             starts = [a.in_force_from(basis) for a in self.real_living_wage]
             for earlier, later, s0, s1 in zip(self.real_living_wage, self.real_living_wage[1:], starts, starts[1:]):
                 if s1 <= s0:
-                    raise ValueError(f"real_living_wage {later.announced_year}: {basis} date {s1} is not after {earlier.announced_year}'s ({s0})")
+                    raise ValueError(
+                        f"real_living_wage {later.announced_year}: {basis} date {s1} is not after "
+                        f"{earlier.announced_year}'s ({s0})"
+                    )
         return self
 
     def period_on(self, on: dt.date) -> StatutoryPeriod | None:
@@ -360,7 +384,9 @@ def _day_number(d: dt.date) -> int:
 def _build(data: PayFloors, text: str, file: str) -> _Loaded:
     periods = data.statutory_periods
     start = np.array([_day_number(p.effective_from) for p in periods], dtype=np.int64)
-    end = np.array([_day_number(p.effective_to) if p.effective_to else np.iinfo(np.int64).max for p in periods], dtype=np.int64)
+    end = np.array(
+        [_day_number(p.effective_to) if p.effective_to else np.iinfo(np.int64).max for p in periods], dtype=np.int64
+    )
     age_cap = max(max(b.min_age, b.max_age or 0) for p in periods for b in p.bands) + 1
     rate_table = np.full((len(periods), age_cap + 1), np.nan)
     label_table = np.full((len(periods), age_cap + 1), -1, dtype=np.int64)
@@ -594,7 +620,9 @@ def statutory_band(age: Any, on: Any, apprentice_rate: Any = False) -> pd.Series
 def statutory_floor_with_band(age: Any, on: Any, apprentice_rate: Any = False) -> pd.DataFrame:
     """Both look-ups in one pass: columns ``floor`` (Float64) and ``band`` (string)."""
     index, rate, code, ref = _statutory(age, on, apprentice_rate)
-    return pd.DataFrame({"floor": _float_series(rate, index, "floor"), "band": _label_series(code, ref.labels, index, "band")})
+    return pd.DataFrame(
+        {"floor": _float_series(rate, index, "floor"), "band": _label_series(code, ref.labels, index, "band")}
+    )
 
 
 def floors_in_force(on: dt.date | dt.datetime | pd.Timestamp | str) -> StatutoryPeriod:
@@ -656,7 +684,9 @@ def real_living_wage(on: Any, london: Any = None, basis: RlwBasis = "implement_b
     return _float_series(rate, index, "real_living_wage")
 
 
-def real_living_wage_in_force(on: dt.date | dt.datetime | pd.Timestamp | str, basis: RlwBasis = "implement_by") -> RealLivingWageAnnouncement | None:
+def real_living_wage_in_force(
+    on: dt.date | dt.datetime | pd.Timestamp | str, basis: RlwBasis = "implement_by"
+) -> RealLivingWageAnnouncement | None:
     """The announcement :func:`real_living_wage` uses on a date (None before the first applies)."""
     _check_basis(basis)
     day = _as_date(on)

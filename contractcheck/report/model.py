@@ -110,6 +110,9 @@ class Finding(_Model):
         )
 
 
+Status = Literal["pass", "fail", "not_applicable", "waived"]
+
+
 class RuleResult(_Model):
     """The outcome of one rule of the schedule, whether it passed or not."""
 
@@ -119,7 +122,7 @@ class RuleResult(_Model):
     """the rule's title"""
     severity: Severity
     """the severity its findings carry"""
-    status: Literal["pass", "fail", "not_applicable", "waived"]
+    status: Status
     """``pass``, ``fail``, ``not_applicable`` (nothing in scope, or a table it needs is absent and the rule
     says so) or ``waived`` (every failure waived)"""
     checked: int
@@ -190,7 +193,7 @@ class Summary(_Model):
     """rules that applied"""
     rules_failed: int
     """rules that failed"""
-    findings: dict[str, int] = Field(default_factory=lambda: {s: 0 for s in SEVERITIES})
+    findings: dict[str, int] = Field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))  # type: ignore[arg-type]
     """failing (not waived) findings by severity"""
 
 

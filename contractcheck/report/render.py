@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from tabulate import tabulate
 
-from contractcheck.wording import shorten
 from contractcheck.report.model import Finding, Report
+from contractcheck.wording import shorten
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
 MAX_TABLE_MESSAGE = 90

@@ -14,7 +14,7 @@ def summarise(results: list[RuleResult], findings: list[Finding]) -> Summary:
     The verdict is about the return or bid: "non-compliant" when any judged rule failed. Waiver housekeeping
     (``WAIVER-xx`` results) is reported but never changes it; rules that did not apply are not counted as checked.
     """
-    counts = {s: 0 for s in SEVERITIES}
+    counts: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for f in findings:
         if f.status == "fail":
             counts[f.severity] += 1

@@ -26,16 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import ValidationError, ValidationInfo, field_validator
 
-from contractcheck.wording import long_date
-from contractcheck.errors import Location, RuleError, UsageError
+from contractcheck.errors import RuleError, UsageError
 from contractcheck.position import Position
-from contractcheck.report.summary import WAIVER_RULE_PREFIX, summarise
 from contractcheck.report.model import Finding, FindingLocation, Report, RuleResult, Subject
+from contractcheck.report.summary import WAIVER_RULE_PREFIX, summarise
 from contractcheck.rules.model import check_rule_id
-from contractcheck.yamldata import Strict, YamlDocument, load_yaml, validation_error
+from contractcheck.severity import Severity
+from contractcheck.wording import long_date
+from contractcheck.yamldata import Strict, load_yaml, validation_error
 
 CONTRACT = "contract"  # the subject word for findings about the contract as a whole (no worker id)
 EXPIRED_RULE = "WAIVER-01"
@@ -294,8 +294,9 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
         if r.waived and r.status == "fail" and not failing_by_rule.get(r.rule_id):
             r.status = "waived"
 
-    for rule_id, title, severity, outcome in ((EXPIRED_RULE, EXPIRED_TITLE, "minor", "expired"),
-                                              (UNUSED_RULE, UNUSED_TITLE, "info", "unused")):
+    housekeeping: tuple[tuple[str, str, Severity, str], ...] = (
+        (EXPIRED_RULE, EXPIRED_TITLE, "minor", "expired"), (UNUSED_RULE, UNUSED_TITLE, "info", "unused"))
+    for rule_id, title, severity, outcome in housekeeping:
         n = outcomes.count(outcome)  # type: ignore[arg-type]
         if n:
             new.results.append(RuleResult(rule_id=rule_id, title=title, severity=severity, status="fail",

@@ -71,7 +71,7 @@ def schemas_for(fmt: ReturnFormat) -> dict[str, TableSchema]:
     out: dict[str, TableSchema] = {}
     for name, table in fmt.tables.items():
         fields: dict[str, ValueType] = {
-            f: ("bool" if spec.type == "yesno" else spec.type) for f, spec in table.fields.items()  # type: ignore[misc]
+            f: ("bool" if spec.type == "yesno" else spec.type) for f, spec in table.fields.items()
         }
         out[name] = TableSchema(name, fields, table.key, table.layout)
     return out
@@ -104,7 +104,7 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         entries: list[tuple[dt.date | None, Any]] = [(None, raw)]
         if _is_dated(raw):
             try:
-                entries = sorted(((_as_date(v["from"]), v["value"]) for v in raw), key=lambda e: e[0])
+                entries = sorted(((_as_date(v["from"]), v["value"]) for v in raw), key=lambda e: e[0] or dt.date.min)
             except ValueError:
                 raise RuleError(f"{rule.id}: parameter '{name}': each change needs 'from' as a date (YYYY-MM-DD)",
                                 code="RULE004", location=sr.location("params", name)) from None

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from contractcheck.errors import Location
+from contractcheck.expressions import ValueType
 from contractcheck.return_format import FieldSpec, return_format
 from contractcheck.severity import Severity
 from contractcheck.yamldata import Strict, YamlDocument
