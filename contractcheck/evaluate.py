@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,11 +119,14 @@ def _judge(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
     if not rule.in_force(as_of.date()):
         span = f"{rule.effective_from or 'the start'} to {rule.effective_to or 'now'}"
         return _not_applicable(cr, f"not in force on {as_of.date().isoformat()} (in force {span})")
-    if rule.check == "values_parse":
-        return _issues_rule(cr, [i for i in data.issues if i.kind in ("unparseable", "no_header", "duplicate_heading")])
-    if rule.check == "required_fields":
-        return _required_fields(cr, data)
+    if rule.check is not None:
+        return BUILTIN_CHECKS[rule.check](cr, data)
     return _expression_rule(cr, data, as_of)
+
+
+def _values_parse(cr: CompiledRule, data: Dataset) -> Outcome:
+    """Every value that could not be read as its type, every heading row not found and every duplicate heading."""
+    return _issues_rule(cr, [i for i in data.issues if i.kind in ("unparseable", "no_header", "duplicate_heading")])
 
 
 def _issues_rule(cr: CompiledRule, issues: list[DataIssue]) -> Outcome:
@@ -180,6 +184,13 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                     _location(table.position(fname, row), fname, table.headings.get(fname)), {"field": fname}))
     return Outcome(_result(cr, status="fail" if findings else "pass", checked=max(checked, 1), failed=len(findings)),
                    findings)
+
+
+#: the checks a rule names with ``check:`` instead of an ``assert:`` expression (rules.model.BuiltinCheck)
+BUILTIN_CHECKS: dict[str, Callable[[CompiledRule, Dataset], Outcome]] = {
+    "values_parse": _values_parse,
+    "required_fields": _required_fields,
+}
 
 
 def _missing_note(exc: MissingData, data: Dataset) -> str:

@@ -131,3 +131,12 @@ def test_load_answers_what_is_in_the_file_and_nothing_more() -> None:
         if module.startswith("contractcheck.load"):
             allowed = ("contractcheck.load", "contractcheck.errors", "contractcheck.position", "contractcheck.blank")
             assert all(m.startswith(allowed) for m in imported), (module, imported)
+
+
+def test_every_built_in_check_a_rule_may_name_is_implemented() -> None:
+    from typing import get_args
+
+    from contractcheck.evaluate import BUILTIN_CHECKS
+    from contractcheck.rules.model import BuiltinCheck
+
+    assert set(get_args(BuiltinCheck)) == set(BUILTIN_CHECKS)

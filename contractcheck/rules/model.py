@@ -29,6 +29,8 @@ def check_rule_id(v: str) -> str:
         raise ValueError("a rule id is a topic and a number, like PAY-01 or ZHC-03")
     return v
 
+#: the built-in checks a rule may name instead of an expression (implemented in evaluate.BUILTIN_CHECKS)
+BuiltinCheck = Literal["required_fields", "values_parse"]
 ParamType = Literal["number", "money", "percent", "date", "text", "yesno", "list"]
 
 
@@ -93,7 +95,7 @@ class Rule(Strict):
     filter: str | None = None
     let: dict[str, str] = {}
     assert_: str | None = Field(default=None, alias="assert")
-    check: Literal["required_fields", "values_parse"] | None = None
+    check: BuiltinCheck | None = None
     when_blank: Literal["skip", "fail"] = "skip"
     when_missing: Literal["not_applicable", "fail"] = "not_applicable"
     field: str | None = None
