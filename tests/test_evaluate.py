@@ -1,0 +1,104 @@
+"""The evaluate stage on its own: one compiled rule over a small in-memory dataset, read like examples.
+
+The data go through the same normalise stage as a file (``dataset_from_mapping``); rules are written as the YAML
+would be, so each test shows a rule, the records and what the stage makes of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from contractcheck.evaluate import Outcome, evaluate_rule
+from contractcheck.normalise import dataset_from_mapping
+from contractcheck.return_format import return_format
+from contractcheck.rules import Rule, SourcedRule, compile_rule
+
+CONTRACT = {"provider_name": "Acme Care", "contract_ref": "C-1", "period_start": "2026-04-01",
+            "period_end": "2026-06-30"}
+AS_OF = pd.Timestamp(dt.date(2026, 6, 30))
+
+
+def rule(**fields: Any) -> SourcedRule:
+    """A rule as a YAML file would give it; ``assert`` defaults to a pay test unless a check is named."""
+    base: dict[str, Any] = {"id": "TST-01", "title": "A test rule", "severity": "major", "scope": "workforce",
+                            "message": "Worker {worker_id} is paid {hourly_rate}.", "reference": "Clause 1",
+                            "remediation": "Put it right."}
+    if "check" not in fields:
+        base["assert"] = "hourly_rate >= 12.21"
+    return SourcedRule(Rule.model_validate({**base, **fields}), "test-rules.yaml", 1)
+
+
+def run(sr: SourcedRule, tables: dict[str, Any], as_of: pd.Timestamp = AS_OF) -> Outcome:
+    fmt = return_format()
+    data = dataset_from_mapping(tables, fmt, file="return.json")
+    return evaluate_rule(compile_rule(sr, None, fmt), data, as_of)
+
+
+def worker(worker_id: str, rate: Any, **more: Any) -> dict[str, Any]:
+    return {"worker_id": worker_id, "zero_hours": "N", "hourly_rate": rate, **more}
+
+
+def test_only_the_failing_rows_become_findings_pointing_at_the_asserted_cell() -> None:
+    outcome = run(rule(),
+                  {"contract": CONTRACT, "workforce": [worker("W1", 12.50), worker("W2", 11.90), worker("W3", 13)]})
+    assert (outcome.result.status, outcome.result.checked, outcome.result.failed) == ("fail", 3, 1)
+    [finding] = outcome.findings
+    assert finding.message == "Worker W2 is paid £11.90."
+    assert finding.subject.key == "W2"
+    assert (finding.location.field, finding.location.cell) == ("hourly_rate", "workforce[2].hourly_rate")
+    assert finding.evidence["hourly_rate"] == 11.9
+
+
+def test_a_blank_value_is_not_judged_never_passed_or_failed() -> None:
+    outcome = run(rule(),
+                  {"contract": CONTRACT, "workforce": [worker("W1", 12.50), worker("W2", "")]})
+    assert (outcome.result.status, outcome.result.checked, outcome.result.not_judged) == ("pass", 1, 1)
+    assert outcome.findings == []
+    assert "could not be judged" in (outcome.result.note or "")
+
+
+def test_a_missing_required_column_is_one_finding_not_one_per_row() -> None:
+    sr = rule(id="DATA-91", check="required_fields", scope="contract", message="missing")
+    workforce = [{"worker_id": f"W{i}", "zero_hours": "N"} for i in range(50)]
+    outcome = run(sr, {"contract": CONTRACT, "workforce": workforce})
+    missing = [f for f in outcome.findings if "no column for hourly_rate" in f.message]
+    assert len(missing) == 1
+    assert missing[0].location.field == "hourly_rate"
+    assert outcome.result.status == "fail"
+
+
+def test_a_rule_over_a_table_the_return_lacks_does_not_apply_and_says_why() -> None:
+    sr = rule(scope="training", message="{course}", **{"assert": "completed_on <= as_of"})
+    outcome = run(sr, {"contract": CONTRACT, "workforce": [worker("W1", 13)]})
+    assert outcome.result.status == "not_applicable"
+    assert outcome.result.note == "no training table in the return"
+
+
+def test_a_rule_not_in_force_on_the_as_of_date_does_not_apply() -> None:
+    sr = rule(effective_from="2027-04-01")
+    outcome = run(sr, {"contract": CONTRACT, "workforce": [worker("W1", 1)]})
+    assert outcome.result.status == "not_applicable"
+    assert outcome.result.note == "not in force on 2026-06-30 (in force 2027-04-01 to now)"
+
+
+def test_a_bid_rule_does_not_judge_a_return() -> None:
+    sr = rule(scope="bid", message="bid", **{"assert": "contract_start <= as_of"})
+    outcome = run(sr, {"contract": CONTRACT, "workforce": [worker("W1", 13)]})
+    assert outcome.result.status == "not_applicable"
+    assert outcome.result.note == "applies to bids only"
+
+
+def test_the_result_records_the_parameters_in_force_on_the_as_of_date() -> None:
+    sr = rule(params={"floor": {"type": "money", "default": [{"from": "2025-04-01", "value": 12.21},
+                                                            {"from": "2026-04-01", "value": 12.71}]}},
+              message="Worker {worker_id} is paid {hourly_rate}, below {floor}.",
+              **{"assert": "hourly_rate >= floor"})
+    tables = {"contract": CONTRACT, "workforce": [worker("W1", 12.50)]}
+    before = run(sr, tables, pd.Timestamp(dt.date(2026, 3, 31)))
+    after = run(sr, tables)
+    assert (before.result.status, before.result.params) == ("pass", {"floor": 12.21})
+    assert (after.result.status, after.result.params) == ("fail", {"floor": 12.71})
+    assert after.findings[0].message == "Worker W1 is paid £12.50, below £12.71."
