@@ -10,6 +10,7 @@ import pandas as pd
 
 from contractcheck import reference
 from contractcheck._version import __version__
+from contractcheck.as_of import as_of_from
 from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source, sha256_of
@@ -23,18 +24,15 @@ from contractcheck.rules import CompiledRule, LoadedSchedule, RuleLibrary, compi
 def resolve_as_of(
     schedule: LoadedSchedule, data: Dataset, override: dt.date | None
 ) -> tuple[pd.Timestamp, str, list[str]]:
-    """The date the return is judged on: the option, else the schedule's choice of a contract date."""
+    """The date the return is judged on: the option, else the schedule's choice of a contract date (``as_of``)."""
     notes: list[str] = []
     if override is not None:
         return pd.Timestamp(override), "--as-of option", notes
     basis = schedule.schedule.as_of
-    if isinstance(basis, dt.date):
-        return pd.Timestamp(basis), "fixed by the schedule", notes
-    wanted = [basis] + (["contract_start"] if data.kind == "bid" else ["period_end", "period_start"])
-    for name in wanted:
-        value = data.scalars.get(name)
-        if isinstance(value, (pd.Timestamp, dt.date)):
-            return pd.Timestamp(value), f"{name} of the {data.kind}", notes
+    found = as_of_from(basis, data.kind, data.scalars)  # the one policy: contractcheck.as_of
+    if found is not None:
+        when, how = found
+        return when, how, notes
     today = pd.Timestamp(dt.date.today())
     notes.append(f"the {data.kind} gives no {basis}; judged as of today — give --as-of to fix the date")
     return today, "today (no date in the return)", notes

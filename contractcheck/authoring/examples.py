@@ -7,14 +7,14 @@ author meant without a test saying so.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
+from contractcheck.as_of import DEFAULT_BASIS, EXAMPLE_AS_OF, as_of_from
 from contractcheck.evaluate import Outcome, evaluate_rule
 from contractcheck.return_format import ReturnFormat, return_format
-from contractcheck.normalise import dataset_from_mapping
+from contractcheck.normalise import Dataset, dataset_from_mapping
 from contractcheck.rules import Example, RuleLibrary, SourcedRule, compile_rule
 
 
@@ -27,13 +27,16 @@ class ExampleResult:
     detail: str  # what happened, for a failure
 
 
-def _as_of(example: Example, scalars: dict) -> pd.Timestamp:
+def example_as_of(example: Example, data: Dataset) -> pd.Timestamp:
+    """The date an example is judged on: its ``as_of:``, else its contract dates, else ``EXAMPLE_AS_OF``.
+
+    Contract dates are tried as for a schedule that does not choose (``as_of: period_end``) and never today, so
+    an example gives the same result on any day it runs.
+    """
     if example.as_of:
         return pd.Timestamp(example.as_of)
-    for name in ("period_end", "contract_start", "period_start"):
-        if isinstance(scalars.get(name), (pd.Timestamp, dt.date)):
-            return pd.Timestamp(scalars[name])
-    return pd.Timestamp(dt.date.today())
+    found = as_of_from(DEFAULT_BASIS, data.kind, data.scalars)
+    return found[0] if found is not None else pd.Timestamp(EXAMPLE_AS_OF)
 
 
 def explain_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None = None) -> Outcome:
@@ -41,7 +44,7 @@ def explain_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None 
     fmt = fmt or return_format()
     compiled = compile_rule(sr, None, fmt, example.params)
     data = dataset_from_mapping(example.tables(), fmt, file=f"<{sr.rule.id} example>")
-    return evaluate_rule(compiled, data, _as_of(example, data.scalars))
+    return evaluate_rule(compiled, data, example_as_of(example, data))
 
 
 def run_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None = None) -> ExampleResult:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from contractcheck.as_of import DEFAULT_BASIS, DateBasis
 from contractcheck.errors import Location
 from contractcheck.expressions import ValueType
 from contractcheck.return_format import FieldSpec, return_format
@@ -182,7 +183,7 @@ class Schedule(Strict):
     description: str = ""
     extends: str | None = None  # another schedule (id or path) whose rules and parameters this one builds on
     kind: Literal["return", "bid"] = "return"
-    as_of: Literal["period_start", "period_end", "contract_start"] | dt.date = "period_end"
+    as_of: DateBasis | dt.date = DEFAULT_BASIS  # the date judged on: see contractcheck.as_of
     rules: list[str]
     params: dict[str, dict[str, Any]] = {}
     overrides: dict[str, RuleOverride] = {}

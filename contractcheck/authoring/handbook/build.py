@@ -9,9 +9,10 @@ import ast
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from contractcheck._version import __version__
+from contractcheck.as_of import DateBasis, as_of_candidates
 from contractcheck.authoring.handbook.document import (
     Block,
     Bullets,
@@ -106,12 +107,11 @@ def as_of_words(basis: Any, kind: str) -> tuple[str, str]:
             "ages, expiry dates and deadlines are worked out on that day.")
 
 
-def _fallback_words(basis: Any, kind: str) -> str:
-    """What happens when the return or bid lacks the date the schedule judges on (as ``api.resolve_as_of``)."""
+def _fallback_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> str:
+    """What happens when the return or bid lacks the date the schedule judges on (``as_of_candidates``)."""
     if isinstance(basis, dt.date):
         return ""
-    wanted = [basis] + (["contract_start"] if kind == "bid" else ["period_end", "period_start"])
-    others = [w for w in dict.fromkeys(wanted) if w != basis]
+    others = as_of_candidates(basis, kind)[1:]
     names = {"period_end": "the end of its return period", "period_start": "the start of its return period",
              "contract_start": "its contract start date"}
     thing = "bid" if kind == "bid" else "return"

@@ -1,0 +1,103 @@
+"""The rule author's tools agree with the checker: one as-of policy, examples that pin their failing rows,
+and every rule that ``rules lint`` accepts runs on real returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from contractcheck.api import resolve_as_of
+from contractcheck.as_of import EXAMPLE_AS_OF, as_of_candidates, as_of_from
+from contractcheck.authoring.examples import run_examples
+from contractcheck.authoring.handbook import schedule_handbook
+from contractcheck.normalise import dataset_from_mapping
+from contractcheck.return_format import return_format
+from contractcheck.rules import compile_schedule, load_rules, load_schedule
+
+OXFORDSHIRE = "oxfordshire-help-to-live-at-home"
+
+
+def rules_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "rules" / "mine.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------------------
+# One as-of policy
+
+
+def test_a_return_without_the_schedules_date_is_judged_on_period_end_then_period_start():
+    assert as_of_candidates("period_end", "return") == ["period_end", "period_start"]
+    assert as_of_candidates("period_start", "return") == ["period_start", "period_end"]
+    assert as_of_candidates("contract_start", "return") == ["contract_start", "period_end", "period_start"]
+
+
+def test_a_bid_without_the_schedules_date_is_judged_on_its_contract_start():
+    assert as_of_candidates("contract_start", "bid") == ["contract_start"]
+    assert as_of_candidates("period_end", "bid") == ["period_end", "contract_start"]
+    start = dt.date(2026, 6, 1)
+    assert as_of_from("period_end", "bid", {"contract_start": start}) == (pd.Timestamp(start),
+                                                                          "contract_start of the bid")
+
+
+def test_a_fixed_date_in_the_schedule_wins_over_any_date_in_the_data():
+    fixed = dt.date(2026, 1, 31)
+    assert as_of_from(fixed, "return", {"period_end": dt.date(2025, 6, 30)}) == (pd.Timestamp(fixed),
+                                                                                  "fixed by the schedule")
+
+
+def test_data_without_any_of_the_dates_leaves_the_choice_to_the_caller():
+    assert as_of_from("period_end", "return", {"contract_start": dt.date(2026, 6, 1)}) is None
+
+
+def test_check_falls_back_as_the_policy_says():
+    data = dataset_from_mapping({"contract": {"period_start": "2025-04-01"}}, return_format())
+    when, basis, notes = resolve_as_of(load_schedule(OXFORDSHIRE), data, None)
+    assert (when, basis, notes) == (pd.Timestamp("2025-04-01"), "period_start of the return", [])
+
+
+def test_the_handbook_names_the_fallbacks_the_check_uses():
+    schedule = load_schedule(OXFORDSHIRE)
+    text = schedule_handbook(schedule, compile_schedule(schedule, load_rules())[1])
+    assert schedule.schedule.as_of == "period_end"
+    assert "If a return does not give that date, the start of its return period is used instead." in text
+
+
+DATED_RULE = """\
+    rules:
+      - id: TST-01
+        title: Started by the date judged on
+        severity: minor
+        scope: workforce
+        assert: start_date <= as_of
+        message: "Worker {worker_id} starts on {start_date}, after {as_of}."
+        reference: Test clause 1
+        remediation: Check the start date.
+        examples:
+          - name: started long ago
+            expect: pass
+            workforce: [{worker_id: W1, start_date: 2020-01-01}]
+          - name: starts after the fixed example date
+            expect: fail
+            workforce: [{worker_id: W1, start_date: 2026-05-01}]
+            message: "Worker W1 starts on 1 May 2026, after 1 April 2026."
+          - name: judged on the example's own period end
+            expect: pass
+            contract: {period_start: 2026-04-01, period_end: 2026-06-30}
+            workforce: [{worker_id: W1, start_date: 2026-05-01}]
+    """
+
+
+def test_an_example_without_dates_is_judged_on_a_fixed_day_never_today(tmp_path):
+    assert EXAMPLE_AS_OF == dt.date(2026, 4, 1)
+    results = run_examples(load_rules([rules_file(tmp_path, DATED_RULE)]), only={"TST-01"})
+    assert [(r.example, r.ok, r.detail) for r in results] == [
+        ("started long ago", True, ""),
+        ("starts after the fixed example date", True, ""),
+        ("judged on the example's own period end", True, ""),
+    ]
