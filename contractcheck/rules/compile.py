@@ -26,6 +26,10 @@ from contractcheck.rules.schedules import LoadedSchedule, _owner, select_rules
 from contractcheck.severity import Severity
 
 
+#: a parameter's values with the date each starts from (None: from always), in date order
+History = list[tuple[dt.date | None, Any]]
+
+
 @dataclass
 class CompiledRule:
     """A rule ready to run under one schedule: parameters resolved, expressions compiled."""
@@ -44,7 +48,7 @@ class CompiledRule:
     row_table: str | None = None  # the table of rows the rule runs over; None: once over the key/value tables
     keyvalue_tables: frozenset[str] = frozenset()  # tables of the format read as one value per field
     types: dict[str, ValueType] = field(default_factory=dict)  # type of every name a message may show
-    param_history: dict[str, list[tuple[dt.date | None, Any]]] = field(default_factory=dict)
+    param_history: dict[str, History] = field(default_factory=dict)  # every parameter's values, by start date
     param_overridden: set[str] = field(default_factory=set)  # parameters the schedule sets
 
     def params_on(self, on: dt.date) -> dict[str, Any]:
@@ -52,7 +56,7 @@ class CompiledRule:
         return {name: value_on(history, on) for name, history in self.param_history.items()}
 
 
-def value_on(history: list[tuple[dt.date | None, Any]], on: dt.date) -> Any:
+def value_on(history: History, on: dt.date) -> Any:
     """The last value whose start date is on or before ``on`` (a None start is 'always')."""
     current = history[0][1]
     for start, value in history:
@@ -61,9 +65,22 @@ def value_on(history: list[tuple[dt.date | None, Any]], on: dt.date) -> Any:
     return current
 
 
-def _is_dated(value: Any) -> bool:
+def is_dated(value: Any) -> bool:
+    """A parameter value that changes on dates: a list of ``{from: DATE, value: …}``."""
     return (isinstance(value, list) and bool(value)
             and all(isinstance(v, dict) and set(v) == {"from", "value"} for v in value))
+
+
+def history_of(raw: Any) -> History:
+    """A parameter value as written, as the dated history it stands for (values not yet checked).
+
+    A plain value is ``[(None, value)]``; a dated one is each ``(from, value)`` in date order. Raises
+    ValueError when a ``from`` is not a date.
+    """
+    if not is_dated(raw):
+        return [(None, raw)]
+    changes = sorted(((_as_date(v["from"]), v["value"]) for v in raw), key=lambda change: change[0])
+    return [(start, value) for start, value in changes]
 
 
 def schemas_for(fmt: ReturnFormat) -> dict[str, TableSchema]:
@@ -95,19 +112,17 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
                 location=_owner(schedule, "params", rule.id).doc.location(("params", rule.id, name))
                 if schedule else sr.location(),
             )
-    history: dict[str, list[tuple[dt.date | None, Any]]] = {}
+    history: dict[str, History] = {}
     for name, spec in rule.params.items():
         raw = given.get(name, spec.default)
         if raw is None:
             raise RuleError(f"{rule.id}: parameter '{name}' has no default and the schedule sets none",
                             code="RULE004", location=sr.location("params", name))
-        entries: list[tuple[dt.date | None, Any]] = [(None, raw)]
-        if _is_dated(raw):
-            try:
-                entries = sorted(((_as_date(v["from"]), v["value"]) for v in raw), key=lambda e: e[0] or dt.date.min)
-            except ValueError:
-                raise RuleError(f"{rule.id}: parameter '{name}': each change needs 'from' as a date (YYYY-MM-DD)",
-                                code="RULE004", location=sr.location("params", name)) from None
+        try:
+            entries = history_of(raw)
+        except ValueError:
+            raise RuleError(f"{rule.id}: parameter '{name}': each change needs 'from' as a date (YYYY-MM-DD)",
+                            code="RULE004", location=sr.location("params", name)) from None
         history[name] = [(start, _coerce_param(rule, name, spec, value, sr)) for start, value in entries]
     params = {name: h[-1][1] for name, h in history.items()}
     schemas = schemas_for(fmt)

@@ -9,7 +9,7 @@ import ast
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from contractcheck._version import __version__
 from contractcheck.as_of import DateBasis, as_of_candidates
@@ -32,6 +32,7 @@ from contractcheck.authoring.handbook.document import (
 from contractcheck.expressions import FUNCTIONS
 from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules import CompiledRule, LoadedSchedule, ParamSpec, Rule
+from contractcheck.rules.compile import History, history_of
 from contractcheck.severity import SEVERITY_MEANING
 from contractcheck.wording import long_date, number, value_words
 
@@ -136,6 +137,7 @@ def in_force_words(rule: Rule) -> str:
     return "always"
 
 
+# TODO(house): use Compiled.functions_used (the expression compiler is gaining it) instead of parsing again.
 def functions_in(text: str | None) -> list[str]:
     """Names of the language's functions an expression calls, in first-seen order."""
     if not text:
@@ -245,11 +247,10 @@ def build_handbook(schedule: LoadedSchedule, rules: list[CompiledRule]) -> Docum
 
 def _builds_on(schedule: LoadedSchedule) -> list[tuple[str, Inline]]:
     """The schedules this one extends, nearest first (their rules, parameters and settings apply too)."""
-    chain = getattr(schedule, "chain", None) or []
-    if not chain:
+    if not schedule.chain:
         return []
     words: Inline = []
-    for i, parent in enumerate(chain):
+    for i, parent in enumerate(schedule.chain):
         p = parent.schedule
         words += [_t(", which builds on " if i else ""), _t(f"{p.title} ("), _c(p.id), _t(f", version {p.version})")]
     words.append(_t(". Its rules, parameters and settings apply here too, as changed by this schedule; this "
@@ -313,25 +314,6 @@ def _code_list(names: list[str]) -> Inline:
     return out
 
 
-History = list[tuple[Union[dt.date, None], Any]]
-
-
-def _is_dated(value: Any) -> bool:
-    """A parameter value that changes on dates: a list of ``{from: DATE, value: …}``."""
-    return (isinstance(value, list) and bool(value)
-            and all(isinstance(v, dict) and set(v) == {"from", "value"} for v in value))
-
-
-def _history_of(raw: Any) -> History:
-    if _is_dated(raw):
-        entries = []
-        for v in raw:
-            start = v["from"]
-            entries.append((start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start)), v["value"]))
-        return sorted(entries, key=lambda e: e[0])
-    return [(None, raw)]
-
-
 def history_words(history: History, type_: str) -> str:
     """A value that may change on dates: '£12.00 until 31 March 2026; £12.60 from 1 April 2026'.
 
@@ -344,8 +326,9 @@ def history_words(history: History, type_: str) -> str:
         text = format_param(value, type_)
         if i and start is not None:
             text += f" from {long_date(start)}"
-        if i + 1 < len(history) and history[i + 1][0] is not None:
-            text += f" until {long_date(history[i + 1][0] - dt.timedelta(days=1))}"
+        next_start = history[i + 1][0] if i + 1 < len(history) else None
+        if next_start is not None:
+            text += f" until {long_date(next_start - dt.timedelta(days=1))}"
         parts.append(text)
     return "; ".join(parts)
 
@@ -354,25 +337,21 @@ def _same_history(a: History, b: History, type_: str) -> bool:
     return len(a) == len(b) and all(sa == sb and _same_value(va, vb, type_) for (sa, va), (sb, vb) in zip(a, b))
 
 
-def _parameters(cr: CompiledRule, schedule: LoadedSchedule) -> tuple[list[Block], bool]:
+def _parameters(cr: CompiledRule) -> tuple[list[Block], bool]:
     """The parameter table, and whether any value in this schedule differs from the rule's default."""
     rule = cr.rule
-    set_here = getattr(cr, "param_overridden", None)
-    if set_here is None:
-        set_here = set(schedule.schedule.params.get(rule.id, {}))
-    histories: dict[str, History] = getattr(cr, "param_history", None) or {}
     rows: list[list[Inline]] = []
     differs = False
     for name, spec in rule.params.items():
-        history = histories.get(name) or [(None, cr.params.get(name, spec.default))]
+        history = cr.param_history[name]  # as compiled: the schedule's value, else the default
         shown = history_words(history, spec.type)
         if spec.default is None:
             cell = [_t(shown), _t(" (set by this schedule; the rule has no default)")]
-        elif not _same_history(history, _history_of(spec.default), spec.type):
+        elif not _same_history(history, history_of(spec.default), spec.type):
             differs = True
-            default = history_words(_history_of(spec.default), spec.type)
+            default = history_words(history_of(spec.default), spec.type)
             cell = [_t(shown), _t(f" (default {default}) \u2014 set by this schedule")]
-        elif name in set_here:
+        elif name in cr.param_overridden:
             cell = [_t(shown), _t(" (set by this schedule; the same as the default)")]
         else:
             cell = [_t(shown), _t(" (the default)")]
@@ -452,7 +431,7 @@ def _rule_section(cr: CompiledRule, schedule: LoadedSchedule, fmt: ReturnFormat,
         ("What would fix a failure", [_t(rule.remediation)]),
     ]))
     blocks.append(Section(Heading(4, [_t("What is checked")]), _what_is_checked(cr, fmt), "checked"))
-    param_blocks, differs = _parameters(cr, schedule)
+    param_blocks, differs = _parameters(cr)
     if param_blocks:
         blocks.append(Section(Heading(4, [_t("Parameters")]), param_blocks, "params"))
     blocks.append(Section(Heading(4, [_t("Missing and blank data")]), [Facts(_missing_and_blank(cr, fmt, thing))],
