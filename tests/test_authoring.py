@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from contractcheck import check
 from contractcheck.api import resolve_as_of
 from contractcheck.as_of import EXAMPLE_AS_OF, as_of_candidates, as_of_from
-from contractcheck.authoring.examples import run_examples
+from contractcheck.authoring.examples import failing_cells, run_examples
 from contractcheck.authoring.handbook import schedule_handbook
 from contractcheck.normalise import dataset_from_mapping
 from contractcheck.return_format import return_format
 from contractcheck.rules import compile_schedule, load_rules, load_schedule
 
+ROOT = Path(__file__).resolve().parent.parent
 OXFORDSHIRE = "oxfordshire-help-to-live-at-home"
 
 
@@ -101,3 +103,90 @@ def test_an_example_without_dates_is_judged_on_a_fixed_day_never_today(tmp_path)
         ("starts after the fixed example date", True, ""),
         ("judged on the example's own period end", True, ""),
     ]
+
+
+# ------------------------------------------------------------------------------------------------
+# Examples that pin which rows fail
+
+PINNED_RULE = """\
+    rules:
+      - id: TST-02
+        title: Paid at least £12
+        severity: major
+        scope: workforce
+        assert: hourly_rate >= 12
+        message: "Worker {worker_id} is paid {hourly_rate}."
+        reference: Test clause 2
+        remediation: Pay more.
+        examples:
+          - name: everyone paid enough
+            expect: pass
+            workforce: [{worker_id: W1, hourly_rate: 13}]
+          - name: the second and third are paid too little
+            expect: fail
+            workforce:
+              - {worker_id: W1, hourly_rate: 13}
+              - {worker_id: W2, hourly_rate: 11}
+              - {worker_id: W3, hourly_rate: 10}
+            failing_rows: %s
+    """
+
+
+def test_an_example_may_pin_exactly_which_rows_fail(tmp_path):
+    library = load_rules([rules_file(tmp_path, PINNED_RULE % "[2, 3]")])
+    assert [(r.example, r.ok) for r in run_examples(library, only={"TST-02"})] == [
+        ("everyone paid enough", True),
+        ("the second and third are paid too little", True),
+    ]
+
+
+def test_a_wrong_pin_fails_rules_test_naming_the_rows_expected_and_those_that_failed(cli, tmp_path):
+    path = rules_file(tmp_path, PINNED_RULE % "[1, 2]")
+    result = cli("rules", "test", "--rules", path, "--rule", "TST-02")
+    assert result.code == 1
+    assert "FAIL TST-02: the second and third are paid too little (expects fail)" in result.out
+    assert "expected workforce rows 1, 2 to fail; rows that failed: 2, 3" in result.out
+    assert result.out.strip().splitlines()[-1] == "1 passed, 1 failed"
+
+
+def test_a_pin_is_refused_on_a_rule_checked_once_for_the_whole_return(tmp_path):
+    rule = """\
+        rules:
+          - id: TST-03
+            title: A contract value
+            severity: minor
+            scope: contract
+            assert: contract_value > 0
+            message: "No contract value."
+            reference: Test clause 3
+            remediation: Give it.
+            examples:
+              - {name: zero, expect: fail, contract: {contract_value: 0}, failing_rows: [1]}
+        """
+    [result] = run_examples(load_rules([rules_file(tmp_path, rule)]), only={"TST-03"})
+    assert not result.ok
+    assert result.detail == ("failing_rows names rows of a table, but TST-03 is checked once for the whole return "
+                             "(scope: contract); leave failing_rows out")
+
+
+def test_a_pin_on_an_example_that_must_pass_is_refused_with_file_and_line(cli, tmp_path):
+    text = (PINNED_RULE % "[2, 3]").replace("expect: pass\n", "expect: pass\n            failing_rows: [1]\n")
+    result = cli("rules", "lint", rules_file(tmp_path, text))
+    assert result.code == 1
+    assert "mine.yaml:11: RULE001 rule TST-02: examples.0: Value error, failing_rows names the rows that fail: " \
+           "it needs expect: fail" in result.out
+
+
+def test_failing_cells_gives_each_failing_finding_as_rule_and_cell(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    report = check("samples/failing-return.xlsx", OXFORDSHIRE)
+    cells = failing_cells(report)
+    assert cells[:3] == [("PAY-01", "Workforce!K2"), ("PAY-01", "Workforce!K6"), ("PAY-02", "Workforce!J3")]
+    assert ("COST-01", None) in cells  # a finding about the return as a whole has no cell
+
+
+def test_failing_cells_leaves_out_waived_findings(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    report = check("samples/failing-return.xlsx", OXFORDSHIRE, waivers="samples/waivers.yaml")
+    assert ("PAY-02", "Workforce!J3") not in failing_cells(report)
+    assert ("PAY-01", "Workforce!K2") in failing_cells(report.findings)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PositiveInt, field_validator, model_validator
 
 from contractcheck.as_of import DEFAULT_BASIS, DateBasis
 from contractcheck.errors import Location
@@ -55,9 +55,12 @@ class Example(Strict):
 
     name: str
     expect: Literal["pass", "fail", "not_applicable"]
-    as_of: dt.date | None = None
+    as_of: dt.date | None = None  # without it: the example's contract dates, else as_of.EXAMPLE_AS_OF
     params: dict[str, Any] = {}
     message: str | None = None  # expected message of the first finding, for a failing example
+    # for a failing example of a rule over a table of rows: exactly which of the example's rows fail
+    # (1 is the first record written under the rule's table), so a rule cannot fail the right way on the wrong row
+    failing_rows: list[PositiveInt] | None = Field(default=None, min_length=1)
     tables_: dict[str, Any] = Field(default={}, alias="tables", exclude=True)
 
     @model_validator(mode="before")
@@ -78,6 +81,12 @@ class Example(Strict):
                 raise ValueError(f"'{name}' is a table of rows: give it as a list of mappings, one a row")
             tables[name] = value
         return {**own, "tables": tables}
+
+    @model_validator(mode="after")
+    def _rows_fail_only_in_a_failing_example(self) -> Example:
+        if self.failing_rows is not None and self.expect != "fail":
+            raise ValueError("failing_rows names the rows that fail: it needs expect: fail")
+        return self
 
     def tables(self) -> dict[str, Any]:
         """Table name → a mapping (key/value table) or a list of row mappings, as written in the example."""
