@@ -14,7 +14,9 @@ from contractcheck.api import resolve_as_of
 from contractcheck.as_of import EXAMPLE_AS_OF, as_of_candidates, as_of_from
 from contractcheck.authoring.examples import failing_cells, run_examples
 from contractcheck.authoring.handbook import schedule_handbook
+from contractcheck.authoring.lint import Problem
 from contractcheck.normalise import dataset_from_mapping
+from contractcheck.position import Position
 from contractcheck.return_format import return_format
 from contractcheck.rules import compile_schedule, load_rules, load_schedule
 
@@ -190,3 +192,20 @@ def test_failing_cells_leaves_out_waived_findings(monkeypatch):
     report = check("samples/failing-return.xlsx", OXFORDSHIRE, waivers="samples/waivers.yaml")
     assert ("PAY-02", "Workforce!J3") not in failing_cells(report)
     assert ("PAY-01", "Workforce!K2") in failing_cells(report.findings)
+
+
+# ------------------------------------------------------------------------------------------------
+# Lint problems
+
+
+def test_lint_problems_read_file_line_code_message_and_sort_by_file_then_line():
+    problems = [
+        Problem(Position(file="b.yaml", line=3), "LINT001", "TST-01: parameter 'x' is declared but not used"),
+        Problem(Position(file="a.yaml", line=12), "EXPR001", "rule TST-02, assert: unknown name 'hourly'"),
+        Problem(Position(file="a.yaml"), "LINT000", "neither a rule file nor a schedule"),
+    ]
+    assert [p.render() for p in sorted(problems, key=Problem.sort_key)] == [
+        "a.yaml: LINT000 neither a rule file nor a schedule",
+        "a.yaml:12: EXPR001 rule TST-02, assert: unknown name 'hourly'",
+        "b.yaml:3: LINT001 TST-01: parameter 'x' is declared but not used",
+    ]

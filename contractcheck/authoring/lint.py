@@ -7,10 +7,11 @@ file and line, before a return is ever read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from contractcheck.errors import ContractcheckError, Location, RuleError
+from contractcheck.errors import ContractcheckError, RuleError
+from contractcheck.position import Position
 from contractcheck.return_format import return_format
 from contractcheck.rules import (
     RuleLibrary,
@@ -28,27 +29,38 @@ from contractcheck.yamldata import load_yaml
 
 @dataclass(frozen=True)
 class Problem:
-    file: str
-    line: int | None
+    """One thing wrong in a rule or schedule file, where it is (a file and, when known, a line) and its code."""
+
+    position: Position
     code: str
     message: str
 
     def render(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.code} {self.message}"
+        """``file:line: CODE message``, as an editor or CI log links it (``file: CODE message`` without a line)."""
+        return f"{self.position.render()}: {self.code} {self.message}"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        """File, then line, then code: the order problems are listed in."""
+        return (self.position.file or "", self.position.line or 0, self.code)
 
 
 @dataclass
 class LintResult:
+    """Every problem found, with what was linted: the files read and how many rules and schedules they hold."""
+
     problems: list[Problem]
     files: list[Path]
     rules: int
     schedules: int
 
 
+def _at(file: str | Path, line: int | None) -> Position:
+    return Position(file=str(file), line=line)
+
+
 def _problem(exc: ContractcheckError) -> Problem:
-    loc = exc.location or Location()
-    return Problem(loc.file or "?", loc.line, exc.code, exc.message)
+    """A problem from an error, at the error's own position (a file of ``?`` when it names none)."""
+    return Problem(replace(exc.location, file=exc.location.file or "?"), exc.code, exc.message)
 
 
 def _kind(path: Path) -> str:
@@ -69,7 +81,7 @@ def lint(paths: list[Path] | None = None) -> LintResult:
     given = rule_files(paths or [bundled_dir("rules"), bundled_dir("schedules")])
     kinds = {f: _kind(f) for f in given}
     problems: list[Problem] = [
-        Problem(str(f), 1, "LINT000", "neither a rule file (rules: [...]) nor a schedule (id: ...)")
+        Problem(_at(f, 1), "LINT000", "neither a rule file (rules: [...]) nor a schedule (id: ...)")
         for f, k in kinds.items() if k == "other"
     ]
     linted_rules = [f for f, k in kinds.items() if k == "rules"]
@@ -104,7 +116,7 @@ def lint(paths: list[Path] | None = None) -> LintResult:
             compile_schedule(load_schedule(str(f)), library)
         except ContractcheckError as exc:
             problems.append(_problem(exc))
-    problems.sort(key=lambda p: (p.file, p.line or 0, p.code))
+    problems.sort(key=Problem.sort_key)
     return LintResult(problems, given, rule_count, len(schedules))
 
 
@@ -122,11 +134,11 @@ def _check_rule(sr: SourcedRule, fmt) -> list[Problem]:
     for name in rule.params:
         if name not in used:
             loc = sr.location("params", name)
-            found.append(Problem(sr.file, loc.line, "LINT001",
+            found.append(Problem(_at(sr.file, loc.line), "LINT001",
                                  f"{rule.id}: parameter '{name}' is declared but no expression or message uses it"))
     expects = {e.expect for e in rule.examples}
     missing = [k for k in ("pass", "fail") if k not in expects]
     if missing:
-        found.append(Problem(sr.file, sr.line, "LINT002",
+        found.append(Problem(_at(sr.file, sr.line), "LINT002",
                              f"{rule.id}: no example that must {' or '.join(missing)} (add examples: to the rule)"))
     return found
