@@ -8,13 +8,15 @@ import textwrap
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from contractcheck import check
 from contractcheck.api import resolve_as_of
 from contractcheck.as_of import EXAMPLE_AS_OF, as_of_candidates, as_of_from
 from contractcheck.authoring.examples import failing_cells, run_examples
 from contractcheck.authoring.handbook import schedule_handbook
-from contractcheck.authoring.lint import Problem
+from contractcheck.authoring.lint import Problem, lint
+from contractcheck.errors import ContractcheckError
 from contractcheck.normalise import dataset_from_mapping
 from contractcheck.position import Position
 from contractcheck.return_format import return_format
@@ -209,3 +211,40 @@ def test_lint_problems_read_file_line_code_message_and_sort_by_file_then_line():
         "a.yaml:12: EXPR001 rule TST-02, assert: unknown name 'hourly'",
         "b.yaml:3: LINT001 TST-01: parameter 'x' is declared but not used",
     ]
+
+
+# ------------------------------------------------------------------------------------------------
+# A rule that lint accepts can run
+
+SAMPLES = sorted(p.name for p in (ROOT / "samples").glob("*.xlsx")) + ["csv-return"]
+
+
+def every_rule_schedule(tmp_path: Path) -> Path:
+    """A schedule of every shipped rule with its defaults: each rule compiled as ``rules lint`` compiles it."""
+    path = tmp_path / "every-rule.yaml"
+    path.write_text(textwrap.dedent("""\
+        id: every-rule
+        title: Every shipped rule
+        council: Test
+        source: tests/test_authoring.py
+        version: "1"
+        rules: ["*"]
+        """), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_rules_are_lint_clean():
+    assert [p.render() for p in lint().problems] == []
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_rule_lint_accepts_runs_on_the_shipped_sample(sample, tmp_path):
+    library = load_rules()
+    try:
+        report = check(ROOT / "samples" / sample, load_schedule(str(every_rule_schedule(tmp_path))),
+                       library=library)
+    except ContractcheckError as exc:
+        pytest.fail(f"{sample} could not be checked: {exc.one_line()}")
+    except Exception as exc:  # noqa: BLE001 - what the command line would print as error INTERNAL
+        pytest.fail(f"{sample}: error INTERNAL: {type(exc).__name__}: {exc}")
+    assert {r.rule_id for r in report.results} == set(library.versions)
