@@ -13,8 +13,7 @@ from typing import Any
 from tabulate import tabulate
 
 from contractcheck.errors import UsageError
-from contractcheck.wording import shorten as _short
-from contractcheck.wording import value_words as format_value
+from contractcheck.return_format import return_format
 from contractcheck.rules import (
     CompiledRule,
     LoadedSchedule,
@@ -25,7 +24,8 @@ from contractcheck.rules import (
     compile_schedule,
     load_schedule,
 )
-from contractcheck.return_format import return_format
+from contractcheck.wording import shorten as _short
+from contractcheck.wording import value_words as format_value
 
 
 def _in_force(sr: SourcedRule) -> str:

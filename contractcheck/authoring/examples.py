@@ -25,7 +25,13 @@ from contractcheck.evaluate import Outcome, evaluate_rule
 from contractcheck.normalise import Dataset, dataset_from_mapping
 from contractcheck.report.model import Finding, Report
 from contractcheck.return_format import ReturnFormat, return_format
-from contractcheck.rules import CompiledRule, Example, RuleLibrary, SourcedRule, compile_rule
+from contractcheck.rules import (
+    CompiledRule,
+    Example,
+    RuleLibrary,
+    SourcedRule,
+    compile_rule,
+)
 
 
 @dataclass
@@ -96,8 +102,9 @@ def _rows_problem(cr: CompiledRule, pinned: list[int], findings: list[Finding]) 
     """What is wrong with an example's ``failing_rows``, if anything (an empty list when the rows match)."""
     table = cr.row_table
     if table is None:
-        return [f"failing_rows names rows of a table, but {cr.rule.id} is checked once for the whole "
-                f"{' or '.join(cr.rule.kinds())} (scope: {cr.rule.scope}); leave failing_rows out"]
+        whole = " or ".join(cr.rule.kinds())
+        return [(f"failing_rows names rows of a table, but {cr.rule.id} is checked once for the whole {whole} "
+                 f"(scope: {cr.rule.scope}); leave failing_rows out")]
     want = sorted(set(pinned))
     got = sorted({f.location.row for f in findings
                   if f.status == "fail" and f.location.sheet == table and f.location.row is not None})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from contractcheck.errors import ContractcheckError, RuleError
 from contractcheck.position import Position
-from contractcheck.return_format import return_format
+from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules import (
     RuleLibrary,
     SourcedRule,
@@ -104,7 +104,7 @@ def lint(paths: list[Path] | None = None) -> LintResult:
     library = RuleLibrary(versions, to_read)
     fmt = return_format()
     rule_count = 0
-    for rid, vs in sorted(versions.items()):
+    for _, vs in sorted(versions.items()):
         for sr in vs:
             if Path(sr.file).resolve() not in linted:
                 continue
@@ -120,7 +120,8 @@ def lint(paths: list[Path] | None = None) -> LintResult:
     return LintResult(problems, given, rule_count, len(schedules))
 
 
-def _check_rule(sr: SourcedRule, fmt) -> list[Problem]:
+def _check_rule(sr: SourcedRule, fmt: ReturnFormat) -> list[Problem]:
+    """A rule's own problems: it does not compile, a parameter nothing uses, no passing or no failing example."""
     rule = sr.rule
     try:
         compiled = compile_rule(sr, None, fmt)

@@ -31,7 +31,7 @@ from contractcheck.authoring.handbook.document import (
 )
 from contractcheck.expressions import FUNCTIONS
 from contractcheck.return_format import ReturnFormat, return_format
-from contractcheck.rules import CompiledRule, LoadedSchedule, ParamSpec, Rule
+from contractcheck.rules import CompiledRule, Example, LoadedSchedule, ParamSpec, Rule
 from contractcheck.rules.compile import History, history_of
 from contractcheck.severity import SEVERITY_MEANING
 from contractcheck.wording import long_date, number, value_words
@@ -87,25 +87,25 @@ def _record_value(value: Any, type_: str | None) -> Span:
     return _t(str(value))
 
 
-def as_of_words(basis: Any, kind: str) -> tuple[str, str]:
+def as_of_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> tuple[str, str]:
     """The schedule's date basis: a short name and a sentence on what it means for a provider."""
     thing = "bid" if kind == "bid" else "return"
     if isinstance(basis, dt.date):
         return (f"a fixed date, {long_date(basis)}",
-                f"Every {thing} is judged as at {long_date(basis)}, whatever period it covers: hourly rates are "
-                f"judged against the floors in force on that date, and ages, expiry dates and deadlines are "
-                f"worked out on it.")
+                (f"Every {thing} is judged as at {long_date(basis)}, whatever period it covers: hourly rates are "
+                 f"judged against the floors in force on that date, and ages, expiry dates and deadlines are "
+                 f"worked out on it."))
     if basis == "period_start":
         return ("the first day of the return period (period_start)",
-                "Hourly rates are judged against the floors in force on the first day of the return period, "
-                "and ages, expiry dates and deadlines are worked out on that day.")
+                ("Hourly rates are judged against the floors in force on the first day of the return period, "
+                 "and ages, expiry dates and deadlines are worked out on that day."))
     if basis == "contract_start":
         return ("the contract start date (contract_start)",
-                "Hourly rates are judged against the floors in force on the day the contract starts, and ages "
-                "and deadlines are worked out on that day.")
+                ("Hourly rates are judged against the floors in force on the day the contract starts, and ages "
+                 "and deadlines are worked out on that day."))
     return ("the last day of the return period (period_end)",
-            "Hourly rates are judged against the floors in force on the last day of the return period, and "
-            "ages, expiry dates and deadlines are worked out on that day.")
+            ("Hourly rates are judged against the floors in force on the last day of the return period, and "
+             "ages, expiry dates and deadlines are worked out on that day."))
 
 
 def _fallback_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> str:
@@ -148,9 +148,9 @@ def functions_in(text: str | None) -> list[str]:
         return []
     found: list[str] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS:
-            if node.func.id not in found:
-                found.append(node.func.id)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
+                and node.func.id not in found):
+            found.append(node.func.id)
     return found
 
 
@@ -172,7 +172,6 @@ def fields_read(cr: CompiledRule, fmt: ReturnFormat) -> set[tuple[str, str]]:
 
 def _sheets_needed(cr: CompiledRule, fmt: ReturnFormat) -> list[str]:
     """Titles of the row sheets (Workforce, Training, Costs) without which the rule cannot run."""
-    rule = cr.rule
     tables: set[str] = set()
     for compiled in (cr.filter, *cr.lets.values(), cr.assertion):
         if compiled is not None:
@@ -229,15 +228,15 @@ def build_handbook(schedule: LoadedSchedule, rules: list[CompiledRule]) -> Docum
     anchors = rule_anchors(rules)
     summary_rows = [[[Span("link", cr.rule.id, anchor)], [_t(cr.rule.title)], [_t(cr.severity)],
                      [_t(_kinds_words(cr.rule.kinds()))], [_t(in_force_words(cr.rule))]]
-                    for cr, anchor in zip(rules, anchors)]
+                    for cr, anchor in zip(rules, anchors, strict=True)]
     blocks.append(Section(Heading(2, [_t("Rules at a glance")], "summary"), [
         Para([_t(f"This schedule includes {len(rules)} rule{'s' if len(rules) != 1 else ''}.")]),
         TableBlock(["id", "title", "severity", "applies to", "in force"], summary_rows, kind="summary"),
     ], "summary"))
 
     versioned = {cr.rule.id for cr in rules if sum(1 for other in rules if other.rule.id == cr.rule.id) > 1}
-    rule_sections = [_rule_section(cr, schedule, fmt, anchor, cr.rule.id in versioned)
-                     for cr, anchor in zip(rules, anchors)]
+    rule_sections: list[Block] = [_rule_section(cr, schedule, fmt, anchor, cr.rule.id in versioned)
+                                  for cr, anchor in zip(rules, anchors, strict=True)]
     blocks.append(Section(Heading(2, [_t("The rules")], "rules"), rule_sections, "rules"))
     blocks.append(_fields_appendix(rules, fmt, thing))
     blocks.append(_functions_appendix(rules))
@@ -334,7 +333,8 @@ def history_words(history: History, type_: str) -> str:
 
 
 def _same_history(a: History, b: History, type_: str) -> bool:
-    return len(a) == len(b) and all(sa == sb and _same_value(va, vb, type_) for (sa, va), (sb, vb) in zip(a, b))
+    return len(a) == len(b) and all(sa == sb and _same_value(va, vb, type_)
+                                    for (sa, va), (sb, vb) in zip(a, b, strict=True))
 
 
 def _parameters(cr: CompiledRule) -> tuple[list[Block], bool]:
@@ -452,7 +452,7 @@ def _rule_section(cr: CompiledRule, schedule: LoadedSchedule, fmt: ReturnFormat,
     return Section(Heading(3, [_t(title)], anchor), blocks, "rule")
 
 
-def _example_section(rule: Rule, n: int, example: Any, fmt: ReturnFormat) -> Section:
+def _example_section(rule: Rule, n: int, example: Example, fmt: ReturnFormat) -> Section:
     result = EXPECT_WORDS.get(example.expect, example.expect)
     blocks: list[Block] = []
     facts: list[tuple[str, Inline]] = [("Expected result", [_b(f"{result}")])]

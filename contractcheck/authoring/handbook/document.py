@@ -7,7 +7,7 @@ only these, so the markdown and the HTML page cannot say different things. Nothi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal, TypeAlias
 
 SpanKind = Literal["text", "code", "strong", "em", "link"]
 
@@ -91,7 +91,8 @@ class Section:
     kind: str = ""  # a CSS class hint for HTML ("rule", "example", "appendix", ...)
 
 
-Block = Union[Heading, Para, Facts, Bullets, TableBlock, Section]
+#: anything a document or section holds
+Block: TypeAlias = Heading | Para | Facts | Bullets | TableBlock | Section
 
 
 @dataclass
