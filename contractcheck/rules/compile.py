@@ -25,7 +25,6 @@ from contractcheck.rules.model import PARAM_NAME, ParamSpec, Rule, SourcedRule
 from contractcheck.rules.schedules import LoadedSchedule, _owner, select_rules
 from contractcheck.severity import Severity
 
-
 #: a parameter's values with the date each starts from (None: from always), in date order
 History = list[tuple[dt.date | None, Any]]
 
