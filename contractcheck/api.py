@@ -18,7 +18,15 @@ from contractcheck.normalise import Dataset, normalise
 from contractcheck.report.model import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo
 from contractcheck.report.summary import summarise
 from contractcheck.report.waivers import apply_waivers, load_waivers
-from contractcheck.rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
+from contractcheck.rules import (
+    CompiledRule,
+    LoadedSchedule,
+    RuleLibrary,
+    compile_schedule,
+    load_rules,
+    load_schedule,
+    version_in_force,
+)
 
 
 def resolve_as_of(
@@ -39,16 +47,18 @@ def resolve_as_of(
 
 
 def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> tuple[list[RuleResult], list[Finding]]:
+    """Judge a dataset by every rule (each id once, by its version in force on ``as_of``).
+
+    Returns one result per rule id, in the schedule's order, and every finding sorted by severity, rule id and
+    position (the report's order).
+    """
     results: list[RuleResult] = []
     findings: list[Finding] = []
     versions: dict[str, list[CompiledRule]] = {}
     for cr in rules:
         versions.setdefault(cr.rule.id, []).append(cr)
     for candidates in versions.values():
-        # the version in force on the as-of date judges; with none in force the rule does not apply
-        in_force = [cr for cr in candidates if cr.rule.in_force(as_of.date())]
-        cr = in_force[0] if in_force else candidates[-1]
-        outcome = evaluate_rule(cr, data, as_of)
+        outcome = evaluate_rule(version_in_force(candidates, as_of.date()), data, as_of)
         results.append(outcome.result)
         findings.extend(outcome.findings)
     findings.sort(key=Finding.sort_key)
@@ -65,9 +75,23 @@ def check(
     library: RuleLibrary | None = None,
     waivers: str | Path | None = None,
 ) -> Report:
-    """Check a return or bid against a schedule. Raises ContractcheckError when it cannot be checked.
+    """Check a return or bid against a schedule and return the report (``docs/report.md``).
 
-    ``waivers``: a waiver file; matching findings are marked waived (see ``contractcheck.waivers``).
+    - ``path``: the return or bid: ``.xlsx``/``.xlsm``/``.xls``/``.ods``, a ``.csv`` (the Workforce table), a
+      folder of CSV files named after the tables, or ``.json``/``.yaml``. Never written to.
+    - ``schedule``: a shipped schedule id (``oxfordshire-help-to-live-at-home``), a schedule file path, or a
+      schedule already loaded with ``rules.load_schedule``.
+    - ``as_of``: judge on this date instead of the date the schedule names (``contractcheck.as_of``).
+    - ``set_values``: contract or bid values the file does not hold, as text (``{"contract_value": "1650000"}``),
+      parsed like the file's own cells; a single CSV takes its contract details from here.
+    - ``rules_paths``: extra rule files or folders (read with subfolders), added to the shipped library.
+    - ``library``: a rule library already loaded (``rules.load_rules``); ``rules_paths`` is then not used.
+    - ``waivers``: a waiver file; matching findings are marked waived (``contractcheck.report.waivers``).
+
+    Rules and schedule are compiled before the file is read. Problems *in* the data are findings in the
+    report. Raises ``ContractcheckError`` (``InputError`` for a file that cannot be read, ``RuleError`` for
+    invalid rules, schedule or waivers, ``UsageError`` for bad arguments) when the check cannot be done; each
+    renders as one line naming the file, sheet, row and column (``error.one_line()``).
     """
     loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule
     library = library or load_rules(rules_paths)
@@ -104,7 +128,9 @@ def check(
 
 
 def exit_code_for(report: Report, fail_on: str = "minor") -> int:
-    """0: nothing failing at or above ``fail_on``; 1: something is (see the report spec)."""
+    """The exit code for a report: ``ExitCode.OK`` (0) when nothing fails at or above ``fail_on``, else
+    ``ExitCode.FINDINGS`` (1). ``fail_on`` is a severity or ``"never"``; anything else raises ``UsageError``.
+    Waived findings never count."""
     if fail_on == "never":
         return ExitCode.OK
     if fail_on not in SEVERITIES:

@@ -4,7 +4,14 @@ council's schedule (``schedules``) and compiled against the return format (``com
 
 from __future__ import annotations
 
-from contractcheck.rules.compile import CompiledRule, compile_rule, compile_schedule, schemas_for, value_on
+from contractcheck.rules.compile import (
+    CompiledRule,
+    compile_rule,
+    compile_schedule,
+    schemas_for,
+    value_on,
+    version_in_force,
+)
 from contractcheck.rules.library import (
     RuleLibrary,
     add_version,
@@ -21,5 +28,5 @@ __all__ = [
     "PARAM_NAME", "RULE_ID", "CompiledRule", "Example", "LoadedSchedule", "ParamSpec", "Rule", "RuleLibrary",
     "RuleOverride", "Schedule", "SourcedRule", "add_version", "bundled_dir", "compile_rule", "compile_schedule",
     "find_schedule", "load_rule_file", "load_rules", "load_schedule", "read_rule_file", "rule_files",
-    "schemas_for", "select_rules", "value_on",
+    "schemas_for", "select_rules", "value_on", "version_in_force",
 ]

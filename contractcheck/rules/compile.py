@@ -223,5 +223,21 @@ def _coerce_param(rule: Rule, name: str, spec: ParamSpec, value: Any, sr: Source
 
 
 def compile_schedule(schedule: LoadedSchedule, library: RuleLibrary) -> tuple[ReturnFormat, list[CompiledRule]]:
+    """Every rule a schedule includes, compiled with its parameters, before any data is read.
+
+    Returns the return format the data will be read with (the shipped one plus the fields the schedule
+    declares) and the compiled rules, every version of each, in the schedule's order. Raises ``RuleError``
+    naming the file and line (SCHEDxxx for the schedule, RULExxx/EXPR001 for a rule).
+    """
     fmt = return_format().with_extra_fields(schedule.schedule.fields)
     return fmt, [compile_rule(sr, schedule, fmt) for sr in select_rules(schedule, library)]
+
+
+def version_in_force(candidates: list[CompiledRule], on: dt.date) -> CompiledRule:
+    """The version of one rule that judges on a date: the one in force then, else the last one listed.
+
+    A rule with no version in force still runs, and its result says it did not apply on that date
+    (``evaluate``: "not in force on …").
+    """
+    in_force = [cr for cr in candidates if cr.rule.in_force(on)]
+    return in_force[0] if in_force else candidates[-1]
