@@ -248,7 +248,7 @@ def test_streamed_xlsx_peek_matches_fastexcel_peek(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "u.xlsx", {"W": uniform})
     streamed = open_source(path).peek("W", 5)
     fallback_source = open_source(path)
-    fallback_source._streaming_ok = False  # type: ignore[attr-defined]
+    fallback_source._stream = None  # type: ignore[attr-defined]
     fallback = fallback_source.peek("W", 5)
     assert streamed.row_numbers == fallback.row_numbers == [4, 7, 8, 9, 10]
     assert streamed.column_labels == fallback.column_labels == ["C", "D", "E"]

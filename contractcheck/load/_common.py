@@ -1,0 +1,139 @@
+"""What every reader shares: failing with a position, decoding text, telling a blank cell, naming columns.
+
+Nothing here knows a container; the readers (``workbook``, ``xlsx_stream``, ``csv``, ``mapping``) import
+from here and never from each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from pathlib import Path
+from typing import NoReturn
+
+import pandas as pd
+
+from contractcheck.errors import InputError, Location
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+MAPPING_SUFFIXES = (".json", ".yaml", ".yml")
+SUPPORTED_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv", *MAPPING_SUFFIXES)
+SUPPORTED_TEXT = ".xlsx, .xlsm, .xls, .ods, .csv (or a folder of .csv files), .json, .yaml or .yml"
+
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters for a 0-based column index (0 → "A", 26 → "AA")."""
+    letters = ""
+    index += 1
+    while index > 0:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def fail(
+    message: str,
+    file: str | None,
+    *,
+    sheet: str | None = None,
+    row: int | None = None,
+    line: int | None = None,
+    column: str | None = None,
+) -> NoReturn:
+    raise InputError(message, location=Location(file=file, sheet=sheet, row=row, column=column, line=line))
+
+
+def is_blank(value: object) -> bool:
+    """True for a cell a user would call empty: missing, NaN/NaT, or whitespace-only text."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    return value is pd.NaT or value is pd.NA
+
+
+def read_head(path: Path, given: str, size: int = 8) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        fail(f"cannot be opened: {exc.strerror or exc}", given)
+
+
+def read_bytes(path: Path, given: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot be read: {exc.strerror or exc}", given)
+
+
+def decode_text(data: bytes, given: str, what: str) -> tuple[str, str]:
+    """Decode text the way Excel writes it: UTF-8 (with or without BOM), else Windows-1252.
+
+    Returns the text and the encoding used ("utf-8" or "cp1252").
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        fail(
+            f"is UTF-16 text; save it as 'CSV UTF-8 (Comma delimited)' or plain UTF-8 {what}",
+            given,
+        )
+    if b"\x00" in data[:65536]:
+        fail(f"is not a text {what} file (it contains binary data)", given)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        fail(f"is not UTF-8 or Windows-1252 text (byte 0x{data[exc.start]:02X} cannot be read)", given, line=line)
+
+
+def date_as_datetime(value: object) -> object:
+    """A date (no time) becomes a datetime at midnight, so every loader returns datetimes."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def csv_files_in(folder: Path) -> list[Path]:
+    """The folder's .csv files (not hidden, not Office lock files), sorted by name."""
+    return sorted(
+        (
+            entry
+            for entry in folder.iterdir()
+            if entry.is_file() and entry.suffix.lower() == ".csv" and not entry.name.startswith((".", "~$"))
+        ),
+        key=lambda entry: entry.name,
+    )
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, or for a folder a stable hash over its sorted .csv files' names and bytes."""
+    given = str(path)
+    path = Path(path)
+    if not path.exists():
+        fail("file or folder not found", given)
+    digest = hashlib.sha256()
+    try:
+        if path.is_dir():
+            for entry in csv_files_in(path):
+                name = entry.name.encode("utf-8")
+                content = entry.read_bytes()
+                digest.update(len(name).to_bytes(8, "big") + name)
+                digest.update(len(content).to_bytes(8, "big"))
+                digest.update(content)
+        else:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    except OSError as exc:
+        fail(f"cannot be read: {exc.strerror or exc}", given)
+    return digest.hexdigest()
