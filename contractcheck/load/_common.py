@@ -1,18 +1,15 @@
-"""What every reader shares: failing with a position, decoding text, telling a blank cell, naming columns.
+"""What every reader shares: failing with a position, decoding text, naming columns, hashing.
 
 Nothing here knows a container; the readers (``workbook``, ``xlsx_stream``, ``csv``, ``mapping``) import
-from here and never from each other.
+from here and never from each other. Whether a cell is blank is :mod:`contractcheck.blank`'s one rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from pathlib import Path
 from typing import NoReturn
-
-import pandas as pd
 
 from contractcheck.errors import InputError, Location
 
@@ -45,17 +42,6 @@ def fail(
     column: str | None = None,
 ) -> NoReturn:
     raise InputError(message, location=Location(file=file, sheet=sheet, row=row, column=column, line=line))
-
-
-def is_blank(value: object) -> bool:
-    """True for a cell a user would call empty: missing, NaN/NaT, or whitespace-only text."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, float):
-        return math.isnan(value)
-    return value is pd.NaT or value is pd.NA
 
 
 def read_head(path: Path, given: str, size: int = 8) -> bytes:

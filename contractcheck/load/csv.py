@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from contractcheck.blank import is_blank
 from contractcheck.load import Peek, RawTable, Source
 from contractcheck.load._common import (
     OLE_SIGNATURE,
@@ -35,8 +36,12 @@ from contractcheck.load._common import (
     read_bytes,
 )
 
+# True for a byte that starts a visible value. Separators, quotes and ASCII whitespace do not, and
+# neither does a byte of a multi-byte character (it may be a no-break or zero-width space): records
+# starting with one are decoded and looked at (_record_has_content).
 _NOT_CONTENT = np.ones(256, dtype=bool)
-_NOT_CONTENT[[ord(","), ord('"'), ord("\r"), ord("\n"), ord(" "), ord("\t")]] = False  # True = content byte
+_NOT_CONTENT[[ord(c) for c in ',"\r\n \t\f\v']] = False
+_NOT_CONTENT[0x80:] = False
 _QUOTE_NEIGHBOURS = np.array([ord(","), ord("\n"), ord("\r"), ord('"')], dtype=np.uint8)
 
 
@@ -69,11 +74,12 @@ def _unterminated_quote(given: str, line: int) -> NoReturn:
 
 
 def _record_has_content(record: bytes) -> bool:
-    """Does one CSV record hold a value that is not empty or whitespace?"""
-    if b'"' not in record:
-        return bool(record.strip(b" \t\r\n,"))
-    fields = next(csv.reader(io.StringIO(record.decode("utf-8"), newline="")), [])
-    return any(field.strip() for field in fields)
+    """Does one CSV record hold a value that is not blank (:mod:`contractcheck.blank`)?"""
+    text = record.decode("utf-8")
+    if '"' not in text:
+        return any(not is_blank(field) for field in text.split(","))
+    fields = next(csv.reader(io.StringIO(text, newline="")), [])
+    return any(not is_blank(field) for field in fields)
 
 
 def _scan_csv_fast(data: bytes, given: str) -> _CsvRecords | None:
@@ -164,7 +170,7 @@ def _scan_csv_with_module(text: str, given: str) -> _CsvRecords:
         lines=np.array(starts, dtype=np.int64),
         end_lines=np.array(ends, dtype=np.int64),
         field_counts=np.array([len(fields) for fields in rows], dtype=np.int64),
-        has_content=np.array([any(field.strip() for field in fields) for fields in rows], dtype=bool),
+        has_content=np.array([any(not is_blank(field) for field in fields) for fields in rows], dtype=bool),
         quoted=True,
         rows=rows,
     )

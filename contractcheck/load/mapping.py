@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from contractcheck.blank import is_blank
 from contractcheck.load import Peek, RawTable, Source
 from contractcheck.load._common import (
     date_as_datetime,
     decode_text,
     fail,
-    is_blank,
     read_bytes,
 )
 

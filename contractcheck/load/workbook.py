@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -35,8 +34,8 @@ import fastexcel
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from contractcheck.blank import arrow_blank_mask, is_blank, is_null
 from contractcheck.errors import InputError
 from contractcheck.load import Peek, RawTable, Source
 from contractcheck.load._common import (
@@ -46,7 +45,6 @@ from contractcheck.load._common import (
     column_letter,
     date_as_datetime,
     fail,
-    is_blank,
     read_bytes,
     read_head,
 )
@@ -62,7 +60,7 @@ logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
 
 def _cell_text(value: object) -> str:
     """The text of a header cell as a user would read it ("" for a blank cell)."""
-    if is_blank(value) and not isinstance(value, str):
+    if is_null(value):
         return ""
     if isinstance(value, str):
         return value
@@ -158,7 +156,7 @@ def _sniff_workbook(path: Path, given: str, suffix: str) -> Container:
 
 def _arrow_value_to_python(value: object) -> object:
     """Peek cells from fastexcel: dates become datetimes, NaN becomes None."""
-    if isinstance(value, float) and math.isnan(value):
+    if is_null(value):
         return None
     return date_as_datetime(value)
 
@@ -178,14 +176,10 @@ def _peek_from_rows(rows: list[SheetRow]) -> Peek:
 
 
 def _content_mask(batch: pa.RecordBatch) -> np.ndarray:
-    """Per row: does any cell hold something other than nothing or whitespace?"""
+    """Per row: does any cell hold something that is not blank (:mod:`contractcheck.blank`)?"""
     mask = np.zeros(batch.num_rows, dtype=bool)
     for column in batch.columns:
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            present = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False)
-        else:
-            present = column.is_valid()
-        mask |= np.asarray(present.to_numpy(zero_copy_only=False), dtype=bool)
+        mask |= ~arrow_blank_mask(column)
     return mask
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from contractcheck.blank import is_blank, is_null
 from contractcheck.normalise import values
 from contractcheck.errors import InputError, Location
 from contractcheck.position import LocationStyle, Position
@@ -117,9 +118,8 @@ class Dataset:
 
 
 def _python_scalar(v: Any) -> Any:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return pd.NA
-    if isinstance(v, float) and np.isnan(v):
+    """A cell as a plain Python value for a report: null (contractcheck.blank) becomes pd.NA."""
+    if is_null(v):
         return pd.NA
     if isinstance(v, np.generic):
         return v.item()
@@ -140,7 +140,7 @@ def find_header_row(rows: list[list[object]], row_numbers: list[int], spec: Tabl
     index = spec.heading_index()
     best, best_score = None, 0
     for cells, number in zip(rows, row_numbers):
-        names = {index.get(canonical_heading(c)) for c in cells if c is not None and str(c).strip()}
+        names = {index.get(canonical_heading(c)) for c in cells if not is_blank(c)}
         score = len(names - {None})
         if score > best_score:
             best, best_score = number, score
@@ -236,7 +236,7 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
     for pos in range(len(data)):
         cells = data.iloc[pos].tolist()
         # the key is the first non-blank cell; its value the next cell to the right
-        key_at = next((i for i, c in enumerate(cells) if not _blank_cell(c)), None)
+        key_at = next((i for i, c in enumerate(cells) if not is_blank(c)), None)
         if key_at is None or key_at + 1 >= ncols:
             continue
         fname = index.get(canonical_heading(cells[key_at]))
@@ -254,10 +254,6 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
                 Position(file=raw.file, sheet=sheet, style=raw.style, row=row_number, column=cols[fname]), _python_scalar(raw_value),
                 EXPECTED[ftype]))
     return KeyValueTable(canonical, spec, found, rows, cols, headings, raw.file, sheet, raw.style)
-
-
-def _blank_cell(c: Any) -> bool:
-    return c is None or (isinstance(c, float) and np.isnan(c)) or (isinstance(c, str) and not c.strip()) or c is pd.NA
 
 
 def _keyvalue_from_mapping(raw: RawTable) -> RawTable:

@@ -12,7 +12,8 @@ is mostly repeats (estimated from a sample), it is parsed once per distinct valu
 Conventions shared by every parser:
 
 * A cell is *missing* when it is None/NaN/NaT/NA or a string that is blank or one of
-  :data:`MISSING_TOKENS` ("n/a", "-", "none", ...). Missing is never invalid.
+  :data:`MISSING_TOKENS` ("n/a", "-", "none", ...). Missing is never invalid. (What is blank and
+  what is missing are defined once, in :mod:`contractcheck.blank`.)
 * A cell is *invalid* when it is not missing and could not be parsed; its value is NA/NaT.
 * Strings are compared after stripping, collapsing whitespace (including non-breaking and other
   Unicode spaces), dropping zero-width characters and lower-casing (ASCII only: every token and
@@ -38,6 +39,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from contractcheck.blank import MISSING_TOKENS, SPACES, ZERO_WIDTH
+
 __all__ = [
     "MISSING_TOKENS",
     "Parsed",
@@ -58,17 +61,15 @@ class Parsed(NamedTuple):
     invalid: pd.Series
 
 
-MISSING_TOKENS: frozenset[str] = frozenset(
-    {"", "n/a", "na", "-", "\u2013", "\u2014", "none", "null", "nil", "not applicable"}
-)
 
 # --------------------------------------------------------------------------------------------------
 # String cleaning (pyarrow kernels; RE2 syntax, so no lookarounds and \s is ASCII-only)
 # --------------------------------------------------------------------------------------------------
 
-# Whitespace other than a plain space: ASCII controls plus Unicode space separators (NBSP, thin, ...).
-_ODD_SPACE = "\t\n\r\f\v\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+# Whitespace other than a plain space, and zero-width characters: contractcheck.blank's sets, used
+# here inside regex character classes (none of their characters is special there).
+_ODD_SPACE = SPACES.replace(" ", "")
+_ZERO_WIDTH = ZERO_WIDTH
 _NEEDS_SPACING = f"[{_ODD_SPACE}{_ZERO_WIDTH}]|  "
 
 _DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)"
