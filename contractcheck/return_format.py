@@ -1,31 +1,21 @@
 """The canonical return/bid format as data: tables, fields, types and the headings providers write.
 
 The format lives in ``data/return_format.yaml`` so that adding an alias is a data change, not a code
-change. Heading matching is deliberately forgiving (case, spaces, punctuation, bracketed units) because
-providers' workbooks are typed by hand; the aliases catch the other words they use.
+change. Headings and table names are matched forgivingly (case, spaces, punctuation, bracketed units)
+because providers' workbooks are typed by hand; the aliases catch the other words they use. The
+matching itself lives in :mod:`contractcheck.normalise.headings`.
 """
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 FieldType = Literal["text", "number", "money", "percent", "yesno", "date"]
-
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def canonical_heading(text: object) -> str:
-    """Reduce a heading to the letters and digits that identify it: 'Hourly rate (£)' → 'hourlyrate'."""
-    s = _BRACKETED.sub(" ", str(text).casefold())
-    return _NOT_ALNUM.sub("", s.replace("£", ""))
-
 
 class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -49,20 +39,21 @@ class TableSpec(BaseModel):
     row_noun: str = "row"  # what one row is, in a sentence: "worker", "training record"
     fields: dict[str, FieldSpec]
 
-    def heading_index(self) -> dict[str, str]:
-        """Canonical heading → field name, for the field names themselves and every alias."""
-        index: dict[str, str] = {}
-        for name, spec in self.fields.items():
-            for text in (name, *spec.aliases):
-                index.setdefault(canonical_heading(text), name)
-        return index
-
 
 class ReturnFormat(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format_version: str
     tables: dict[str, TableSpec]
+    # the table a file of one table without a table name holds (a single CSV file): a row table
+    single_table: str
+
+    @model_validator(mode="after")
+    def _single_table_is_a_row_table(self) -> ReturnFormat:
+        spec = self.tables.get(self.single_table)
+        if spec is None or spec.layout != "rows":
+            raise ValueError(f"single_table {self.single_table!r} is not a table of rows in this format")
+        return self
 
     def is_keyvalue(self, table: str) -> bool:
         """A key/value table (Contract, Bid: one value per field) rather than a table of rows."""

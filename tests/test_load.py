@@ -268,7 +268,7 @@ def test_ods_sheet_starting_at_b3(tmp_path: Path) -> None:
     assert source.table_names() == ["Workforce", "Contract"]
     peek = source.peek("Workforce")
     assert peek.row_numbers == [3, 4, 5] and peek.column_labels == ["B", "C", "D"]
-    table = read_table(source, "workforce", header_row=3)
+    table = read_table(source, "Workforce", header_row=3)
     assert table.name == "Workforce"
     assert table.headers == ["Name", "Rate", "Start"]
     assert table.column_labels == ["B", "C", "D"]
@@ -406,9 +406,6 @@ def test_csv_folder_of_tables(tmp_path: Path) -> None:
     source = open_source(folder)
     assert source.kind_hint == "csv_folder"
     assert source.table_names() == ["Contract", "workforce"]
-    assert source.find_table("WORKFORCE") == "workforce"
-    assert source.find_table("contract") == "Contract"
-    assert source.find_table("bids") is None
     table = read_table(source, "workforce", header_row=1)
     assert table.file == str(folder / "workforce.csv")
     assert table.data.iloc[0].tolist() == ["Ann", "12.5"]
@@ -470,7 +467,7 @@ def test_json_container(tmp_path: Path) -> None:
         row_numbers=[0, 1, 2],
         column_labels=["name", "hourly_rate", "notes"],
     )
-    workforce = read_table(source, "Workforce", header_row=0)
+    workforce = read_table(source, "workforce", header_row=0)
     assert workforce.headers == workforce.column_labels == ["name", "hourly_rate", "notes"]
     assert workforce.row_numbers.tolist() == [1, 2] and workforce.style == "json"
     assert workforce.header_row == 0 and not workforce.is_mapping
@@ -528,27 +525,18 @@ def test_json_that_is_not_an_object_of_tables(tmp_path: Path, content: str) -> N
 # --------------------------------------------------------------------------------------------------
 
 
-def test_find_table_ignores_case_whitespace_and_underscores(tmp_path: Path) -> None:
+def test_table_names_are_exact_as_written(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "w.xlsx", {"Workforce ": kv_sheet, "CONTRACT_DETAILS": kv_sheet})
     source = open_source(path)
-    assert source.find_table("workforce") == "Workforce "
-    assert source.find_table("Contract Details") == "CONTRACT_DETAILS"
-    assert source.find_table("bids") is None
-    assert read_table(source, "workforce", None).name == "Workforce "
-
-
-def test_find_table_refuses_to_guess_between_two_matches(tmp_path: Path) -> None:
-    source = open_source(write_xlsx(tmp_path / "w.xlsx", {"Work force": kv_sheet, "Workforce_": kv_sheet}))
-    assert source.find_table("Work force") == "Work force"  # an exact name still wins
-    with pytest.raises(InputError) as caught:
-        source.find_table("workforce")
-    assert "'Work force', 'Workforce_'" in caught.value.message
+    assert source.table_names() == ["Workforce ", "CONTRACT_DETAILS"]
+    assert read_table(source, "Workforce ", None).name == "Workforce "
 
 
 def test_unknown_table_lists_the_tables_that_exist(tmp_path: Path) -> None:
+    """Load does not guess: which sheet is the Workforce sheet is normalise's decision."""
     path = write_xlsx(tmp_path / "w.xlsx", {"Workforce": kv_sheet, "Contract": kv_sheet})
     source = open_source(path)
-    for action in (lambda: source.read("Bids", 1), lambda: source.peek("Bids")):
+    for action in (lambda: source.read("Bids", 1), lambda: source.peek("Bids"), lambda: source.read("workforce", 1)):
         with pytest.raises(InputError) as caught:
             action()
         assert "'Workforce', 'Contract'" in caught.value.message

@@ -42,7 +42,6 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -144,42 +143,39 @@ class RawTable:
 # --------------------------------------------------------------------------------------------------
 
 
-def _normalise_table_name(name: str) -> str:
-    return re.sub(r"[\s_]+", "", name).casefold()
-
-
 class Source:
-    """An opened input (workbook, CSV file, folder of CSV files, or JSON/YAML object of tables)."""
+    """An opened input (workbook, CSV file, folder of CSV files, or JSON/YAML object of tables).
+
+    The protocol is peek → decide → read: :meth:`table_names` says what is in the file, exactly as
+    written; the caller decides which name is which table (by its own matching rules, in
+    :mod:`contractcheck.normalise.headings`), peeks at the first rows to decide which row is the
+    header, then reads the table under it. Names given to :meth:`peek` and :meth:`read` must be
+    exact: an unknown name is an InputError listing the names that exist.
+    """
 
     path: Path
     kind_hint: SourceKind
+    #: what one table is called in messages: "sheet" for a workbook, "table" otherwise
+    table_word: str = "table"
+    #: True when the file is one table whose only name is the file's own (a single CSV file):
+    #: the caller decides which table it holds instead of matching its name
+    single_unnamed_table: bool = False
 
     def __init__(self, path: Path, given: str, kind_hint: SourceKind) -> None:
         self.path = path
         self.kind_hint = kind_hint
         self._given = given
 
+    @property
+    def given(self) -> str:
+        """The path as the caller gave it (what messages name)."""
+        return self._given
+
     # -- names -------------------------------------------------------------------------------------
 
     def table_names(self) -> list[str]:
         """Table names as written: sheet names, CSV file stems, or JSON/YAML keys."""
         raise NotImplementedError
-
-    def find_table(self, wanted: str) -> str | None:
-        """The table whose name matches ``wanted`` ignoring case, whitespace and underscores.
-
-        An exact match wins; None if nothing matches; InputError if several tables match equally
-        (e.g. sheets "Workforce" and "WORKFORCE ").
-        """
-        names = self.table_names()
-        if wanted in names:
-            return wanted
-        key = _normalise_table_name(wanted)
-        matches = [name for name in names if _normalise_table_name(name) == key]
-        if len(matches) > 1:
-            listed = ", ".join(repr(name) for name in matches)
-            fail(f"more than one {self._table_word} matches {wanted!r} ({listed}); rename all but one", self._given)
-        return matches[0] if matches else None
 
     def peek(self, table: str, n_rows: int = 30) -> Peek:
         """The first ``n_rows`` non-blank rows of ``table``, with their positions."""
@@ -191,18 +187,13 @@ class Source:
 
     # -- shared ------------------------------------------------------------------------------------
 
-    _table_word = "table"
-
     def _resolve(self, table: str) -> str:
-        """The table name as written, or an InputError listing the tables that exist."""
+        """``table`` if the file has a table of exactly that name, else an InputError listing them."""
         names = self.table_names()
         if table in names:
             return table
-        found = self.find_table(table)
-        if found is not None:
-            return found
         existing = ", ".join(repr(name) for name in names) or "(none)"
-        fail(f"has no {self._table_word} named {table!r}; the {self._table_word}s it has are: {existing}", self._given)
+        fail(f"has no {self.table_word} named {table!r}; the {self.table_word}s it has are: {existing}", self._given)
 
     def _check_header_row(self, header_row: int | None) -> None:
         if header_row is not None and (isinstance(header_row, bool) or header_row < 1):

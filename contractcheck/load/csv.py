@@ -349,7 +349,8 @@ def _text_frame_from_rows(rows: list[list[str]], width: int) -> pd.DataFrame:
 class CsvFileSource(Source):
     """A single .csv file: one table named after the file's stem."""
 
-    _table_word = "table"
+    table_word = "table"
+    single_unnamed_table = True
 
     def __init__(self, path: Path, given: str) -> None:
         super().__init__(path, given, "csv")
@@ -372,7 +373,7 @@ class CsvFileSource(Source):
 class CsvFolderSource(Source):
     """A folder of .csv files, one table per file named after its stem (``workforce.csv``)."""
 
-    _table_word = "table"
+    table_word = "table"
 
     def __init__(self, path: Path, given: str) -> None:
         super().__init__(path, given, "csv_folder")

@@ -42,7 +42,7 @@ def _kind_of(value: object) -> str:
 class MappingSource(Source):
     """.json / .yaml / .yml: tables are keys; a table is a mapping (one record) or a list of records."""
 
-    _table_word = "table"
+    table_word = "table"
 
     def __init__(self, path: Path, given: str) -> None:
         super().__init__(path, given, "mapping")

@@ -186,7 +186,7 @@ def _content_mask(batch: pa.RecordBatch) -> np.ndarray:
 class WorkbookSource(Source):
     """.xlsx / .xlsm / .xls / .ods: one table per sheet, positions as Excel shows them."""
 
-    _table_word = "sheet"
+    table_word = "sheet"
 
     def __init__(self, path: Path, given: str) -> None:
         super().__init__(path, given, "workbook")

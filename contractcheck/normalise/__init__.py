@@ -19,7 +19,8 @@ from contractcheck.blank import is_blank, is_null
 from contractcheck.normalise import values
 from contractcheck.errors import InputError, Location
 from contractcheck.position import LocationStyle, Position
-from contractcheck.return_format import FieldType, ReturnFormat, TableSpec, canonical_heading
+from contractcheck.normalise.headings import canonical_heading, find_header_row, heading_index, match_tables
+from contractcheck.return_format import FieldType, ReturnFormat, TableSpec
 from contractcheck.load import RawTable, Source
 
 PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {
@@ -135,19 +136,6 @@ def parse_scalar(raw: Any, ftype: FieldType) -> tuple[Any, bool]:
     return value, bool(parsed.invalid.iloc[0])
 
 
-def find_header_row(rows: list[list[object]], row_numbers: list[int], spec: TableSpec) -> int | None:
-    """The row whose cells name the most fields (ties: the first); None when no row names two."""
-    index = spec.heading_index()
-    best, best_score = None, 0
-    for cells, number in zip(rows, row_numbers):
-        names = {index.get(canonical_heading(c)) for c in cells if not is_blank(c)}
-        score = len(names - {None})
-        if score > best_score:
-            best, best_score = number, score
-    needed = 1 if len(spec.fields) <= 2 else 2
-    return best if best_score >= needed else None
-
-
 def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: TableSpec,
                      issues: list[DataIssue]) -> Table | None:
     peek = source.peek(name_in_file, HEADER_SEARCH_ROWS)
@@ -164,7 +152,7 @@ def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: Ta
 
 
 def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> Table:
-    index = spec.heading_index()
+    index = heading_index(spec)
     sheet = raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
     mapped: dict[str, int] = {}
     headings: dict[str, str] = {}
@@ -225,7 +213,7 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
 
 
 def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> KeyValueTable:
-    index = spec.heading_index()
+    index = heading_index(spec)
     sheet = raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
     found: dict[str, Any] = {}
     rows: dict[str, int] = {}
@@ -274,12 +262,7 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
     if source.kind_hint == "csv":
         found["workforce"] = source.table_names()[0]
     else:
-        for canonical, spec in fmt.tables.items():
-            for wanted in (spec.title, canonical, *spec.aliases):
-                name = source.find_table(wanted)
-                if name is not None and name not in found.values():
-                    found[canonical] = name
-                    break
+        found = match_tables(source.table_names(), fmt, table_word=source.table_word, file=source.given)
     tables: dict[str, Table] = {}
     keyvalues: dict[str, KeyValueTable] = {}
     for canonical, name in found.items():

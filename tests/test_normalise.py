@@ -1,0 +1,115 @@
+"""The normalise stage at its seams: which sheet is which table, which row is the heading row, which
+column is which field, and what becomes a data issue rather than a crash.
+
+Every input is a few cells built inside the test (xlsxwriter, plain text files, JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from contractcheck import check
+from contractcheck.errors import InputError
+from contractcheck.load import open_source
+from contractcheck.normalise import Dataset, normalise
+from contractcheck.normalise.headings import canonical_heading, find_table
+from contractcheck.return_format import return_format
+
+CONTRACT = [
+    ["Provider name", "Acme Care"],
+    ["Contract ref", "C-1"],
+    ["Period start", "01/04/2026"],
+    ["Period end", "30/06/2026"],
+]
+STAFF = [
+    ["Staff ID", "Zero hours", "Hourly rate (£)", "DOB"],
+    ["W1", "N", "£12.71", "01/01/1990"],
+    ["W2", "N", "£13.00", "02/02/1992"],
+]
+
+
+def workbook(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    """A workbook whose sheets hold these rows from A1 (a None cell is left empty)."""
+    book = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def csv_text(rows: Sequence[Sequence[object]]) -> str:
+    return "".join(",".join("" if v is None else str(v) for v in row) + "\n" for row in rows)
+
+
+def read(path: Path) -> Dataset:
+    return normalise(open_source(path), return_format())
+
+
+# --------------------------------------------------------------------------------------------------
+# Which sheet is which table: the same matching as headings
+# --------------------------------------------------------------------------------------------------
+
+
+def test_sheet_names_with_punctuation_and_brackets_are_found_like_headings(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "return.xlsx", {"Contract-Details": CONTRACT, "Staff (list)": STAFF})
+    data = read(path)
+    assert data.found == {"contract": "Contract-Details", "workforce": "Staff (list)"}
+    assert data.scalars["provider_name"] == "Acme Care"
+    assert data.tables["workforce"].frame["worker_id"].tolist() == ["W1", "W2"]
+    assert not [issue for issue in data.issues if issue.kind == "missing_table"]
+
+
+def test_csv_files_in_a_folder_are_named_like_sheets(tmp_path: Path) -> None:
+    folder = tmp_path / "return"
+    folder.mkdir()
+    (folder / "Contract-Details.csv").write_text(csv_text(CONTRACT), encoding="utf-8")
+    (folder / "Staff (list).csv").write_text(csv_text(STAFF), encoding="utf-8")
+    data = read(folder)
+    assert data.found == {"contract": "Contract-Details", "workforce": "Staff (list)"}
+    assert data.tables["workforce"].position("hourly_rate", 2).cell() == "Staff (list).csv!C2"
+
+
+def test_json_keys_are_named_like_sheets(tmp_path: Path) -> None:
+    path = tmp_path / "return.json"
+    contract = {key: value for key, value in CONTRACT}
+    staff = [dict(zip(STAFF[0], row, strict=True)) for row in STAFF[1:]]
+    path.write_text(json.dumps({"Contract_Details": contract, "Staff [list]": staff}), encoding="utf-8")
+    assert read(path).found == {"contract": "Contract_Details", "workforce": "Staff [list]"}
+
+
+def test_a_check_of_such_a_workbook_finds_both_sheets(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "return.xlsx", {"Contract-Details": CONTRACT, "Staff (list)": STAFF})
+    report = check(path, "statutory-minimum")
+    assert report.input.tables == {"contract": "Contract-Details", "workforce": "Staff (list)"}
+    assert not [f for f in report.findings if "is missing" in f.message]
+
+
+def test_names_are_reduced_to_the_letters_and_digits_that_identify_them() -> None:
+    assert canonical_heading("Hourly rate (£)") == "hourlyrate"
+    assert canonical_heading("Staff (list)") == canonical_heading("STAFF") == "staff"
+    assert canonical_heading("Contract-Details") == canonical_heading("contract_details") == "contractdetails"
+
+
+def test_the_name_written_closest_wins_when_several_match() -> None:
+    assert find_table(["Staff (old)", "Staff"], "Staff") == "Staff"  # exact
+    assert find_table(["Staff (old)", "staff"], "Staff") == "staff"  # same but for case
+    assert find_table(["Work force", "Workforce_"], "Work force") == "Work force"
+    assert find_table(["Workforce"], "bids") is None
+
+
+def test_two_sheets_that_match_equally_are_an_error_naming_both() -> None:
+    with pytest.raises(InputError) as caught:
+        find_table(["Workforce (current)", "Workforce (leavers)"], "Workforce", table_word="sheet", file="r.xlsx")
+    assert caught.value.one_line() == (
+        "error LOAD: r.xlsx: more than one sheet matches 'Workforce' ('Workforce (current)', "
+        "'Workforce (leavers)'); rename all but one"
+    )
