@@ -13,7 +13,7 @@ from contractcheck._version import __version__
 from contractcheck.as_of import as_of_from
 from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
-from contractcheck.load import open_source, sha256_of
+from contractcheck.load import open_source
 from contractcheck.normalise import Dataset, normalise
 from contractcheck.report.model import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo
 from contractcheck.report.summary import summarise
@@ -111,7 +111,7 @@ def check(
     s = loaded.schedule
     report = Report(
         contractcheck_version=__version__,
-        input=InputInfo(path=str(path), kind=data.kind, sha256=sha256_of(Path(path)), tables=data.found),
+        input=InputInfo(path=str(path), kind=data.kind, sha256=source.sha256(), tables=data.found),
         schedule=ScheduleInfo(id=s.id, title=s.title, version=s.version, council=s.council, source=s.source,
                               sha256=loaded.digest, rules_sha256=library.digest()),
         as_of=AsOf(date=when.date().isoformat(), basis=basis),

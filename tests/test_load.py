@@ -557,6 +557,30 @@ def test_sha256_of_file_and_folder(tmp_path: Path) -> None:
     assert sha256_of(folder / "a.csv") == hashlib.sha256(b"y\n3\n").hexdigest()
 
 
+def test_a_source_hashes_what_it_read_the_same_as_sha256_of(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "workforce.csv").write_text("Name,Rate\nAnn,12.5\n", encoding="utf-8")
+    (folder / "contract.csv").write_text("Provider,Acme\n", encoding="utf-8")
+    single = folder / "workforce.csv"
+    book = write_xlsx(tmp_path / "w.xlsx", {"Workforce": staff_sheet_at_b3})
+    mapping = tmp_path / "r.json"
+    mapping.write_text('{"workforce": [{"name": "Ann"}]}', encoding="utf-8")
+    for path in (folder, single, book, mapping):
+        assert open_source(path).sha256() == sha256_of(path), path
+    assert open_source(single).sha256() == hashlib.sha256(b"Name,Rate\nAnn,12.5\n").hexdigest()
+
+
+def test_a_csv_source_hashes_the_bytes_it_read_not_the_file_as_it_is_later(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("Name,Rate\nAnn,12.5\n", encoding="utf-8")
+    source = open_source(path)
+    before = sha256_of(path)
+    path.write_text("Name,Rate\nAnn,99\n", encoding="utf-8")
+    assert source.sha256() == before != sha256_of(path)
+    assert source.read("w", 1).data.iloc[0].tolist() == ["Ann", "12.5"]
+
+
 def test_inputs_are_not_modified(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "w.xlsx", {"Workforce": staff_sheet_at_b3})
     before = (sha256_of(path), os.stat(path).st_mtime_ns)

@@ -185,6 +185,14 @@ class Source:
         """``table`` read under ``header_row`` (None: no header, every row is data)."""
         raise NotImplementedError
 
+    def sha256(self) -> str:
+        """SHA-256 (64 hex digits) of the input: a file's bytes; for a folder, its .csv files' names
+        and bytes in name order (as :func:`sha256_of`). Computed from the bytes the source reads
+        (CSV, JSON, YAML) or by one streaming pass over the file (workbooks, which fastexcel reads
+        itself), never by reading the input again after a check; InputError if it cannot be read.
+        """
+        raise NotImplementedError
+
     # -- shared ------------------------------------------------------------------------------------
 
     def _resolve(self, table: str) -> str:

@@ -101,25 +101,54 @@ def csv_files_in(folder: Path) -> list[Path]:
     )
 
 
+class FolderDigest:
+    """SHA-256 over a folder's files: each file's name and bytes, length-prefixed, in the order added.
+
+    Sources add the .csv files in name order (:func:`csv_files_in`), so the hash is stable and names
+    the exact bytes that were read; renaming a file changes it, other files in the folder do not.
+    """
+
+    def __init__(self) -> None:
+        self._digest = hashlib.sha256()
+
+    def add(self, name: str, content: bytes) -> None:
+        encoded = name.encode("utf-8")
+        self._digest.update(len(encoded).to_bytes(8, "big") + encoded)
+        self._digest.update(len(content).to_bytes(8, "big"))
+        self._digest.update(content)
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+def sha256_file(path: Path, given: str) -> str:
+    """SHA-256 (hex) of a file's bytes, read in 1 MiB blocks (memory stays flat); InputError if unreadable."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        fail(f"cannot be read: {exc.strerror or exc}", given)
+    return digest.hexdigest()
+
+
 def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, or for a folder a stable hash over its sorted .csv files' names and bytes."""
+    """SHA-256 (hex) of a file, or for a folder over its sorted .csv files' names and bytes.
+
+    The same value as :meth:`contractcheck.load.Source.sha256` of the opened path, which a check uses
+    (it hashes the bytes it reads instead of reading the input again). InputError if unreadable.
+    """
     given = str(path)
     path = Path(path)
     if not path.exists():
         fail("file or folder not found", given)
-    digest = hashlib.sha256()
+    if not path.is_dir():
+        return sha256_file(path, given)
+    digest = FolderDigest()
     try:
-        if path.is_dir():
-            for entry in csv_files_in(path):
-                name = entry.name.encode("utf-8")
-                content = entry.read_bytes()
-                digest.update(len(name).to_bytes(8, "big") + name)
-                digest.update(len(content).to_bytes(8, "big"))
-                digest.update(content)
-        else:
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
+        for entry in csv_files_in(path):
+            digest.add(entry.name, entry.read_bytes())
     except OSError as exc:
         fail(f"cannot be read: {exc.strerror or exc}", given)
     return digest.hexdigest()

@@ -7,13 +7,15 @@ count for every record, in a handful of numpy passes. The records under a header
 pyarrow with every column as text. Files with non-standard quoting (a quote in the middle of a field)
 fall back to Python's :mod:`csv` module, read leniently the way Excel reads them.
 
-A file is read once; its UTF-8 bytes and record index are kept so a peek and the later read cost no
-second pass over the disk.
+A file is read once, by its source, which hashes the bytes it read (:meth:`Source.sha256`); its
+UTF-8 bytes and record index are kept so a peek and the later read cost no second pass over the disk.
+A folder's files are all read (and hashed) when it is opened, and each is parsed only when asked for.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from contractcheck.load import Peek, RawTable, Source
 from contractcheck.load._common import (
     OLE_SIGNATURE,
     ZIP_SIGNATURES,
+    FolderDigest,
     column_letter,
     csv_files_in,
     decode_text,
@@ -177,12 +180,14 @@ def _scan_csv_with_module(text: str, given: str) -> _CsvRecords:
 
 
 class _CsvTable:
-    """One CSV file: decoded once, scanned once, then peeked at and read by line number."""
+    """One CSV file: its bytes (read by the source, which hashes them) decoded and scanned once when
+    first needed, then peeked at and read by line number."""
 
-    def __init__(self, path: Path, given: str) -> None:
+    def __init__(self, path: Path, given: str, raw: bytes) -> None:
         self.path = path
         self.given = given
         self.name = path.stem
+        self._raw: bytes | None = raw  # let go once scanned: the UTF-8 text below is what is kept
         self._utf8: bytes = b""
         self._records: _CsvRecords | None = None
 
@@ -192,7 +197,7 @@ class _CsvTable:
         return self._records
 
     def _scan(self) -> _CsvRecords:
-        raw = read_bytes(self.path, self.given)
+        raw = self._raw if self._raw is not None else b""
         if not raw:
             fail("is empty (0 bytes)", self.given)
         if raw.startswith(ZIP_SIGNATURES):
@@ -214,6 +219,7 @@ class _CsvTable:
             records = _scan_csv_with_module(utf8.decode("utf-8"), self.given)
         if not records.has_content.any():
             fail("has no rows (only blank lines or empty values)", self.given)
+        self._raw = None
         return records
 
     def _record_fields(self, index: int) -> list[str]:
@@ -354,8 +360,13 @@ class CsvFileSource(Source):
 
     def __init__(self, path: Path, given: str) -> None:
         super().__init__(path, given, "csv")
-        self._table = _CsvTable(path, given)
+        raw = read_bytes(path, given)
+        self._sha256 = hashlib.sha256(raw).hexdigest()
+        self._table = _CsvTable(path, given, raw)
         self._table.records()  # fail now on an empty, binary or malformed file
+
+    def sha256(self) -> str:
+        return self._sha256
 
     def table_names(self) -> list[str]:
         return [self._table.name]
@@ -383,7 +394,17 @@ class CsvFolderSource(Source):
             fail(f"folder cannot be read: {exc.strerror or exc}", given)
         if not files:
             fail("folder has no .csv files (expected files such as contract.csv and workforce.csv)", given)
-        self._tables = {file.stem: _CsvTable(file, str(file)) for file in files}
+        # Every file is read now, once: the hash covers them all. Each is parsed only when asked for.
+        digest = FolderDigest()
+        self._tables: dict[str, _CsvTable] = {}
+        for file in files:
+            raw = read_bytes(file, str(file))
+            digest.add(file.name, raw)
+            self._tables[file.stem] = _CsvTable(file, str(file), raw)
+        self._sha256 = digest.hexdigest()
+
+    def sha256(self) -> str:
+        return self._sha256
 
     def table_names(self) -> list[str]:
         return list(self._tables)

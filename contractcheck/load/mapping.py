@@ -8,6 +8,7 @@ every other reader returns them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +49,9 @@ class MappingSource(Source):
         super().__init__(path, given, "mapping")
         is_json = path.suffix.lower() == ".json"
         what = "JSON" if is_json else "YAML"
-        text, _encoding = decode_text(read_bytes(path, given), given, what)
+        raw = read_bytes(path, given)
+        self._sha256 = hashlib.sha256(raw).hexdigest()
+        text, _encoding = decode_text(raw, given, what)
         if not text.strip():
             fail(f"is empty (no {what} content)", given)
         document = self._parse_json(text) if is_json else self._parse_yaml(text)
@@ -91,6 +94,9 @@ class MappingSource(Source):
             fail(f"is not valid YAML: {exc}", self._given)
         except RecursionError:
             fail("is not usable YAML: it is nested too deeply", self._given)
+
+    def sha256(self) -> str:
+        return self._sha256
 
     def table_names(self) -> list[str]:
         return list(self._tables)

@@ -47,6 +47,7 @@ from contractcheck.load._common import (
     fail,
     read_bytes,
     read_head,
+    sha256_file,
 )
 from contractcheck.load.xlsx_stream import SheetRow, XlsxStream
 
@@ -200,9 +201,16 @@ class WorkbookSource(Source):
             self._sheet_names = list(self._reader.sheet_names)
         # .xlsx/.xlsm peeks stream the sheet XML; .ods and .xls are parsed whole when opened anyway
         self._stream: XlsxStream | None = XlsxStream(path) if self.container == "xlsx" else None
+        self._sha256: str | None = None
 
     def table_names(self) -> list[str]:
         return list(self._sheet_names)
+
+    def sha256(self) -> str:
+        # fastexcel reads the file itself, so the hash is one streaming pass of its own, made once
+        if self._sha256 is None:
+            self._sha256 = sha256_file(self.path, self._given)
+        return self._sha256
 
     # -- peek --------------------------------------------------------------------------------------
 
