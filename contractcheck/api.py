@@ -90,7 +90,8 @@ def check(
 
     Rules and schedule are compiled before the file is read. Problems *in* the data are findings in the
     report. Raises ``ContractcheckError`` (``InputError`` for a file that cannot be read, ``RuleError`` for
-    invalid rules, schedule or waivers, ``UsageError`` for bad arguments) when the check cannot be done; each
+    invalid rules, schedule or waivers, ``UsageError`` for bad arguments: ``GivenValueError`` for a ``set_values``
+    entry that is no contract or bid field or does not read as one) when the check cannot be done; each
     renders as one line naming the file, sheet, row and column (``error.one_line()``).
     """
     loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule

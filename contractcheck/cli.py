@@ -18,7 +18,7 @@ from typer.exceptions import Abort, TyperException
 
 from contractcheck._version import __version__
 from contractcheck.api import check, exit_code_for
-from contractcheck.errors import ContractcheckError, ExitCode, UsageError
+from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, UsageError
 from contractcheck.report.render import RENDERERS
 from contractcheck.severity import FAIL_ON_CHOICES
 
@@ -78,8 +78,11 @@ def check_command(
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
 ) -> int:
     """Check a provider's return or bid against a contract schedule and report the findings."""
-    report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
-                   rules_paths=rules or None, waivers=waivers)
+    try:
+        report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
+                       rules_paths=rules or None, waivers=waivers)
+    except GivenValueError as exc:  # the API words it for any caller; here the user typed --set
+        raise UsageError(f"--set {exc.key}={exc.text}: {exc.problem}") from exc
     chosen = format.value if format else None
     if chosen is None and output is not None:
         chosen = SUFFIX_FORMATS.get(output.suffix.lower())

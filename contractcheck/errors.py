@@ -95,3 +95,15 @@ class UsageError(ContractcheckError):
     """The command was called wrongly (unknown schedule, bad option value)."""
 
     code = "USAGE"
+
+
+class GivenValueError(UsageError):
+    """A contract or bid value given beside the file (``check(set_values=...)``, the CLI's ``--set``) is not
+    a contract or bid field, or does not read as its type. ``key`` and ``text`` are what was given,
+    ``problem`` what is wrong with it, in words; the message names neither API nor flag."""
+
+    def __init__(self, key: str, text: str, problem: str) -> None:
+        super().__init__(f"contract value {key}={text}: {problem}")
+        self.key = key
+        self.text = text
+        self.problem = problem

@@ -119,6 +119,15 @@ def test_bad_as_of_date_is_one_line(cli):
     assert_one_line_error(result, "--as-of")
 
 
+def test_a_set_value_that_does_not_read_names_the_option(cli, tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text("worker_id,zero_hours,hourly_rate\nW1,N,13\n")
+    result = cli("check", path, "--schedule", SCHEDULE, "--set", "contract_value=lots")
+    assert_one_line_error(result, "error USAGE: --set contract_value=lots: expected an amount of money")
+    result = cli("check", path, "--schedule", SCHEDULE, "--set", "colour=blue")
+    assert_one_line_error(result, "error USAGE: --set colour=blue: not a contract or bid field", "contract_value")
+
+
 def test_input_file_is_never_modified(cli, tmp_path):
     source = Path("samples/failing-return.xlsx").resolve()
     copy = tmp_path / "failing.xlsx"

@@ -10,11 +10,12 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import xlsxwriter
 
 from contractcheck import check
-from contractcheck.errors import InputError
+from contractcheck.errors import GivenValueError, InputError
 from contractcheck.load import open_source
 from contractcheck.normalise import Dataset, normalise
 from contractcheck.normalise.headings import canonical_heading, find_table
@@ -113,3 +114,41 @@ def test_two_sheets_that_match_equally_are_an_error_naming_both() -> None:
         "error LOAD: r.xlsx: more than one sheet matches 'Workforce' ('Workforce (current)', "
         "'Workforce (leavers)'); rename all but one"
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Values given beside the file: worded for any caller, not for one command-line flag
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a_given_value_that_does_not_read_is_a_usage_error_without_cli_words(tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_text(csv_text(STAFF), encoding="utf-8")
+    with pytest.raises(GivenValueError) as caught:
+        check(path, "statutory-minimum", set_values={"contract_value": "lots"})
+    error = caught.value
+    assert error.code == "USAGE" and (error.key, error.text) == ("contract_value", "lots")
+    assert error.message == "contract value contract_value=lots: expected an amount of money such as 12.50 or £1,650,000"
+    assert "--set" not in error.one_line()
+
+
+def test_a_given_value_for_no_field_lists_the_fields_there_are(tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_text(csv_text(STAFF), encoding="utf-8")
+    with pytest.raises(GivenValueError) as caught:
+        normalise(open_source(path), return_format(), extra_scalars={"colour": "blue"})
+    assert caught.value.message.startswith("contract value colour=blue: not a contract or bid field (known: ")
+    assert "contract_value" in caught.value.message
+
+
+def test_a_single_csv_is_the_table_the_format_names_and_given_values_fill_the_contract(tmp_path: Path) -> None:
+    path = tmp_path / "anything.csv"
+    path.write_text(csv_text(STAFF), encoding="utf-8")
+    given = {"provider_name": "Acme", "contract_ref": "C-1", "period_start": "01/04/2026", "period_end": "30/06/2026"}
+    data = normalise(open_source(path), return_format(), extra_scalars=given)
+    assert data.found == {return_format().single_table: "anything"} == {"workforce": "anything"}
+    assert data.scalars["period_end"] == pd.Timestamp(2026, 6, 30)
+    assert not data.issues
+    partial = normalise(open_source(path), return_format(), extra_scalars={"period_end": "30/06/2026"})
+    [issue] = partial.issues
+    assert issue.kind == "missing_table" and "missing: provider_name, contract_ref, period_start" in issue.message

@@ -132,11 +132,6 @@ class RawTable:
     data: pd.DataFrame
     row_numbers: np.ndarray
     header_row: int | None
-    # Extra (not in the original contract): True when a JSON/YAML table was a single mapping
-    # ({"key": value, ...}) rather than a list of records. It then has exactly one data row,
-    # row_numbers == [1], and locations read better as "contract.start_date".
-    is_mapping: bool = False
-
 
 # --------------------------------------------------------------------------------------------------
 # Source: the common interface

@@ -101,12 +101,11 @@ class MappingSource(Source):
     def table_names(self) -> list[str]:
         return list(self._tables)
 
-    def _records(self, name: str) -> tuple[list[dict[str, object]], bool]:
-        """The table's records (a mapping is one record) and whether it was a mapping."""
+    def _records(self, name: str) -> list[dict[str, object]]:
+        """The table's records (a mapping is one record)."""
         value = self._tables[name]
         if isinstance(value, dict):
             records: list[dict[object, object]] = [value]
-            is_mapping = True
         elif isinstance(value, list):
             for index, item in enumerate(value, start=1):
                 if not isinstance(item, dict):
@@ -115,7 +114,7 @@ class MappingSource(Source):
                         self._given,
                         row=index,
                     )
-            records, is_mapping = value, False
+            records = value
         else:
             fail(
                 f"table {name!r} should be an object (a key/value table) or a list of objects (rows), "
@@ -124,11 +123,11 @@ class MappingSource(Source):
             )
         if self._yaml_dates or any(not isinstance(key, str) for record in records for key in record):
             records = [{str(key): date_as_datetime(item) for key, item in record.items()} for record in records]
-        return records, is_mapping  # type: ignore[return-value]
+        return records  # type: ignore[return-value]
 
     def peek(self, table: str, n_rows: int = 30) -> Peek:
         name = self._resolve(table)
-        records, _ = self._records(name)
+        records = self._records(name)
         keys = _dedupe_order(key for record in records for key in record)
         if not keys or n_rows <= 0:
             return Peek(rows=[], row_numbers=[], column_labels=keys)
@@ -141,7 +140,7 @@ class MappingSource(Source):
 
     def read(self, table: str, header_row: int | None) -> RawTable:
         name = self._resolve(table)
-        records, is_mapping = self._records(name)
+        records = self._records(name)
         keys = _dedupe_order(key for record in records for key in record)
         count = len(records)
         while count and all(is_blank(value) for value in records[count - 1].values()):
@@ -161,5 +160,4 @@ class MappingSource(Source):
             data=data,
             row_numbers=np.arange(1, count + 1, dtype=np.int64),
             header_row=0,
-            is_mapping=is_mapping,
         )

@@ -17,7 +17,7 @@ import pandas as pd
 
 from contractcheck.blank import is_blank, is_null
 from contractcheck.normalise import values
-from contractcheck.errors import InputError, Location
+from contractcheck.errors import GivenValueError
 from contractcheck.position import LocationStyle, Position
 from contractcheck.normalise.headings import canonical_heading, find_header_row, heading_index, match_tables
 from contractcheck.return_format import FieldType, ReturnFormat, TableSpec
@@ -54,7 +54,8 @@ HEADER_SEARCH_ROWS = 30
 class DataIssue:
     """Something about the data itself that a DATA rule reports (not a reason to stop)."""
 
-    kind: Literal["unparseable", "missing_table", "missing_column", "no_header", "duplicate_heading"]
+    # missing columns are not issues: evaluate finds them, knowing which fields a schedule's rules need
+    kind: Literal["unparseable", "missing_table", "no_header", "duplicate_heading"]
     table: str
     field: str | None
     message: str
@@ -256,13 +257,19 @@ def _keyvalue_from_mapping(raw: RawTable) -> RawTable:
 
 
 def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, str] | None = None) -> Dataset:
-    """Map every table the format knows to canonical fields; unknown sheets are ignored."""
+    """Map every table the format knows to canonical fields; unknown sheets are ignored.
+
+    ``extra_scalars``: contract or bid values given as text beside the file ({"period_end": "30/06/2026"}),
+    parsed by their field's type; they win over the file's. Problems in the data become
+    ``Dataset.issues``; InputError if the file cannot be read or two sheets match one table equally,
+    :class:`~contractcheck.errors.GivenValueError` if a given value is not a field or does not parse.
+    """
     issues: list[DataIssue] = []
-    found: dict[str, str] = {}
-    if source.kind_hint == "csv":
-        found["workforce"] = source.table_names()[0]
+    names = source.table_names()
+    if source.single_unnamed_table:  # a single CSV: its name is the file's, so the format says what it is
+        found = {fmt.single_table: names[0]}
     else:
-        found = match_tables(source.table_names(), fmt, table_word=source.table_word, file=source.given)
+        found = match_tables(names, fmt, table_word=source.table_word, file=source.given)
     tables: dict[str, Table] = {}
     keyvalues: dict[str, KeyValueTable] = {}
     for canonical, name in found.items():
@@ -274,28 +281,31 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
             table = _read_rows_table(source, name, canonical, spec, issues)
             if table is not None:
                 tables[canonical] = table
-    container = {"workbook": "sheet", "csv": "single CSV"}.get(source.kind_hint, "table")
-    return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, container, extra_scalars)
+    return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, extra_scalars,
+                     table_word=source.table_word, single_unnamed_table=source.single_unnamed_table)
 
 
 def _assemble(file: str, fmt: ReturnFormat, found: dict[str, str], tables: dict[str, Table],
-              keyvalues: dict[str, KeyValueTable], issues: list[DataIssue], container: str,
-              extra_scalars: Mapping[str, str] | None) -> Dataset:
+              keyvalues: dict[str, KeyValueTable], issues: list[DataIssue],
+              extra_scalars: Mapping[str, str] | None, *, table_word: str = "table",
+              single_unnamed_table: bool = False) -> Dataset:
     kind: Literal["return", "bid"] = "bid" if "bid" in found else "return"
     given = set(extra_scalars or {})
     for canonical, spec in fmt.tables.items():
-        if container == "single CSV" and spec.layout == "keyvalue" and kind in spec.required_in:
-            # a single CSV is the Workforce table: the contract's values come from --set
+        if single_unnamed_table and spec.layout == "keyvalue" and kind in spec.required_in:
+            # a single CSV holds only the one table: the contract's values are given beside it
             needed = [f for f, fs in spec.fields.items() if fs.required and f not in given]
             if needed:
+                only = fmt.tables[fmt.single_table].title
                 issues.append(DataIssue("missing_table", canonical, None,
-                                        f"a single CSV holds only the Workforce table; give the {spec.title} "
-                                        f"values with --set, e.g. --set {needed[0]}=… (missing: {', '.join(needed)})",
+                                        f"a single CSV holds only the {only} table; give the {spec.title} "
+                                        f"values with --set (set_values from Python), e.g. --set {needed[0]}=… "
+                                        f"(missing: {', '.join(needed)})",
                                         Position(file=file)))
             continue
         if kind in spec.required_in and canonical not in found:
             issues.append(DataIssue("missing_table", canonical, None,
-                                    f"the {spec.title} {container} is missing (a {kind} needs it)",
+                                    f"the {spec.title} {table_word} is missing (a {kind} needs it)",
                                     Position(file=file)))
     scalars: dict[str, Any] = {}
     for kv in keyvalues.values():
@@ -334,18 +344,17 @@ def dataset_from_mapping(data: Mapping[str, Any], fmt: ReturnFormat, file: str =
             raw = RawTable(canonical, file, canonical, "json", headers, headers, frame,
                            np.arange(1, len(content) + 1, dtype=np.int64), 0)
             tables[canonical] = _normalise_rows(raw, canonical, spec, issues)
-    return _assemble(file, fmt, found, tables, keyvalues, issues, "table", None)
+    return _assemble(file, fmt, found, tables, keyvalues, issues, None)
 
 
 def _parse_given(key: str, text: str, fmt: ReturnFormat, kind: str) -> Any:
-    """A contract value given on the command line (``--set contract_value=1650000``)."""
+    """A contract or bid value given beside the file (``check(set_values={"contract_value": "1650000"})``)."""
     for tname in fmt.keyvalue_tables():
         spec = fmt.tables[tname]
         if key in spec.fields:
             value, invalid = parse_scalar(text, spec.fields[key].type)
             if invalid:
-                raise InputError(f"--set {key}={text}: expected {EXPECTED[spec.fields[key].type]}",
-                                 code="USAGE", location=Location())
+                raise GivenValueError(key, text, f"expected {EXPECTED[spec.fields[key].type]}")
             return value
     known = sorted({f for tname in fmt.keyvalue_tables() for f in fmt.tables[tname].fields})
-    raise InputError(f"--set {key}: not a contract or bid field (known: {', '.join(known)})", code="USAGE")
+    raise GivenValueError(key, text, f"not a contract or bid field (known: {', '.join(known)})")
