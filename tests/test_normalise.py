@@ -18,7 +18,7 @@ from contractcheck import check
 from contractcheck.errors import GivenValueError, InputError
 from contractcheck.load import open_source
 from contractcheck.normalise import Dataset, normalise
-from contractcheck.normalise.headings import canonical_heading, find_table
+from contractcheck.normalise.headings import canonical_heading, find_header_row, find_table
 from contractcheck.return_format import return_format
 
 CONTRACT = [
@@ -152,3 +152,77 @@ def test_a_single_csv_is_the_table_the_format_names_and_given_values_fill_the_co
     partial = normalise(open_source(path), return_format(), extra_scalars={"period_end": "30/06/2026"})
     [issue] = partial.issues
     assert issue.kind == "missing_table" and "missing: provider_name, contract_ref, period_start" in issue.message
+
+
+# --------------------------------------------------------------------------------------------------
+# Which row is the heading row, and which column is which field
+# --------------------------------------------------------------------------------------------------
+
+
+def test_the_heading_row_is_found_under_title_rows(tmp_path: Path) -> None:
+    titles = [["Acme Care: workforce return"], ["Quarter to 30 June 2026"], [None]]
+    path = workbook(tmp_path / "return.xlsx", {"Contract": CONTRACT, "Workforce": titles + STAFF})
+    table = read(path).tables["workforce"]
+    assert table.rows.tolist() == [5, 6]  # heading on row 4, workers from row 5
+    assert table.headings["hourly_rate"] == "Hourly rate (£)"
+    assert table.position("hourly_rate", 6).cell() == "Workforce!C6"
+    assert table.frame["hourly_rate"].tolist() == [12.71, 13.0]
+
+
+def test_the_row_naming_the_most_fields_is_the_heading_row() -> None:
+    workforce = return_format().tables["workforce"]
+    rows = [["Workforce return", None], ["Staff ID", "Notes"], ["Staff ID", "Hourly rate"], ["W1", "12.5"]]
+    assert find_header_row(rows, [1, 2, 3, 4], workforce) == 3
+
+
+def test_a_second_column_for_a_field_is_a_data_issue_and_the_first_is_used(tmp_path: Path) -> None:
+    staff = [STAFF[0] + ["Rate of pay"], STAFF[1] + ["£1.00"], STAFF[2] + ["£2.00"]]
+    data = read(workbook(tmp_path / "return.xlsx", {"Contract": CONTRACT, "Workforce": staff}))
+    [issue] = data.issues
+    assert issue.kind == "duplicate_heading" and issue.field == "hourly_rate"
+    assert issue.message == "heading 'Rate of pay' is a second column for hourly_rate (column C is used)"
+    assert issue.position.cell() == "Workforce!E1"
+    assert data.tables["workforce"].frame["hourly_rate"].tolist() == [12.71, 13.0]
+
+
+def test_a_duplicate_heading_is_reported_as_a_data_finding_not_a_crash(tmp_path: Path) -> None:
+    staff = [STAFF[0] + ["Rate of pay"], STAFF[1] + ["£1.00"]]
+    report = check(workbook(tmp_path / "return.xlsx", {"Contract": CONTRACT, "Workforce": staff}), "statutory-minimum")
+    [finding] = [f for f in report.findings if "second column" in f.message]
+    assert finding.rule_id.startswith("DATA-") and finding.location.cell == "Workforce!E1"
+
+
+def test_a_sheet_without_a_heading_row_is_a_data_issue_and_no_table(tmp_path: Path) -> None:
+    notes = [["Notes for the council"], ["Nothing to add this quarter."]]
+    data = read(workbook(tmp_path / "return.xlsx", {"Contract": CONTRACT, "Workforce": STAFF, "Training": notes}))
+    assert "training" in data.found and "training" not in data.tables
+    [issue] = data.issues
+    assert issue.kind == "no_header" and issue.table == "training" and issue.position.sheet == "Training"
+    assert issue.message.startswith("no heading row found in the first 30 rows of Training")
+
+
+# --------------------------------------------------------------------------------------------------
+# Key/value tables: a field in one column, its value in the next
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a_key_value_sheet_is_read_beside_its_labels_wherever_they_start(tmp_path: Path) -> None:
+    contract = [[None], [None, "Return details"], *[[None, *row] for row in CONTRACT], [None, "Award value", "tbc"]]
+    data = read(workbook(tmp_path / "return.xlsx", {"Contract details": contract, "Workforce": STAFF}))
+    kv = data.keyvalues["contract"]
+    assert kv.values["provider_name"] == "Acme Care"
+    assert kv.values["period_end"] == pd.Timestamp(2026, 6, 30)
+    assert kv.position("provider_name").cell() == "Contract details!C3"
+    assert data.scalars["contract_ref"] == "C-1"
+    [issue] = data.issues  # the value that does not read is an issue at its cell, the rest still read
+    assert issue.kind == "unparseable" and issue.field == "contract_value" and issue.value == "tbc"
+    assert issue.position.cell() == "Contract details!C7"
+
+
+def test_a_json_object_is_a_key_value_table(tmp_path: Path) -> None:
+    path = tmp_path / "return.json"
+    staff = [dict(zip(STAFF[0], row, strict=True)) for row in STAFF[1:]]
+    path.write_text(json.dumps({"contract": {"Provider": "Acme", "London": "Y"}, "workforce": staff}), encoding="utf-8")
+    kv = read(path).keyvalues["contract"]
+    assert kv.values == {"provider_name": "Acme", "london": True}
+    assert kv.position("london").cell() == "contract[2].value"
