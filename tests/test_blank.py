@@ -11,7 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contractcheck.blank import MISSING_TOKENS, arrow_blank_mask, blank_mask, is_blank, is_null
+from contractcheck.blank import (
+    MISSING_TOKENS,
+    arrow_blank_mask,
+    blank_mask,
+    is_blank,
+    is_null,
+)
 from contractcheck.normalise.values import is_missing
 
 NOTHING = [None, float("nan"), np.float32("nan"), pd.NaT, np.datetime64("NaT"), pd.NA]

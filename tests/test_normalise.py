@@ -18,7 +18,11 @@ from contractcheck import check
 from contractcheck.errors import GivenValueError, InputError
 from contractcheck.load import open_source
 from contractcheck.normalise import Dataset, normalise
-from contractcheck.normalise.headings import canonical_heading, find_header_row, find_table
+from contractcheck.normalise.headings import (
+    canonical_heading,
+    find_header_row,
+    find_table,
+)
 from contractcheck.return_format import return_format
 
 CONTRACT = [

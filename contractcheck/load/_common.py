@@ -41,10 +41,12 @@ def fail(
     line: int | None = None,
     column: str | None = None,
 ) -> NoReturn:
+    """Raise the InputError for ``message`` at this place (``file`` as the caller gave it)."""
     raise InputError(message, location=Location(file=file, sheet=sheet, row=row, column=column, line=line))
 
 
 def read_head(path: Path, given: str, size: int = 8) -> bytes:
+    """The first ``size`` bytes of a file (for sniffing); InputError if it cannot be opened."""
     try:
         with path.open("rb") as handle:
             return handle.read(size)
@@ -53,6 +55,7 @@ def read_head(path: Path, given: str, size: int = 8) -> bytes:
 
 
 def read_bytes(path: Path, given: str) -> bytes:
+    """Every byte of a file; InputError if it cannot be read."""
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -112,12 +115,14 @@ class FolderDigest:
         self._digest = hashlib.sha256()
 
     def add(self, name: str, content: bytes) -> None:
+        """Add one file: its name (UTF-8) and its bytes, each preceded by its length."""
         encoded = name.encode("utf-8")
         self._digest.update(len(encoded).to_bytes(8, "big") + encoded)
         self._digest.update(len(content).to_bytes(8, "big"))
         self._digest.update(content)
 
     def hexdigest(self) -> str:
+        """The hash so far, as 64 hex digits."""
         return self._digest.hexdigest()
 
 

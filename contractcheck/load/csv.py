@@ -192,6 +192,7 @@ class _CsvTable:
         self._records: _CsvRecords | None = None
 
     def records(self) -> _CsvRecords:
+        """Where every record is (decoding and scanning the file on the first call)."""
         if self._records is None:
             self._records = self._scan()
         return self._records

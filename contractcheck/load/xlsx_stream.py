@@ -149,6 +149,7 @@ class _SharedStrings:
         self.complete = part is None
 
     def get(self, archive: zipfile.ZipFile, index: int) -> str | None:
+        """Shared string ``index`` (parsing the table only as far as it), or None if there is none."""
         if index >= len(self.items) and not self.complete:
             self._parse_until(archive, index)
         return self.items[index] if 0 <= index < len(self.items) else None

@@ -16,12 +16,17 @@ import numpy as np
 import pandas as pd
 
 from contractcheck.blank import is_blank, is_null
-from contractcheck.normalise import values
 from contractcheck.errors import GivenValueError
-from contractcheck.position import LocationStyle, Position
-from contractcheck.normalise.headings import canonical_heading, find_header_row, heading_index, match_tables
-from contractcheck.return_format import FieldType, ReturnFormat, TableSpec
 from contractcheck.load import RawTable, Source
+from contractcheck.normalise import values
+from contractcheck.normalise.headings import (
+    canonical_heading,
+    find_header_row,
+    heading_index,
+    match_tables,
+)
+from contractcheck.position import LocationStyle, Position
+from contractcheck.return_format import FieldType, ReturnFormat, TableSpec
 
 PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {
     "text": values.parse_text,
@@ -52,7 +57,11 @@ HEADER_SEARCH_ROWS = 30
 
 @dataclass
 class DataIssue:
-    """Something about the data itself that a DATA rule reports (not a reason to stop)."""
+    """Something about the data itself that a DATA rule reports (not a reason to stop).
+
+    ``value`` is the cell as read (a plain Python value, pd.NA when null), ``expected`` what it should
+    have been in words ("a date such as 31/03/2025 ..."), for ``unparseable`` issues.
+    """
 
     # missing columns are not issues: evaluate finds them, knowing which fields a schedule's rules need
     kind: Literal["unparseable", "missing_table", "no_header", "duplicate_heading"]
@@ -67,7 +76,14 @@ class DataIssue:
 
 @dataclass
 class Table:
-    """A canonical table: typed columns named by field, plus where each row and column came from."""
+    """A canonical table: typed columns named by field, plus where each row and column came from.
+
+    ``frame`` has one column per field of ``spec`` (fields not in the file are all-NA), on a
+    ``RangeIndex``: text ``string``, number/money/percent ``Float64`` (money in pounds, a percentage as a
+    fraction: 12% is 0.12), yes/no ``boolean``, dates ``datetime64[ns]`` at midnight. NA where a cell was
+    missing or could not be read (the latter is also a :class:`DataIssue`). Spacer rows (nothing in any
+    column read) are dropped; ``rows`` (``int64``, one per frame row) keeps each row's user-visible number.
+    """
 
     name: str
     spec: TableSpec
@@ -81,12 +97,14 @@ class Table:
     present: set[str] = field(default_factory=set)  # fields found in the file
 
     def position(self, field_name: str | None, row: int | None) -> Position:
+        """Where a field's cell on a user-visible ``row`` is (no column if the field is not in the file)."""
         return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.columns.get(field_name or "", None))
 
 
 @dataclass
 class KeyValueTable:
-    """A key/value sheet (Contract, Bid): field → value, row and column."""
+    """A key/value sheet (Contract, Bid): field → parsed value (pd.NA if it did not read), and its row and
+    column (the value's cell, beside the label); fields not in the file are absent from every dict."""
 
     name: str
     spec: TableSpec
@@ -99,13 +117,19 @@ class KeyValueTable:
     style: LocationStyle
 
     def position(self, field_name: str | None) -> Position:
+        """Where a field's value is (row and column unknown if the field is not in the file)."""
         row = self.rows.get(field_name or "")
         return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.columns.get(field_name or ""))
 
 
 @dataclass
 class Dataset:
-    """Everything a check needs from one return or bid."""
+    """Everything a check needs from one return or bid.
+
+    ``tables``: the row tables found and read; ``keyvalues``: the key/value tables; ``scalars``: every
+    key/value field's value by field name (values given beside the file win); ``found``: canonical table
+    → its name in the file (a table with no heading row is found but not in ``tables``).
+    """
 
     kind: Literal["return", "bid"]
     file: str
@@ -116,6 +140,7 @@ class Dataset:
     found: dict[str, str]  # canonical table → name in the file
 
     def frames(self) -> dict[str, pd.DataFrame]:
+        """Each row table's typed frame, by canonical table name."""
         return {name: t.frame for name, t in self.tables.items()}
 
 

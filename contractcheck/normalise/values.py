@@ -32,7 +32,7 @@ import numbers
 import warnings
 from collections.abc import Callable
 from typing import Any as _Any
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -173,7 +173,7 @@ def _append(a: pa.Array, suffix: str) -> pa.Array:
     return pc.binary_join_element_wise(a, pa.scalar(suffix, type=a.type), pa.scalar("", type=a.type))
 
 
-_Column = np.ndarray | pa.Array
+_Column: TypeAlias = np.ndarray | pa.Array
 
 
 def _mostly_repeats(a: pa.Array) -> bool:
@@ -311,8 +311,8 @@ def _split(s: pd.Series) -> _Cells:
     n = len(s)
     na = np.asarray(s.isna(), dtype=bool)
     dtype = s.dtype
-    none = dict(text=None, num=None, num_mask=None, flag=None, flag_mask=None,
-                when=None, when_mask=None, other_mask=None)  # fmt: skip
+    none: dict[str, _Any] = {"text": None, "num": None, "num_mask": None, "flag": None, "flag_mask": None,
+                             "when": None, "when_mask": None, "other_mask": None}  # fmt: skip
     if _is_string_dtype(dtype):
         return _Cells(n, na, **(none | {"text": _arrow_strings(s)}), source=s)
     if pd.api.types.is_bool_dtype(dtype):
