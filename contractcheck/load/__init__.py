@@ -83,7 +83,7 @@ SourceKind = Literal["workbook", "csv_folder", "csv", "mapping"]
 class Peek:
     """The first rows of a table, for deciding which row is the header.
 
-    Rows that are entirely blank (no cells, or only whitespace text) are skipped, so ``row_numbers``
+    Rows that are entirely blank (:mod:`contractcheck.blank`) are skipped, so ``row_numbers``
     may have gaps. Columns span the first to the last column used in these rows: match columns to a
     later :class:`RawTable` by ``column_labels``, not by position. Empty cells are None.
 
@@ -132,6 +132,7 @@ class RawTable:
     data: pd.DataFrame
     row_numbers: np.ndarray
     header_row: int | None
+
 
 # --------------------------------------------------------------------------------------------------
 # Source: the common interface

@@ -4,6 +4,11 @@ Headings are mapped to field names through the return format's aliases; the head
 scoring the first rows (providers put a title or two above it); every value is parsed by its field's
 type. A value that cannot be parsed is kept as a *data issue* with its cell (reported by the DATA rules)
 rather than stopping the check: the rest of the return is still judged.
+
+Where each part lives: :mod:`~contractcheck.normalise.headings` matches every hand-written name (which
+sheet is which table, which row is the heading row, which column is which field);
+:mod:`~contractcheck.normalise.values` parses cell values, column by column; this module drives the load
+stage (peek → decide → read) and builds the :class:`Dataset`.
 """
 
 from __future__ import annotations
