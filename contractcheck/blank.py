@@ -104,7 +104,7 @@ def blank_mask(values: pd.Series) -> pd.Series:
     ):
         text = pa.array(values, from_pandas=True)
         blank = arrow_blank_mask(text)
-    elif dtype == object and len(values):
+    elif pd.api.types.is_object_dtype(dtype) and len(values):
         cells = values.to_numpy(dtype=object)
         types = _type_of(cells)
         kinds = pd.unique(types)

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from xlsxwriter.worksheet import Worksheet
 
 from contractcheck.errors import InputError
 from contractcheck.load import Peek, RawTable, Source, column_letter, open_source, sha256_of
@@ -302,7 +302,7 @@ def test_xls_is_read_when_xlwt_is_available(tmp_path: Path) -> None:
     "encoded",
     [
         "\ufeffName,Rate\r\nAnn,£12.00\r\n".encode("utf-8"),  # Excel "CSV UTF-8"
-        "Name,Rate\nAnn,£12.00\n".encode("utf-8"),
+        "Name,Rate\nAnn,£12.00\n".encode(),
         "Name,Rate\r\nAnn,£12.00\r\n".encode("cp1252"),  # Excel "CSV (Comma delimited)": £ is 0xA3
     ],
     ids=["utf-8-sig", "utf-8", "cp1252"],
@@ -651,7 +651,9 @@ ERROR_CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
         "password-protected (encrypted); save an unprotected copy",
     ),
     "zip that is not a workbook": (lambda d: _zip_with(d / "z.xlsx", {"hello.txt": "hi"}), "not a spreadsheet"),
-    "html saved as xls": (lambda d: _file(d, "page.xls", b"<html><table><tr><td>1</td></tr></table></html>"), "web page"),
+    "html saved as xls": (
+        lambda d: _file(d, "page.xls", b"<html><table><tr><td>1</td></tr></table></html>"), "web page"
+    ),
     "unsupported extension": (lambda d: _file(d, "w.txt", b"x"), ".xlsx, .xlsm, .xls, .ods, .csv"),
     "workbook saved as csv": (
         lambda d: _file(d, "w.csv", write_xlsx(d / "real.xlsx", {"W": kv_sheet}).read_bytes()),

@@ -132,7 +132,9 @@ def test_a_given_value_that_does_not_read_is_a_usage_error_without_cli_words(tmp
         check(path, "statutory-minimum", set_values={"contract_value": "lots"})
     error = caught.value
     assert error.code == "USAGE" and (error.key, error.text) == ("contract_value", "lots")
-    assert error.message == "contract value contract_value=lots: expected an amount of money such as 12.50 or £1,650,000"
+    assert error.message == (
+        "contract value contract_value=lots: expected an amount of money such as 12.50 or £1,650,000"
+    )
     assert "--set" not in error.one_line()
 
 

@@ -52,6 +52,7 @@ from contractcheck.load._common import (
 from contractcheck.load.xlsx_stream import SheetRow, XlsxStream
 
 _ENCRYPTED_PACKAGE_UTF16 = "EncryptedPackage".encode("utf-16-le")
+_ENCRYPTED = "is password-protected (encrypted); save an unprotected copy and use that"
 
 
 # fastexcel logs "Could not determine dtype for column N, falling back to string" through Python
@@ -106,7 +107,7 @@ def _workbook_errors(given: str, container: str, sheet: str | None = None) -> It
             raise
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if "password" in detail.lower() or "encrypt" in detail.lower():
-            fail("the workbook is password-protected (encrypted); save an unprotected copy and use that", given, sheet=sheet)
+            fail(f"the workbook {_ENCRYPTED}", given, sheet=sheet)
         if sheet is not None:
             message = f"this sheet could not be read; the workbook may be damaged (reader said: {detail})"
         else:
@@ -125,7 +126,7 @@ def _sniff_workbook(path: Path, given: str, suffix: str) -> Container:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
                 if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
-                    fail("the spreadsheet is password-protected (encrypted); save an unprotected copy and use that", given)
+                    fail(f"the spreadsheet {_ENCRYPTED}", given)
                 if "content.xml" in names:
                     return "ods"
                 if any(name.startswith("xl/") for name in names):
@@ -139,7 +140,7 @@ def _sniff_workbook(path: Path, given: str, suffix: str) -> Container:
         fail(f"could not be read as a {suffix} workbook: the file is damaged (not a valid zip archive)", given)
     if head.startswith(OLE_SIGNATURE):
         if _ENCRYPTED_PACKAGE_UTF16 in read_bytes(path, given):
-            fail("the workbook is password-protected (encrypted); save an unprotected copy and use that", given)
+            fail(f"the workbook {_ENCRYPTED}", given)
         return "xls"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):

@@ -52,7 +52,9 @@ def _excel_serial_to_datetime(serial: float, date1904: bool) -> dt.datetime | fl
         return serial
 
 
-_BUILTIN_DATE_FORMATS: dict[int, str] = {**{i: "datetime" for i in range(14, 23)}, 45: "datetime", 46: "duration", 47: "datetime"}
+_BUILTIN_DATE_FORMATS: dict[int, str] = {
+    **{i: "datetime" for i in range(14, 23)}, 45: "datetime", 46: "duration", 47: "datetime"
+}
 
 
 def _number_format_kind(code: str) -> str | None:
@@ -114,7 +116,9 @@ class _XlsxLayout:
             if local == "workbookPr":
                 self.date1904 = element.get("date1904", "").lower() in ("1", "true")
             elif local == "sheet":
-                rel_id = next((v for k, v in element.attrib.items() if k.startswith("{") and _local_name(k) == "id"), "")
+                rel_id = next(
+                    (v for k, v in element.attrib.items() if k.startswith("{") and _local_name(k) == "id"), ""
+                )
                 if rel_id in targets:
                     self.sheet_parts[element.get("name", "")] = targets[rel_id]
         self.date_styles: dict[int, str] = {}
@@ -135,7 +139,10 @@ class _XlsxLayout:
         formats = [xf for xf in cell_formats if _local_name(xf.tag) == "xf"]
         for index, xf in enumerate(formats):
             format_id = int(xf.get("numFmtId", "0"))
-            kind = _number_format_kind(custom[format_id]) if format_id in custom else _BUILTIN_DATE_FORMATS.get(format_id)
+            if format_id in custom:
+                kind = _number_format_kind(custom[format_id])
+            else:
+                kind = _BUILTIN_DATE_FORMATS.get(format_id)
             if kind:
                 self.date_styles[index] = kind
 

@@ -103,7 +103,8 @@ class Table:
 
     def position(self, field_name: str | None, row: int | None) -> Position:
         """Where a field's cell on a user-visible ``row`` is (no column if the field is not in the file)."""
-        return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.columns.get(field_name or "", None))
+        column = self.columns.get(field_name or "")
+        return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=column)
 
 
 @dataclass
@@ -123,8 +124,8 @@ class KeyValueTable:
 
     def position(self, field_name: str | None) -> Position:
         """Where a field's value is (row and column unknown if the field is not in the file)."""
-        row = self.rows.get(field_name or "")
-        return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.columns.get(field_name or ""))
+        row, column = self.rows.get(field_name or ""), self.columns.get(field_name or "")
+        return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=column)
 
 
 @dataclass
@@ -196,7 +197,8 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
             issues.append(DataIssue(
                 "duplicate_heading", canonical, fname,
                 f"heading '{heading}' is a second column for {fname} (column {columns[fname]} is used)",
-                Position(file=raw.file, sheet=sheet, style=raw.style, row=raw.header_row, column=raw.column_labels[i]), heading))
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=raw.header_row, column=raw.column_labels[i]),
+                heading))
             continue
         mapped[fname] = i
         headings[fname] = str(heading)
@@ -236,8 +238,8 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
                 issues.append(DataIssue(
                     "unparseable", canonical, fname,
                     f"{headings[fname]!s} {v!r} is not {EXPECTED[fspec.type]}",
-                    Position(file=raw.file, sheet=sheet, style=raw.style, row=int(r), column=letter), _python_scalar(v), EXPECTED[fspec.type],
-                    None if k is None or k is pd.NA else str(k)))
+                    Position(file=raw.file, sheet=sheet, style=raw.style, row=int(r), column=letter),
+                    _python_scalar(v), EXPECTED[fspec.type], None if k is None or k is pd.NA else str(k)))
     rows = kept_rows
     frame = pd.DataFrame(out, index=index_)
     return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped))
@@ -270,8 +272,8 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
             ftype = spec.fields[fname].type
             issues.append(DataIssue(
                 "unparseable", canonical, fname, f"{cells[key_at]} {raw_value!r} is not {EXPECTED[ftype]}",
-                Position(file=raw.file, sheet=sheet, style=raw.style, row=row_number, column=cols[fname]), _python_scalar(raw_value),
-                EXPECTED[ftype]))
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=row_number, column=cols[fname]),
+                _python_scalar(raw_value), EXPECTED[ftype]))
     return KeyValueTable(canonical, spec, found, rows, cols, headings, raw.file, sheet, raw.style)
 
 
