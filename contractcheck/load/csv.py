@@ -180,10 +180,10 @@ def _scan_csv_with_module(text: str, given: str) -> _CsvRecords:
 
 
 class _CsvTable:
-    """One CSV file: its bytes (read by the source, which hashes them) decoded and scanned once when
-    first needed, then peeked at and read by line number."""
+    """One CSV file: its bytes (given by the source, or read from ``path`` when first needed) decoded and
+    scanned once, then peeked at and read by line number."""
 
-    def __init__(self, path: Path, given: str, raw: bytes) -> None:
+    def __init__(self, path: Path, given: str, raw: bytes | None = None) -> None:
         self.path = path
         self.given = given
         self.name = path.stem
@@ -198,7 +198,7 @@ class _CsvTable:
         return self._records
 
     def _scan(self) -> _CsvRecords:
-        raw = self._raw if self._raw is not None else b""
+        raw = self._raw if self._raw is not None else read_bytes(self.path, self.given)
         if not raw:
             fail("is empty (0 bytes)", self.given)
         if raw.startswith(ZIP_SIGNATURES):
@@ -395,13 +395,13 @@ class CsvFolderSource(Source):
             fail(f"folder cannot be read: {exc.strerror or exc}", given)
         if not files:
             fail("folder has no .csv files (expected files such as contract.csv and workforce.csv)", given)
-        # Every file is read now, once: the hash covers them all. Each is parsed only when asked for.
+        # The hash covers every file, streamed in blocks; a file is read into memory only when a table
+        # in it is asked for, so other files in the folder cost no memory.
         digest = FolderDigest()
         self._tables: dict[str, _CsvTable] = {}
         for file in files:
-            raw = read_bytes(file, str(file))
-            digest.add(file.name, raw)
-            self._tables[file.stem] = _CsvTable(file, str(file), raw)
+            digest.add_file(file, str(file))
+            self._tables[file.stem] = _CsvTable(file, str(file))
         self._sha256 = digest.hexdigest()
 
     def sha256(self) -> str:
