@@ -81,8 +81,16 @@ class ReturnFormat(BaseModel):
         return self.model_copy(update={"tables": tables})
 
 
+FORMAT_RESOURCE = "data/return_format.yaml"
+"""The format's file inside the ``contractcheck`` package: the one place tables and fields are declared."""
+
+
+def format_text() -> str:
+    """The text of the shipped format file."""
+    return resources.files("contractcheck").joinpath(FORMAT_RESOURCE).read_text("utf-8")
+
+
 @cache
 def return_format() -> ReturnFormat:
     """The shipped canonical format (cached: it never changes during a run)."""
-    text = resources.files("contractcheck").joinpath("data/return_format.yaml").read_text("utf-8")
-    return ReturnFormat.model_validate(yaml.safe_load(text))
+    return ReturnFormat.model_validate(yaml.safe_load(format_text()))
