@@ -1,0 +1,222 @@
+"""Aggregates: functions whose first argument is a table and whose other arguments are read over its rows.
+
+``count``, ``share``, ``sum`` and ``exists`` give one value for the whole table. ``has``, ``records`` and
+``missing_values`` give one value per row of the rule's table, linking the two tables by the key field they
+share (``worker_id``): they are *per row*.
+
+Each is one registry entry like the other functions: signature, doc, a ``Param`` rule for each argument
+after the table, the result type, and an implementation that receives a ``Rows`` (the table's rows and the
+arguments' runners). The compiler hands itself in (``Compiles.nested``), so this module does not import it.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from contractcheck.expressions.columns import (
+    broadcast,
+    casefold,
+    is_na,
+    read_column,
+    to_float,
+)
+from contractcheck.expressions.functions import (
+    BOOL,
+    LIST,
+    NUMBER,
+    TEXT,
+    Call,
+    Compiles,
+    Entry,
+    FunctionRegistry,
+    Param,
+    TypeRule,
+    column_of,
+    name_of,
+)
+from contractcheck.expressions.types import (
+    EvalContext,
+    ExpressionError,
+    MissingData,
+    Runner,
+    Typed,
+    Value,
+    ValueType,
+)
+
+CONDITION = BOOL.called("condition")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What an aggregate's implementation sees at run time."""
+
+    table: str
+    frame: pd.DataFrame  # the table's rows
+    outer: EvalContext  # the context the aggregate is evaluated in (the rule's rows)
+    args: Sequence[Runner]  # the arguments after the table, to run over the table's rows
+    key: str | None  # per-row aggregates: the key field linking the rule's rows to the table's rows
+
+    def over(self) -> EvalContext:
+        return self.outer.for_table(self.table)
+
+    def given(self, i: int) -> bool:
+        return i < len(self.args)
+
+    def value(self, i: int) -> Value:
+        """Argument ``i`` evaluated over the table's rows."""
+        return self.args[i](self.over())
+
+    def meeting(self, i: int) -> np.ndarray:
+        """Which of the table's rows meet condition argument ``i`` (every row when it was left out)."""
+        if not self.given(i):
+            return np.ones(len(self.frame), dtype=bool)
+        v = self.value(i)
+        if isinstance(v, pd.Series):
+            mask: np.ndarray = v.fillna(False).to_numpy(dtype=bool)
+            return mask
+        return np.full(len(self.frame), False if is_na(v) else bool(v))
+
+    def keys(self) -> tuple[pd.Series, pd.Series]:
+        """(the rule's rows' keys, the table's keys), compared ignoring case and surrounding spaces."""
+        assert self.key is not None, "only per-row aggregates link rows by key"
+        return (casefold(read_column(self.outer, self.outer.row_table, self.key)),
+                casefold(read_column(self.outer, self.table, self.key)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Aggregate(Entry):
+    """A function over the rows of a table; ``params`` rule the arguments after the table."""
+
+    impl: Callable[[Rows], Value]
+    per_row: bool = False  # one value per row of the rule's table, linked by key; else one for the table
+
+    @property
+    def min_args(self) -> int:
+        return 1 + super().min_args  # the table first
+
+    @property
+    def max_args(self) -> int:
+        return 1 + super().max_args
+
+    def compile(self, node: ast.Call, compiler: Compiles) -> Typed:
+        schemas = compiler.tables
+        first = node.args[0]
+        if not isinstance(first, ast.Name) or first.id not in schemas:
+            tables = ", ".join(n for n, t in schemas.items() if t.layout == "rows")
+            raise ExpressionError(f"{self.name}() needs a table name first (one of: {tables})", column_of(node))
+        table = first.id
+        if schemas[table].layout != "rows":
+            raise ExpressionError(f"{self.name}() works over a table of rows, not '{table}'", column_of(first))
+        inner = compiler.nested(table)
+        args = [inner.node(a) for a in node.args[1:]]
+        compiler.reads(table, "*")
+        key = None
+        if self.per_row:
+            own = compiler.row_table
+            key = schemas[own].key if own else None
+            if not own or not key or key not in schemas[table].fields:
+                raise ExpressionError(
+                    f"{self.name}() links rows by key: the rule's table needs a key field that '{table}' also has",
+                    column_of(node),
+                )
+            compiler.reads(table, key)
+            compiler.reads(own, key)
+        self.check_args(args, node.args[1:], first=1)
+        result = self.result_type(Call(self.name, node, args, compiler.row_table))
+        impl, runs = self.impl, [a.run for a in args]
+
+        def run(ctx: EvalContext) -> Value:
+            frame = ctx.tables.get(table)
+            if frame is None:
+                raise MissingData(table, None)
+            return impl(Rows(table, frame, ctx, runs, key))
+
+        return Typed(result, run, fixed=not self.per_row)
+
+
+AGGREGATES = FunctionRegistry()
+
+
+def _aggregate(signature: str, doc: str, params: Sequence[Param], result: ValueType | TypeRule,
+               per_row: bool = False) -> Callable[[Callable[[Rows], Value]], Callable[[Rows], Value]]:
+    """Register the decorated implementation as the aggregate named in ``signature``."""
+
+    def register(impl: Callable[[Rows], Value]) -> Callable[[Rows], Value]:
+        AGGREGATES.add(Aggregate(name=name_of(signature), signature=signature, doc=doc, params=tuple(params),
+                                 result=result, per_row=per_row, impl=impl))
+        return impl
+
+    return register
+
+
+@_aggregate("count(table, condition)", "number of rows of a table meeting the condition",
+            [CONDITION.or_omitted()], "number")
+def _count(rows: Rows) -> Value:
+    return float(rows.meeting(0).sum())
+
+
+@_aggregate("share(table, condition, among)", "fraction of rows (among those meeting 'among')",
+            [CONDITION, CONDITION.or_omitted()], "percent")
+def _share(rows: Rows) -> Value:
+    among = rows.meeting(1)
+    hit = rows.meeting(0) & among
+    total = among.sum()
+    return pd.NA if total == 0 else float(hit.sum() / total)
+
+
+def _total_type(call: Call) -> ValueType:
+    return call.args[0].type
+
+
+@_aggregate("sum(table, value, condition)", "total of a value over rows meeting the condition",
+            [NUMBER.called("value"), CONDITION.or_omitted()], _total_type)
+def _sum(rows: Rows) -> Value:
+    mask = rows.meeting(1)
+    values = broadcast(to_float(rows.value(0)), len(rows.frame), rows.frame.index)
+    return float(values[mask].sum())
+
+
+@_aggregate("exists(table, condition)", "true if any row of the table meets the condition",
+            [CONDITION.or_omitted()], "bool")
+def _exists(rows: Rows) -> Value:
+    return bool(rows.meeting(0).any())
+
+
+@_aggregate("has(table, condition)", "per row: this row's key has a record in the table meeting the condition",
+            [CONDITION], "bool", per_row=True)
+def _has(rows: Rows) -> Value:
+    own, theirs = rows.keys()
+    matched = theirs[rows.meeting(0)]
+    return own.isin(matched.dropna().unique()).astype("boolean")
+
+
+@_aggregate("records(table, condition)", "per row: how many records for this row's key meet the condition",
+            [CONDITION.or_omitted()], "number", per_row=True)
+def _records(rows: Rows) -> Value:
+    own, theirs = rows.keys()
+    counts = theirs[rows.meeting(0)].value_counts()
+    return own.map(counts).fillna(0).astype("Float64")
+
+
+@_aggregate("missing_values(table, field, required_list, condition)",
+            "per row: which of the required values have no record for this row's key (text, comma separated)",
+            [TEXT, LIST, CONDITION.or_omitted()], "text", per_row=True)
+def _missing_values(rows: Rows) -> Value:
+    own, theirs = rows.keys()
+    values = casefold(rows.value(0))
+    required: Any = rows.value(1)
+    mask = rows.meeting(2)
+    result = pd.Series("", index=own.index, dtype="string")
+    for item in required:  # one vectorised pass per required value, not per row
+        have = theirs[mask & (values == casefold(str(item))).fillna(False).to_numpy(dtype=bool)]
+        lacking = ~own.isin(have.dropna().unique()).to_numpy(dtype=bool)
+        sep = np.where(result.str.len().to_numpy() > 0, ", ", "")
+        result = result.where(~lacking, result + pd.Series(sep, index=result.index) + str(item))
+    return result.where(result.str.len() > 0, pd.NA)

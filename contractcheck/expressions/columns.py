@@ -1,0 +1,175 @@
+"""Three-valued logic and small vectorised helpers shared by the compiler and the functions.
+
+Every helper takes either a pandas Series (one value per row) or a scalar, and keeps scalars scalar: they
+broadcast for free. A blank is ``pd.NA`` (``pd.NaT`` for dates) and makes a comparison unknown, never False.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from contractcheck.expressions.types import EvalContext, MissingData, Value
+
+
+def is_na(v: Value) -> Any:
+    """Elementwise 'is blank' for a Series, a bool for a scalar."""
+    if isinstance(v, pd.Series):
+        return v.isna()
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float) and math.isnan(v)
+
+
+def blank(v: Value) -> Value:
+    """The language's ``is_blank``: like ``is_na`` but text of only spaces is blank too, and never unknown."""
+    if isinstance(v, pd.Series):
+        found = v.isna()
+        if v.dtype == "string" or v.dtype == object:
+            found = found | (v.astype("string").str.strip() == "").fillna(True)
+        return found.astype("boolean").fillna(True)
+    if isinstance(v, str):
+        return not v.strip()
+    return bool(is_na(v))
+
+
+def as_boolean(v: Value) -> Value:
+    """Nullable boolean Series or a scalar True/False/pd.NA."""
+    if isinstance(v, pd.Series):
+        return v if v.dtype == "boolean" else v.astype("boolean")
+    if is_na(v):
+        return pd.NA
+    return bool(v)
+
+
+def set_na(result: Value, missing: Value) -> Value:
+    """Make ``result`` unknown wherever ``missing`` is True (works for scalars and Series)."""
+    if isinstance(result, pd.Series):
+        result = as_boolean(result) if result.dtype in (bool, "boolean") else result
+        if isinstance(missing, pd.Series):
+            if missing.any():
+                result = result.copy()
+                result[missing.to_numpy(dtype=bool)] = pd.NA
+        elif missing:
+            result = pd.Series(pd.NA, index=result.index, dtype=result.dtype)
+        return result
+    if isinstance(missing, pd.Series):
+        out = pd.Series(result, index=missing.index, dtype="boolean" if isinstance(result, bool) else None)
+        out[missing.to_numpy(dtype=bool)] = pd.NA
+        return out
+    return pd.NA if missing else result
+
+
+def or_masks(a: Value, b: Value) -> Value:
+    if isinstance(a, pd.Series) or isinstance(b, pd.Series):
+        return a | b
+    return bool(a) or bool(b)
+
+
+def casefold(v: Value) -> Value:
+    """Text as compared: trimmed and lower-cased (Arrow's lower-casing runs natively; casefold does not)."""
+    if isinstance(v, pd.Series):
+        return v.astype("string[pyarrow]").str.strip().str.lower()
+    if isinstance(v, str):
+        return v.strip().lower()
+    if isinstance(v, tuple):
+        return tuple(casefold(x) for x in v)
+    return v
+
+
+def to_float(v: Value) -> Value:
+    if isinstance(v, pd.Series):
+        return v if v.dtype == "Float64" else v.astype("Float64")
+    if is_na(v):
+        return pd.NA
+    return float(v)
+
+
+def to_date(v: Value) -> Value:
+    if isinstance(v, pd.Series):
+        return v if str(v.dtype).startswith("datetime64") else pd.to_datetime(v, errors="coerce")
+    if is_na(v):
+        return pd.NaT
+    return pd.Timestamp(v)
+
+
+def clean_numeric(v: Value) -> Value:
+    """Division and friends can make inf/NaN; both mean 'cannot be judged' here."""
+    if isinstance(v, pd.Series):
+        arr = v.to_numpy(dtype="float64", na_value=np.nan)
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            v = v.copy()
+            v[bad] = pd.NA
+        return v
+    if v is pd.NA or v is None:
+        return pd.NA
+    return v if math.isfinite(v) else pd.NA
+
+
+def _date_parts(d: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return d.dt.year.to_numpy(dtype="float64", na_value=np.nan), d.dt.month.to_numpy(
+        dtype="float64", na_value=np.nan
+    ), d.dt.day.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def completed_years(start: Value, end: Value) -> Value:
+    """Whole years from start to end (age on a date): birthdays count on the day."""
+    if not isinstance(start, pd.Series) and not isinstance(end, pd.Series):
+        if is_na(start) or is_na(end):
+            return pd.NA
+        s, e = pd.Timestamp(start), pd.Timestamp(end)
+        return float(e.year - s.year - ((e.month, e.day) < (s.month, s.day)))
+    index = start.index if isinstance(start, pd.Series) else end.index
+    s = to_date(start) if isinstance(start, pd.Series) else pd.Series(to_date(start), index=index)
+    e = to_date(end) if isinstance(end, pd.Series) else pd.Series(to_date(end), index=index)
+    sy, sm, sd = _date_parts(s)
+    ey, em, ed = _date_parts(e)
+    before_birthday = (em < sm) | ((em == sm) & (ed < sd))
+    years = ey - sy - before_birthday.astype("float64")
+    return pd.Series(years, index=index, dtype="Float64").where(~(s.isna() | e.isna()).to_numpy(), pd.NA)
+
+
+def days_between(start: Value, end: Value) -> Value:
+    delta = to_date(end) - to_date(start)
+    if isinstance(delta, pd.Series):
+        return (delta.dt.days).astype("Float64")
+    return pd.NA if is_na(delta) else float(delta.days)
+
+
+def shift_date(base: Value, count: Value, unit: str) -> Value:
+    """``base`` (a date or a column of dates) moved by a fixed ``count`` of days, weeks or months."""
+    base = to_date(base)
+    if is_na(count) or (not isinstance(base, pd.Series) and is_na(base)):
+        return pd.NaT
+    if unit == "months":
+        return base + pd.DateOffset(months=int(count))
+    return base + pd.to_timedelta(float(count) * (7 if unit == "weeks" else 1), unit="D")
+
+
+def broadcast(v: Value, n: int, index: pd.Index | None = None) -> pd.Series:
+    """A Series of length n for any value (used only where a per-row result is required)."""
+    if isinstance(v, pd.Series):
+        return v
+    idx = index if index is not None else pd.RangeIndex(n)
+    if isinstance(v, bool) or v is pd.NA:
+        return pd.Series(v, index=idx, dtype="boolean")
+    return pd.Series([v] * n, index=idx) if isinstance(v, tuple) else pd.Series(v, index=idx)
+
+
+def common_index(values: list[Value]) -> pd.Index | None:
+    """The index of the first column among ``values``; None when every value is a scalar."""
+    return next((v.index for v in values if isinstance(v, pd.Series)), None)
+
+
+def read_column(ctx: EvalContext, table: str | None, name: str) -> pd.Series:
+    """A column of the data, or MissingData naming what is absent."""
+    frame = ctx.tables.get(table) if table else None
+    if table is None or frame is None:
+        raise MissingData(table or "?", None)
+    if name not in frame.columns:
+        raise MissingData(table, name)
+    return frame[name]

@@ -1,0 +1,484 @@
+"""The functions rules may call: a registry with one entry per function.
+
+An entry holds everything about its function in one place:
+
+- its ``signature`` (shown in errors and in the handbook) and ``doc`` (what it gives);
+- a ``Param`` rule for each argument: the value types it accepts;
+- its result type, or a type rule (a function of the checked call) for results that depend on the arguments
+  or for checks no ``Param`` can say, such as "a literal date";
+- its vectorised implementation, called with the arguments' values (each a Series or a scalar).
+
+The compiler knows no function by name: it looks the name up in the registry its ``Scope`` hands it, checks
+arity, and asks the entry to compile the call.
+
+``BUILTINS`` here are the functions over values; ``aggregates.AGGREGATES`` are those over a table's rows.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, NoReturn, Protocol, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from contractcheck import reference
+from contractcheck.expressions.columns import (
+    as_boolean,
+    blank,
+    broadcast,
+    casefold,
+    common_index,
+    completed_years,
+    days_between,
+    is_na,
+    shift_date,
+    to_date,
+    to_float,
+)
+from contractcheck.expressions.types import (
+    NUMERIC,
+    EvalContext,
+    ExpressionError,
+    TableSchema,
+    Typed,
+    Value,
+    ValueType,
+)
+
+MAX_VARIADIC_ARGS = 8
+
+
+def column_of(node: ast.AST) -> int:
+    """The 1-based column of a node within the expression text."""
+    return getattr(node, "col_offset", 0) + 1
+
+
+def describe(node: ast.AST) -> str:
+    """A node as the rule author wrote it (``ast.unparse`` handles every node ``ast.parse`` makes)."""
+    return ast.unparse(node)
+
+
+# --------------------------------------------------------------------------------------------
+# What an entry is made of
+
+
+@dataclass(frozen=True)
+class Param:
+    """The rule one argument must meet, checked while compiling."""
+
+    what: str  # what is expected, as errors say it: "a date"
+    types: frozenset[str] | None = None  # the value types accepted; None: any
+    optional: bool = False  # may be left out (only at the end)
+    label: str | None = None  # how errors name the argument ("condition"); else "argument N"
+
+    def or_omitted(self) -> Param:
+        return replace(self, optional=True)
+
+    def called(self, label: str) -> Param:
+        return replace(self, label=label)
+
+    def check(self, function: str, position: int, arg: Typed, node: ast.expr) -> None:
+        """Raise ExpressionError unless ``arg`` (the ``position``-th argument, 0-based) meets this rule."""
+        where = self.label or f"argument {position + 1}"
+        if self.types is not None and arg.type not in self.types:
+            raise ExpressionError(f"{function}() {where} must be {self.what}, found a {arg.type} value",
+                                  column_of(node))
+
+
+ANY = Param("a value")
+NUMBER = Param("a number", NUMERIC)
+DATE = Param("a date", frozenset({"date"}))
+TEXT = Param("text", frozenset({"text"}))
+BOOL = Param("true/false", frozenset({"bool"}))
+LIST = Param("a list", frozenset({"list"}))
+
+
+class Compiles(Protocol):
+    """What an entry may ask of the compiler while compiling a call. The compiler hands itself in, so no
+    entry imports it (nor the Scope)."""
+
+    @property
+    def row_table(self) -> str | None:
+        """The table whose rows are being judged; None for a rule over the contract."""
+        ...
+
+    @property
+    def tables(self) -> Mapping[str, TableSchema]:
+        """Every table of the format and its fields' types."""
+        ...
+
+    def node(self, node: ast.expr) -> Typed:
+        """Compile an argument in the current scope."""
+        ...
+
+    def nested(self, table: str) -> Compiles:
+        """A compiler over the rows of ``table`` (for aggregates); what it reads counts as read by this one."""
+        ...
+
+    def reads(self, table: str, field: str) -> None:
+        """Record that the expression reads ``table.field`` from the data."""
+        ...
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call whose arguments passed their ``Param`` rules, as a type rule sees it."""
+
+    name: str
+    node: ast.Call
+    args: Sequence[Typed]  # for an aggregate: the arguments after the table
+    row_table: str | None  # the table whose rows are being judged
+
+    def fail(self, message: str, at: ast.AST | None = None) -> NoReturn:
+        raise ExpressionError(message, column_of(at if at is not None else self.node))
+
+
+TypeRule = Callable[[Call], ValueType]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """What every registry entry has: name, signature and doc, argument rules and result type."""
+
+    name: str
+    signature: str  # how the handbook and errors show a call: "add_days(date, n)"
+    doc: str  # what the function gives, in a phrase (the handbook's function list)
+    params: tuple[Param, ...]
+    result: ValueType | TypeRule
+    variadic: bool = False  # the last Param repeats, up to MAX_VARIADIC_ARGS arguments in all
+
+    @property
+    def min_args(self) -> int:
+        return sum(1 for p in self.params if not p.optional)
+
+    @property
+    def max_args(self) -> int:
+        return MAX_VARIADIC_ARGS if self.variadic else len(self.params)
+
+    def check_args(self, args: Sequence[Typed], nodes: Sequence[ast.expr], first: int = 0) -> None:
+        """Check each argument against its Param; ``first`` is the position of ``args[0]`` in the call."""
+        for i, (arg, node) in enumerate(zip(args, nodes)):
+            self.params[min(i, len(self.params) - 1)].check(self.name, first + i, arg, node)
+
+    def result_type(self, call: Call) -> ValueType:
+        return self.result(call) if callable(self.result) else self.result
+
+    def compile(self, node: ast.Call, compiler: Compiles) -> Typed:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, kw_only=True)
+class Function(Entry):
+    """A function over values: its arguments are compiled in the caller's scope and evaluated, then handed to
+    ``impl`` (each a Series aligned with the rows, or a scalar). The result is fixed when every argument is."""
+
+    impl: Callable[..., Value]
+
+    def compile(self, node: ast.Call, compiler: Compiles) -> Typed:
+        args = [compiler.node(a) for a in node.args]
+        self.check_args(args, node.args)
+        result = self.result_type(Call(self.name, node, args, compiler.row_table))
+        impl, runs = self.impl, [a.run for a in args]
+
+        def run(ctx: EvalContext) -> Value:
+            return impl(*[r(ctx) for r in runs])
+
+        return Typed(result, run, all(a.fixed for a in args))
+
+
+Impl = TypeVar("Impl", bound=Callable[..., Any])
+
+
+def name_of(signature: str) -> str:
+    return signature.split("(", 1)[0].strip()
+
+
+class FunctionRegistry(Mapping[str, Entry]):
+    """Functions by name. Fill one with the ``function`` decorator (or ``add``); combine two with ``|``."""
+
+    def __init__(self, entries: Iterable[Entry] = ()) -> None:
+        self._entries: dict[str, Entry] = {}
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: Entry) -> Entry:
+        if entry.name in self._entries:
+            raise ValueError(f"function {entry.name}() is defined twice")
+        self._entries[entry.name] = entry
+        return entry
+
+    def function(self, signature: str, doc: str, params: Sequence[Param], result: ValueType | TypeRule,
+                 *, variadic: bool = False) -> Callable[[Impl], Impl]:
+        """Register the decorated vectorised implementation as the function named in ``signature``."""
+
+        def register(impl: Impl) -> Impl:
+            self.add(Function(name=name_of(signature), signature=signature, doc=doc, params=tuple(params),
+                              result=result, variadic=variadic, impl=impl))
+            return impl
+
+        return register
+
+    def __getitem__(self, name: str) -> Entry:
+        return self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __or__(self, other: Mapping[str, Entry]) -> FunctionRegistry:
+        return FunctionRegistry([*self.values(), *other.values()])
+
+    def __repr__(self) -> str:
+        return f"FunctionRegistry({', '.join(self._entries)})"
+
+
+# --------------------------------------------------------------------------------------------
+# The built-in functions over values
+
+BUILTINS = FunctionRegistry()
+
+
+@BUILTINS.function("is_blank(value)", "true where the value is blank (never unknown)", [ANY], "bool")
+def _is_blank(v: Value) -> Value:
+    return blank(v)
+
+
+@BUILTINS.function("present(value)", "true where the value is not blank", [ANY], "bool")
+def _present(v: Value) -> Value:
+    found = blank(v)
+    return ~found if isinstance(found, pd.Series) else not found
+
+
+def _one_kind(call: Call) -> ValueType:
+    if len({("numeric" if a.type in NUMERIC else a.type) for a in call.args}) > 1:
+        call.fail(f"{call.name}() needs values of one kind")
+    return call.args[0].type
+
+
+@BUILTINS.function("coalesce(a, b, …)", "the first value that is not blank", [ANY, ANY], _one_kind,
+                   variadic=True)
+def _coalesce(*values: Value) -> Value:
+    result = values[0]
+    for nxt in values[1:]:
+        if isinstance(result, pd.Series):
+            result = result.where(~result.isna(), nxt) if not isinstance(nxt, pd.Series) else result.fillna(nxt)
+        elif is_na(result):
+            result = nxt
+    return result
+
+
+def _iso_date(text: str) -> pd.Timestamp:
+    return pd.Timestamp(dt.date.fromisoformat(text))
+
+
+def _literal_date(call: Call) -> ValueType:
+    arg = call.node.args[0]
+    if not isinstance(arg, ast.Constant) or not isinstance(arg.value, str):
+        call.fail('date() takes a literal like date("2025-04-01")')
+    try:
+        _iso_date(arg.value)
+    except ValueError:
+        call.fail(f"date({arg.value!r}) is not a date in YYYY-MM-DD form", arg)
+    return "date"
+
+
+@BUILTINS.function('date("2025-04-01")', "a date literal", [ANY], _literal_date)
+def _date(text: str) -> Value:
+    return _iso_date(text)
+
+
+@BUILTINS.function("days_between(start, end)", "days from start to end", [DATE, DATE], "number")
+def _days_between(start: Value, end: Value) -> Value:
+    return days_between(start, end)
+
+
+@BUILTINS.function("weeks_between(start, end)", "weeks from start to end (fractional)", [DATE, DATE], "number")
+def _weeks_between(start: Value, end: Value) -> Value:
+    days = days_between(start, end)
+    return pd.NA if days is pd.NA else days / 7
+
+
+@BUILTINS.function("years_between(start, end)", "whole years from start to end", [DATE, DATE], "number")
+def _years_between(start: Value, end: Value) -> Value:
+    return completed_years(start, end)
+
+
+@BUILTINS.function("age_on(date_of_birth, on)", "age in whole years on a date", [DATE, DATE], "number")
+def _age_on(date_of_birth: Value, on: Value) -> Value:
+    return completed_years(date_of_birth, on)
+
+
+def _shift(name: str, date: Value, n: Value, unit: str) -> Value:
+    if isinstance(n, pd.Series):
+        raise ExpressionError(f"{name}() needs a fixed number, not a column")
+    return shift_date(date, n, unit)
+
+
+@BUILTINS.function("add_days(date, n)", "the date n days later", [DATE, NUMBER], "date")
+def _add_days(date: Value, n: Value) -> Value:
+    return _shift("add_days", date, n, "days")
+
+
+@BUILTINS.function("add_weeks(date, n)", "the date n weeks later", [DATE, NUMBER], "date")
+def _add_weeks(date: Value, n: Value) -> Value:
+    return _shift("add_weeks", date, n, "weeks")
+
+
+@BUILTINS.function("add_months(date, n)", "the date n calendar months later", [DATE, NUMBER], "date")
+def _add_months(date: Value, n: Value) -> Value:
+    return _shift("add_months", date, n, "months")
+
+
+def _same_as_first(call: Call) -> ValueType:
+    return call.args[0].type
+
+
+def _elementwise(x: Value, fn: Callable[[Any], Any]) -> Value:
+    """``fn`` over numbers: a float64 array for a column, a float for a scalar; blanks stay blank."""
+    v = to_float(x)
+    if isinstance(v, pd.Series):
+        return pd.Series(fn(v.to_numpy(dtype="float64", na_value=np.nan)), index=v.index, dtype="Float64")
+    return pd.NA if v is pd.NA else float(fn(v))
+
+
+@BUILTINS.function("floor(x)", "round down to a whole number", [NUMBER], _same_as_first)
+def _floor(x: Value) -> Value:
+    return _elementwise(x, np.floor)
+
+
+@BUILTINS.function("ceil(x)", "round up to a whole number", [NUMBER], _same_as_first)
+def _ceil(x: Value) -> Value:
+    return _elementwise(x, np.ceil)
+
+
+def _whole_places(call: Call) -> ValueType:
+    if len(call.node.args) == 2:
+        arg = call.node.args[1]
+        if not isinstance(arg, ast.Constant) or not isinstance(arg.value, int) or isinstance(arg.value, bool):
+            call.fail("round() takes a whole number of places, e.g. round(x, 2)", arg)
+    return call.args[0].type
+
+
+@BUILTINS.function("round(x, places)", "round to a number of decimal places", [NUMBER, ANY.or_omitted()],
+                   _whole_places)
+def _round(x: Value, places: float = 0) -> Value:
+    return _elementwise(x, lambda a: np.round(a, int(places)))
+
+
+@BUILTINS.function("abs(x)", "absolute value", [NUMBER], _same_as_first)
+def _abs(x: Value) -> Value:
+    return _elementwise(x, np.abs)
+
+
+def _numbers_or_dates(call: Call) -> ValueType:
+    types = [a.type for a in call.args]
+    if all(t in NUMERIC for t in types):
+        return "money" if "money" in types else types[0]
+    if all(t == "date" for t in types):
+        return "date"
+    call.fail(f"{call.name}() needs numbers or dates of one kind")
+
+
+def _extreme(values: Sequence[Value], pick: str) -> Value:
+    """The smallest or largest value (per row when any is a column); blanks are ignored."""
+    index = common_index(list(values))
+    if index is None:
+        present = [v for v in values if not is_na(v)]
+        return (min if pick == "min" else max)(present) if present else pd.NA
+    frame = pd.concat([broadcast(v, len(index), index) for v in values], axis=1)
+    return frame.min(axis=1) if pick == "min" else frame.max(axis=1)
+
+
+@BUILTINS.function("min(a, b, …)", "the smallest of the values (blanks ignored)", [ANY, ANY], _numbers_or_dates,
+                   variadic=True)
+def _min(*values: Value) -> Value:
+    return _extreme(values, "min")
+
+
+@BUILTINS.function("max(a, b, …)", "the largest of the values (blanks ignored)", [ANY, ANY], _numbers_or_dates,
+                   variadic=True)
+def _max(*values: Value) -> Value:
+    return _extreme(values, "max")
+
+
+@BUILTINS.function('contains(text, "part")', "text contains the part (any case)", [TEXT, TEXT], "bool")
+def _contains(text: Value, part: Value) -> Value:
+    text, part = casefold(text), casefold(part)
+    if isinstance(part, pd.Series):
+        raise ExpressionError("contains() needs fixed text as its second argument")
+    if isinstance(text, pd.Series):
+        return text.str.contains(part, regex=False).astype("boolean")
+    return pd.NA if is_na(text) else part in text
+
+
+def _a_field_of_the_rows(call: Call) -> ValueType:
+    if not isinstance(call.node.args[0], ast.Name) or not call.row_table:
+        call.fail("duplicated() takes a field of the rule's table")
+    return "bool"
+
+
+@BUILTINS.function("duplicated(field)", "true where the value appears in more than one row", [ANY],
+                   _a_field_of_the_rows)
+def _duplicated(v: Value) -> Value:
+    if not isinstance(v, pd.Series):
+        return False
+    key = casefold(v) if v.dtype != "Float64" else v
+    return (key.duplicated(keep=False) & key.notna()).astype("boolean")
+
+
+# --------------------------------------------------------------------------------------------
+# Pay functions (domain functions; to be handed in from contractcheck.reference)
+
+
+def _statutory(lookup: Callable[[Value, Value, Value], pd.Series], out_type: ValueType,
+               age: Value, on: Value, apprentice_rate: Value) -> Value:
+    index = common_index([age, on, apprentice_rate])
+    if index is None:
+        result = lookup(pd.Series([age], dtype="Float64"), pd.Series([to_date(on)]),
+                        pd.Series([apprentice_rate], dtype="boolean"))
+        v = result.iloc[0]
+        return pd.NA if is_na(v) else (float(v) if out_type == "money" else str(v))
+    n = len(index)
+    return lookup(
+        to_float(broadcast(age, n, index)),
+        to_date(broadcast(on, n, index)),
+        as_boolean(broadcast(apprentice_rate, n, index)),
+    )
+
+
+_AGE = Param("an age", NUMERIC)
+_APPRENTICE = Param("true/false (does the apprentice rate apply)", frozenset({"bool"}))
+_LONDON = Param("true/false (London)", frozenset({"bool"}), optional=True)
+
+
+@BUILTINS.function("pay_floor(age, on, apprentice_rate)",
+                   "statutory National Minimum/Living Wage hourly floor for the age on the date",
+                   [_AGE, DATE, _APPRENTICE], "money")
+def _pay_floor(age: Value, on: Value, apprentice_rate: Value) -> Value:
+    return _statutory(reference.statutory_floor, "money", age, on, apprentice_rate)
+
+
+@BUILTINS.function("pay_band(age, on, apprentice_rate)", "name of the statutory band used",
+                   [_AGE, DATE, _APPRENTICE], "text")
+def _pay_band(age: Value, on: Value, apprentice_rate: Value) -> Value:
+    return _statutory(reference.statutory_band, "text", age, on, apprentice_rate)
+
+
+@BUILTINS.function("living_wage(on, london)",
+                   "Real Living Wage (Living Wage Foundation) rate in force on the date, UK or London",
+                   [DATE, _LONDON], "money")
+def _living_wage(on: Value, london: Value = False) -> Value:
+    index = common_index([on, london])
+    if index is None:
+        london_flag = False if is_na(london) else bool(london)
+        v = reference.real_living_wage(pd.Series([to_date(on)]), pd.Series([london_flag], dtype="boolean")).iloc[0]
+        return pd.NA if is_na(v) else float(v)
+    n = len(index)
+    return reference.real_living_wage(to_date(broadcast(on, n, index)),
+                                      as_boolean(broadcast(london, n, index)).fillna(False))
