@@ -7,11 +7,11 @@ import pytest
 
 from contractcheck.expressions import EvalContext, ExpressionError, Scope, compile_expression
 from contractcheck.return_format import return_format
-from contractcheck.rules import schemas_for
+from contractcheck.rules import rule_functions, schemas_for
 
 SCHEMAS = schemas_for(return_format())
-WORKFORCE = Scope(SCHEMAS, "workforce", {"per_value": "money", "roles": "list"})
-CONTRACT = Scope(SCHEMAS, None, {"per_value": "money"})
+WORKFORCE = Scope(SCHEMAS, "workforce", {"per_value": "money", "roles": "list"}, functions=rule_functions())
+CONTRACT = Scope(SCHEMAS, None, {"per_value": "money"}, functions=rule_functions())
 
 
 def run(text: str, frame: pd.DataFrame, scalars: dict | None = None, params: dict | None = None,
@@ -120,3 +120,13 @@ def test_refused_expressions_say_what_and_where(text, message, column):
 def test_an_assertion_must_be_a_condition():
     with pytest.raises(ExpressionError, match="must be a true/false condition"):
         compile_expression("hourly_rate + 1", WORKFORCE, "bool")
+
+
+# --- the pay functions ---------------------------------------------------------------------------------------
+
+
+def test_the_pay_functions_are_handed_in_not_built_in():
+    bare = Scope(SCHEMAS, "workforce")
+    with pytest.raises(ExpressionError, match="unknown function 'pay_floor'"):
+        compile_expression("pay_floor(30, as_of, false) > 0", bare)
+    assert compile_expression("pay_floor(30, as_of, false) > 0", WORKFORCE).functions_used == ["pay_floor"]

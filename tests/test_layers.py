@@ -84,14 +84,7 @@ def imports_of(path: Path, name: str) -> set[str]:
 GRAPH = {module_name(p): imports_of(p, module_name(p)) for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-PENDING = {"contractcheck.expressions.functions"}  # imports the pay data until the registry hands it in
-
-
-@pytest.mark.parametrize(
-    "module",
-    [pytest.param(m, marks=pytest.mark.xfail(strict=True, reason="pending registry")) if m in PENDING else m
-     for m in sorted(GRAPH)],
-)
+@pytest.mark.parametrize("module", sorted(GRAPH))
 def test_no_module_imports_one_above_it(module: str) -> None:
     above = sorted(m for m in GRAPH[module] if layer_of(m) > layer_of(module))
     assert above == [], f"{module} (layer {layer_of(module)}) imports a higher layer: {above}"
@@ -118,7 +111,6 @@ def test_the_imports_form_no_cycle() -> None:
             visit(m)
 
 
-@pytest.mark.xfail(strict=True, reason="pending registry")
 def test_the_expression_language_does_not_know_about_pay() -> None:
     """The generic language is handed the pay functions; it never imports the pay-floor data."""
     for module, imported in GRAPH.items():

@@ -21,6 +21,9 @@ The package, by concern:
 - ``compiler``: the AST whitelist, names, operators, comparisons and their type rules;
 - ``functions``: the function registry (one entry per function) and the built-in functions;
 - ``aggregates``: the functions over a table's rows (``count``, ``share``, ``has``…), registry entries too.
+
+The language imports no domain data: functions such as ``pay_floor`` are registry entries kept with their data
+(``contractcheck.reference.functions``) and handed in through ``Scope(functions=...)``.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ from contractcheck.expressions.types import (
     ValueType,
 )
 
-FUNCTIONS = STANDARD_FUNCTIONS  # the name callers used before the registry
+FUNCTIONS = STANDARD_FUNCTIONS  # the name callers used before the registry; pay functions are not in it
 
 __all__ = [
     "AGGREGATES", "ANY", "BOOL", "BUILTINS", "DATE", "FUNCTIONS", "LIST", "MAX_EXPRESSION_LENGTH", "NUMBER",

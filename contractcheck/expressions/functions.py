@@ -12,6 +12,7 @@ The compiler knows no function by name: it looks the name up in the registry its
 arity, and asks the entry to compile the call.
 
 ``BUILTINS`` here are the functions over values; ``aggregates.AGGREGATES`` are those over a table's rows.
+Domain functions (the pay floors) live with their data and are handed in through the ``Scope``.
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ from typing import Any, NoReturn, Protocol, TypeVar
 import numpy as np
 import pandas as pd
 
-from contractcheck import reference
 from contractcheck.expressions.columns import (
-    as_boolean,
     blank,
     broadcast,
     casefold,
@@ -36,7 +35,6 @@ from contractcheck.expressions.columns import (
     days_between,
     is_na,
     shift_date,
-    to_date,
     to_float,
 )
 from contractcheck.expressions.types import (
@@ -430,55 +428,3 @@ def _duplicated(v: Value) -> Value:
         return False
     key = casefold(v) if v.dtype != "Float64" else v
     return (key.duplicated(keep=False) & key.notna()).astype("boolean")
-
-
-# --------------------------------------------------------------------------------------------
-# Pay functions (domain functions; to be handed in from contractcheck.reference)
-
-
-def _statutory(lookup: Callable[[Value, Value, Value], pd.Series], out_type: ValueType,
-               age: Value, on: Value, apprentice_rate: Value) -> Value:
-    index = common_index([age, on, apprentice_rate])
-    if index is None:
-        result = lookup(pd.Series([age], dtype="Float64"), pd.Series([to_date(on)]),
-                        pd.Series([apprentice_rate], dtype="boolean"))
-        v = result.iloc[0]
-        return pd.NA if is_na(v) else (float(v) if out_type == "money" else str(v))
-    n = len(index)
-    return lookup(
-        to_float(broadcast(age, n, index)),
-        to_date(broadcast(on, n, index)),
-        as_boolean(broadcast(apprentice_rate, n, index)),
-    )
-
-
-_AGE = Param("an age", NUMERIC)
-_APPRENTICE = Param("true/false (does the apprentice rate apply)", frozenset({"bool"}))
-_LONDON = Param("true/false (London)", frozenset({"bool"}), optional=True)
-
-
-@BUILTINS.function("pay_floor(age, on, apprentice_rate)",
-                   "statutory National Minimum/Living Wage hourly floor for the age on the date",
-                   [_AGE, DATE, _APPRENTICE], "money")
-def _pay_floor(age: Value, on: Value, apprentice_rate: Value) -> Value:
-    return _statutory(reference.statutory_floor, "money", age, on, apprentice_rate)
-
-
-@BUILTINS.function("pay_band(age, on, apprentice_rate)", "name of the statutory band used",
-                   [_AGE, DATE, _APPRENTICE], "text")
-def _pay_band(age: Value, on: Value, apprentice_rate: Value) -> Value:
-    return _statutory(reference.statutory_band, "text", age, on, apprentice_rate)
-
-
-@BUILTINS.function("living_wage(on, london)",
-                   "Real Living Wage (Living Wage Foundation) rate in force on the date, UK or London",
-                   [DATE, _LONDON], "money")
-def _living_wage(on: Value, london: Value = False) -> Value:
-    index = common_index([on, london])
-    if index is None:
-        london_flag = False if is_na(london) else bool(london)
-        v = reference.real_living_wage(pd.Series([to_date(on)]), pd.Series([london_flag], dtype="boolean")).iloc[0]
-        return pd.NA if is_na(v) else float(v)
-    n = len(index)
-    return reference.real_living_wage(to_date(broadcast(on, n, index)),
-                                      as_boolean(broadcast(london, n, index)).fillna(False))

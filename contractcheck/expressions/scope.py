@@ -10,7 +10,7 @@ from contractcheck.expressions.functions import BUILTINS, Entry, FunctionRegistr
 from contractcheck.expressions.types import TableSchema, ValueType
 
 STANDARD_FUNCTIONS: FunctionRegistry = BUILTINS | AGGREGATES
-"""The language's own functions."""
+"""The language's own functions. Callers add domain functions (``reference.functions``) with ``|``."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from contractcheck.rules.compile import (
     CompiledRule,
     compile_rule,
     compile_schedule,
+    rule_functions,
     schemas_for,
     value_on,
     version_in_force,
@@ -28,5 +29,5 @@ __all__ = [
     "PARAM_NAME", "RULE_ID", "CompiledRule", "Example", "LoadedSchedule", "ParamSpec", "Rule", "RuleLibrary",
     "RuleOverride", "Schedule", "SourcedRule", "add_version", "bundled_dir", "compile_rule", "compile_schedule",
     "find_schedule", "load_rule_file", "load_rules", "load_schedule", "read_rule_file", "rule_files",
-    "schemas_for", "select_rules", "value_on", "version_in_force",
+    "rule_functions", "schemas_for", "select_rules", "value_on", "version_in_force",
 ]

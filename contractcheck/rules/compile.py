@@ -12,13 +12,16 @@ from typing import Any
 
 from contractcheck.errors import RuleError
 from contractcheck.expressions import (
+    STANDARD_FUNCTIONS,
     Compiled,
     ExpressionError,
+    FunctionRegistry,
     Scope,
     TableSchema,
     ValueType,
     compile_expression,
 )
+from contractcheck.reference.functions import PAY_FUNCTIONS
 from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules.library import RuleLibrary
 from contractcheck.rules.model import PARAM_NAME, ParamSpec, Rule, SourcedRule
@@ -93,6 +96,14 @@ def schemas_for(fmt: ReturnFormat) -> dict[str, TableSchema]:
     return out
 
 
+_RULE_FUNCTIONS = STANDARD_FUNCTIONS | PAY_FUNCTIONS
+
+
+def rule_functions() -> FunctionRegistry:
+    """The functions rule expressions may call: the language's own plus the pay functions."""
+    return _RULE_FUNCTIONS
+
+
 _PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 
@@ -133,7 +144,7 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         ):
             raise RuleError(f"{rule.id}: parameter '{name}' has the same name as a field; rename it",
                             code="RULE005", location=sr.location("params", name))
-    scope = Scope(schemas, row_table, param_types, {})
+    scope = Scope(schemas, row_table, param_types, {}, functions=rule_functions())
 
     def build(text: str, part: tuple[str, ...], expect: ValueType | None, sc: Scope) -> Compiled:
         try:
@@ -149,10 +160,11 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         if not PARAM_NAME.match(name):
             raise RuleError(f"{rule.id}: let name '{name}' must be lower_case_with_underscores", code="RULE005",
                             location=sr.location("let", name))
-        compiled = build(text, ("let", name), None, Scope(schemas, row_table, param_types, dict(let_types)))
+        compiled = build(text, ("let", name), None, Scope(schemas, row_table, param_types, dict(let_types),
+                                                           functions=rule_functions()))
         lets[name] = compiled
         let_types[name] = compiled.type
-    scope = Scope(schemas, row_table, param_types, let_types)
+    scope = Scope(schemas, row_table, param_types, let_types, functions=rule_functions())
     filt = build(rule.filter, ("filter",), "bool", scope) if rule.filter else None
     assertion = build(rule.assert_, ("assert",), "bool", scope) if rule.assert_ else None
 

@@ -29,12 +29,13 @@ from contractcheck.authoring.handbook.document import (
     _i,
     _t,
 )
-from contractcheck.expressions import FUNCTIONS
 from contractcheck.return_format import ReturnFormat, return_format
-from contractcheck.rules import CompiledRule, Example, LoadedSchedule, ParamSpec, Rule
+from contractcheck.rules import CompiledRule, Example, LoadedSchedule, ParamSpec, Rule, rule_functions
 from contractcheck.rules.compile import History, history_of
 from contractcheck.severity import SEVERITY_MEANING
 from contractcheck.wording import long_date, number, value_words
+
+FUNCTIONS = rule_functions()
 
 # ------------------------------------------------------------------------------------------------
 # Words for values and settings
