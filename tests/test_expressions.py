@@ -122,6 +122,46 @@ def test_an_assertion_must_be_a_condition():
         compile_expression("hourly_rate + 1", WORKFORCE, "bool")
 
 
+# --- fixed values and columns: known before any data is read -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("add_days(start_date, average_hours) < as_of", "add_days() argument 2 must be a fixed value", 22),
+        ("add_weeks(start_date, sick_days) < as_of", "add_weeks() argument 2 must be a fixed value", 23),
+        ("add_months(as_of, contracted_hours) > start_date", "add_months() argument 2 must be a fixed value", 19),
+        ("contains(job_role, employment_status)", "contains() argument 2 must be a fixed value", 20),
+        ('job_role in (roles if zero_hours else ["Nurse"])', "'in' needs a fixed list", 14),
+        ("duplicated(provider_name)", "duplicated() takes a field of the rule's table", 1),
+        ('missing_values(training, course, roles if course == "x" else ["y"]) == ""',
+         "missing_values() argument 3 must be a fixed value", 34),
+    ],
+)
+def test_a_column_where_a_fixed_value_is_needed_is_refused_when_compiling(text, message, column):
+    with pytest.raises(ExpressionError) as err:
+        compile_expression(text, WORKFORCE, "bool")
+    assert message in err.value.message
+    assert err.value.column == column
+
+
+def test_fixed_values_where_fixed_values_are_needed_are_evaluated_per_row():
+    frame = workers(start_date=["2025-06-01", None], job_role=["Senior Care Worker", "Nurse"])
+    frame["sick_days"] = pd.array([1.0, 2.0], dtype="Float64")
+    shifted = run("add_days(start_date, 7 + count(workforce, true))", frame)
+    assert shifted.tolist()[0] == pd.Timestamp("2025-06-10") and pd.isna(shifted.tolist()[1])
+    assert run("add_months(start_date, hours_delivered) > as_of", frame, {"hours_delivered": 1.0}).tolist() == [
+        True, pd.NA]
+    assert run('contains(job_role, provider_name)', frame, {"provider_name": "care"}).tolist() == [True, False]
+
+
+def test_contains_with_a_blank_part_is_unknown():
+    frame = workers(job_role=["Care Worker", "Nurse"])
+    assert run("contains(job_role, provider_name)", frame, {"provider_name": pd.NA}).tolist() == [pd.NA, pd.NA]
+    assert run("contains(provider_id, provider_name)", frame, {"provider_id": "P1", "provider_name": pd.NA},
+               scope=CONTRACT) is pd.NA
+
+
 # --- the pay functions ---------------------------------------------------------------------------------------
 
 

@@ -103,6 +103,27 @@ def test_later_versions_with_separate_dates_lint_clean(cli, tmp_path):
     assert result.code == 0, result.out
 
 
+def test_a_column_where_a_fixed_value_is_needed_is_refused_by_lint_test_and_check(cli, tmp_path):
+    # lint used to pass this, and every check or rules test then ended in "error INTERNAL: ExpressionError"
+    text = rule().replace("hourly_rate >= floor", "add_days(start_date, average_hours) < as_of or hourly_rate >= floor")
+    path = rule_file(tmp_path / "rules", text)
+    expected = "mine.yaml:8: EXPR001 rule TST-01, assert, column 22: add_days() argument 2 must be a fixed value"
+    lint = cli("rules", "lint", path)
+    assert lint.code == 1, lint.out
+    assert expected in lint.out
+    tested = cli("rules", "test", "--rules", path)
+    assert tested.code == 2
+    assert tested.err.strip().splitlines() == [tested.err.strip()] and "EXPR001" in tested.err
+    schedule = tmp_path / "s.yaml"
+    schedule.write_text("id: s\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [TST-01]\n")
+    csv = tmp_path / "return.csv"
+    csv.write_text("worker_id,zero_hours,hourly_rate,start_date,average_hours\nW1,N,13.00,2025-01-01,3\n")
+    checked = cli("check", csv, "-s", schedule, "--rules", path)
+    assert checked.code == 2
+    assert len(checked.err.strip().splitlines()) == 1
+    assert "INTERNAL" not in checked.err and "mine.yaml:8" in checked.err and "add_days()" in checked.err
+
+
 # --- rules test -------------------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,9 @@ the blank), so a blank never passes or fails a rule by accident.
 
 At run time a value is either a pandas Series aligned with the rows of the rule's table, or a scalar
 (a contract field, a parameter, an aggregate, a literal). Scalars stay scalars: they broadcast for free.
+The compiler knows which is which (``Typed.fixed``), so a function argument that must be one fixed value
+(``add_days(date, n)``'s ``n``) is refused at compile time when it is a column, never while evaluating: once
+compiled, an expression raises only ``MissingData`` (a table or column absent from the data).
 
 The package, by concern:
 

@@ -207,10 +207,10 @@ def _records(rows: Rows) -> Value:
 
 @_aggregate("missing_values(table, field, required_list, condition)",
             "per row: which of the required values have no record for this row's key (text, comma separated)",
-            [TEXT, LIST, CONDITION.or_omitted()], "text", per_row=True)
+            [TEXT, LIST.must_be_fixed(), CONDITION.or_omitted()], "text", per_row=True)
 def _missing_values(rows: Rows) -> Value:
     own, theirs = rows.keys()
-    values = casefold(rows.value(0))
+    values = broadcast(casefold(rows.value(0)), len(rows.frame), rows.frame.index)
     required: Any = rows.value(1)
     mask = rows.meeting(2)
     result = pd.Series("", index=own.index, dtype="string")

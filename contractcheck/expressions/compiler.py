@@ -352,6 +352,9 @@ class Compiler:
             if rt != "list":
                 raise ExpressionError("'in' needs a list on its right, e.g. [\"Good\", \"Outstanding\"]",
                                       column_of(right))
+            if not rhs.fixed:
+                raise ExpressionError("'in' needs a fixed list on its right (a literal list or a parameter), "
+                                      "not one that differs by row", column_of(right))
             negate = isinstance(op, ast.NotIn)
 
             def member(ctx: EvalContext) -> Value:

@@ -3,13 +3,15 @@
 An entry holds everything about its function in one place:
 
 - its ``signature`` (shown in errors and in the handbook) and ``doc`` (what it gives);
-- a ``Param`` rule for each argument: the value types it accepts;
+- a ``Param`` rule for each argument: the value types it accepts and whether it must be *fixed* (one value
+  for all rows: a literal, a parameter, a contract field, ``as_of``, an aggregate) rather than a column;
 - its result type, or a type rule (a function of the checked call) for results that depend on the arguments
   or for checks no ``Param`` can say, such as "a literal date";
 - its vectorised implementation, called with the arguments' values (each a Series or a scalar).
 
 The compiler knows no function by name: it looks the name up in the registry its ``Scope`` hands it, checks
-arity, and asks the entry to compile the call.
+arity, and asks the entry to compile the call. Everything an entry can check is checked there, before any
+data is read, so an implementation never meets a value its rules refused.
 
 ``BUILTINS`` here are the functions over values; ``aggregates.AGGREGATES`` are those over a table's rows.
 Domain functions (the pay floors) live with their data and are handed in through the ``Scope``.
@@ -70,8 +72,12 @@ class Param:
 
     what: str  # what is expected, as errors say it: "a date"
     types: frozenset[str] | None = None  # the value types accepted; None: any
+    fixed: bool = False  # must be one value for all rows, not a column of the rows being judged
     optional: bool = False  # may be left out (only at the end)
     label: str | None = None  # how errors name the argument ("condition"); else "argument N"
+
+    def must_be_fixed(self) -> Param:
+        return replace(self, fixed=True)
 
     def or_omitted(self) -> Param:
         return replace(self, optional=True)
@@ -85,6 +91,12 @@ class Param:
         if self.types is not None and arg.type not in self.types:
             raise ExpressionError(f"{function}() {where} must be {self.what}, found a {arg.type} value",
                                   column_of(node))
+        if self.fixed and not arg.fixed:
+            raise ExpressionError(
+                f"{function}() {where} must be a fixed value (a literal, parameter or contract field), "
+                f"not a column: '{describe(node)}'",
+                column_of(node),
+            )
 
 
 ANY = Param("a value")
@@ -312,25 +324,23 @@ def _age_on(date_of_birth: Value, on: Value) -> Value:
     return completed_years(date_of_birth, on)
 
 
-def _shift(name: str, date: Value, n: Value, unit: str) -> Value:
-    if isinstance(n, pd.Series):
-        raise ExpressionError(f"{name}() needs a fixed number, not a column")
-    return shift_date(date, n, unit)
+# The count must be fixed: one offset moves the whole column of dates (pandas has no per-row month offset).
+_HOW_MANY = NUMBER.must_be_fixed()
 
 
-@BUILTINS.function("add_days(date, n)", "the date n days later", [DATE, NUMBER], "date")
+@BUILTINS.function("add_days(date, n)", "the date n days later", [DATE, _HOW_MANY], "date")
 def _add_days(date: Value, n: Value) -> Value:
-    return _shift("add_days", date, n, "days")
+    return shift_date(date, n, "days")
 
 
-@BUILTINS.function("add_weeks(date, n)", "the date n weeks later", [DATE, NUMBER], "date")
+@BUILTINS.function("add_weeks(date, n)", "the date n weeks later", [DATE, _HOW_MANY], "date")
 def _add_weeks(date: Value, n: Value) -> Value:
-    return _shift("add_weeks", date, n, "weeks")
+    return shift_date(date, n, "weeks")
 
 
-@BUILTINS.function("add_months(date, n)", "the date n calendar months later", [DATE, NUMBER], "date")
+@BUILTINS.function("add_months(date, n)", "the date n calendar months later", [DATE, _HOW_MANY], "date")
 def _add_months(date: Value, n: Value) -> Value:
-    return _shift("add_months", date, n, "months")
+    return shift_date(date, n, "months")
 
 
 def _same_as_first(call: Call) -> ValueType:
@@ -405,18 +415,19 @@ def _max(*values: Value) -> Value:
     return _extreme(values, "max")
 
 
-@BUILTINS.function('contains(text, "part")', "text contains the part (any case)", [TEXT, TEXT], "bool")
+@BUILTINS.function('contains(text, "part")', "text contains the part (any case)", [TEXT, TEXT.must_be_fixed()],
+                   "bool")
 def _contains(text: Value, part: Value) -> Value:
     text, part = casefold(text), casefold(part)
-    if isinstance(part, pd.Series):
-        raise ExpressionError("contains() needs fixed text as its second argument")
+    if is_na(part):  # a blank part (a contract field left empty): unknown, like any comparison with a blank
+        return pd.Series(pd.NA, index=text.index, dtype="boolean") if isinstance(text, pd.Series) else pd.NA
     if isinstance(text, pd.Series):
         return text.str.contains(part, regex=False).astype("boolean")
     return pd.NA if is_na(text) else part in text
 
 
 def _a_field_of_the_rows(call: Call) -> ValueType:
-    if not isinstance(call.node.args[0], ast.Name) or not call.row_table:
+    if not isinstance(call.node.args[0], ast.Name) or not call.row_table or call.args[0].fixed:
         call.fail("duplicated() takes a field of the rule's table")
     return "bool"
 
@@ -424,7 +435,7 @@ def _a_field_of_the_rows(call: Call) -> ValueType:
 @BUILTINS.function("duplicated(field)", "true where the value appears in more than one row", [ANY],
                    _a_field_of_the_rows)
 def _duplicated(v: Value) -> Value:
-    if not isinstance(v, pd.Series):
+    if not isinstance(v, pd.Series):  # not fixed, yet one value here (a let such as coalesce("x", field))
         return False
     key = casefold(v) if v.dtype != "Float64" else v
     return (key.duplicated(keep=False) & key.notna()).astype("boolean")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from contractcheck.expressions.aggregates import AGGREGATES
 from contractcheck.expressions.functions import BUILTINS, Entry, FunctionRegistry
-from contractcheck.expressions.types import TableSchema, ValueType
+from contractcheck.expressions.types import Compiled, TableSchema, ValueType
 
 STANDARD_FUNCTIONS: FunctionRegistry = BUILTINS | AGGREGATES
 """The language's own functions. Callers add domain functions (``reference.functions``) with ``|``."""
@@ -17,8 +17,8 @@ STANDARD_FUNCTIONS: FunctionRegistry = BUILTINS | AGGREGATES
 class Scope:
     """Compile-time environment: the table a rule runs over, the other tables, parameters, lets, functions.
 
-    A let is known to be one value for all rows when the rule has no rows; any other let is taken to be a
-    column, which is the safe side.
+    A let is known to be one value for all rows when it is in ``fixed_lets`` (``with_let`` records that) or
+    when the rule has no rows; any other let is taken to be a column, which is the safe side.
     """
 
     tables: Mapping[str, TableSchema]
@@ -26,6 +26,7 @@ class Scope:
     params: Mapping[str, ValueType] = field(default_factory=dict)
     lets: Mapping[str, ValueType] = field(default_factory=dict)
     functions: Mapping[str, Entry] = field(default_factory=lambda: STANDARD_FUNCTIONS)
+    fixed_lets: frozenset[str] = frozenset()
 
     def keyvalue_fields(self) -> dict[str, tuple[str, ValueType]]:
         found: dict[str, tuple[str, ValueType]] = {}
@@ -36,7 +37,12 @@ class Scope:
         return found
 
     def let_is_fixed(self, name: str) -> bool:
-        return self.row_table is None
+        return self.row_table is None or name in self.fixed_lets
+
+    def with_let(self, name: str, compiled: Compiled) -> Scope:
+        """This scope plus a compiled let, remembering whether it is one value for all rows."""
+        fixed = self.fixed_lets | {name} if compiled.fixed or self.row_table is None else self.fixed_lets
+        return replace(self, lets={**self.lets, name: compiled.type}, fixed_lets=fixed)
 
     def nested(self, table: str) -> Scope:
         """The scope inside an aggregate over ``table``: its rows are the rows."""

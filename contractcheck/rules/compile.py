@@ -160,11 +160,10 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         if not PARAM_NAME.match(name):
             raise RuleError(f"{rule.id}: let name '{name}' must be lower_case_with_underscores", code="RULE005",
                             location=sr.location("let", name))
-        compiled = build(text, ("let", name), None, Scope(schemas, row_table, param_types, dict(let_types),
-                                                           functions=rule_functions()))
+        compiled = build(text, ("let", name), None, scope)
         lets[name] = compiled
         let_types[name] = compiled.type
-    scope = Scope(schemas, row_table, param_types, let_types, functions=rule_functions())
+        scope = scope.with_let(name, compiled)
     filt = build(rule.filter, ("filter",), "bool", scope) if rule.filter else None
     assertion = build(rule.assert_, ("assert",), "bool", scope) if rule.assert_ else None
 
