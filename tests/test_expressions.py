@@ -162,6 +162,28 @@ def test_contains_with_a_blank_part_is_unknown():
                scope=CONTRACT) is pd.NA
 
 
+# --- lets inside aggregates ------------------------------------------------------------------------------------
+
+
+def test_a_fixed_let_can_be_read_inside_an_aggregate():
+    let = compile_expression("per_value / 100000", CONTRACT)
+    scope = CONTRACT.with_let("threshold", let)
+    compiled = compile_expression("count(workforce, average_hours > threshold)", scope)
+    frame = workers(worker_id=["A", "B", "C"], average_hours=[10.0, 30.0, None])
+    ctx = EvalContext({"workforce": frame}, {}, {"per_value": 2_000_000.0}, pd.Timestamp("2025-06-30"), None,
+                      {"workforce": "worker_id"})
+    ctx.lets["threshold"] = let.evaluate(ctx)
+    assert compiled.evaluate(ctx) == 1
+
+
+def test_a_per_row_let_inside_an_aggregate_is_refused_when_compiling():
+    let = compile_expression("average_hours * 2", WORKFORCE)
+    assert not let.fixed
+    scope = WORKFORCE.with_let("doubled", let)
+    with pytest.raises(ExpressionError, match="'doubled' has a value for each row of the rule's table"):
+        compile_expression("records(training, doubled > 1) > 0", scope, "bool")
+
+
 # --- the pay functions ---------------------------------------------------------------------------------------
 
 

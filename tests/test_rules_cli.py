@@ -124,6 +124,19 @@ def test_a_column_where_a_fixed_value_is_needed_is_refused_by_lint_test_and_chec
     assert "INTERNAL" not in checked.err and "mine.yaml:8" in checked.err and "add_days()" in checked.err
 
 
+def test_a_let_read_inside_an_aggregate_runs(cli, tmp_path):
+    # lint used to pass this, and its examples then ended in "error INTERNAL: KeyError: 'enough'"
+    text = rule().replace("    scope: workforce\n", "    scope: contract\n").replace(
+        "    assert: hourly_rate >= floor\n",
+        "    let:\n      enough: floor / 2\n    assert: count(workforce, hourly_rate < enough) == 0\n",
+    ).replace("Worker {worker_id} is paid {hourly_rate}, below {floor}.", "Someone is paid below {floor}.")
+    path = rule_file(tmp_path / "rules", text)
+    assert cli("rules", "lint", path).code == 0
+    tested = cli("rules", "test", "--rules", path, "--rule", "TST-01")
+    assert tested.code == 0, tested.out + tested.err
+    assert tested.out.strip().splitlines()[-1] == "2 passed, 0 failed"
+
+
 # --- rules test -------------------------------------------------------------------------------------------------
 
 

@@ -198,6 +198,12 @@ class Compiler:
         if name in scope.lets:
             self._use(name, "let", scope.lets[name])
             return Typed(scope.lets[name], lambda ctx: ctx.lets[name], scope.let_is_fixed(name))
+        if name in scope.outer_lets:
+            raise ExpressionError(
+                f"'{name}' has a value for each row of the rule's table, so it cannot be used inside an "
+                f"aggregate over {scope.row_table}",
+                column_of(node),
+            )
         if scope.row_table:
             table = scope.tables[scope.row_table]
             if name in table.fields:

@@ -27,6 +27,7 @@ class Scope:
     lets: Mapping[str, ValueType] = field(default_factory=dict)
     functions: Mapping[str, Entry] = field(default_factory=lambda: STANDARD_FUNCTIONS)
     fixed_lets: frozenset[str] = frozenset()
+    outer_lets: frozenset[str] = frozenset()  # inside an aggregate: the lets of the rule's rows (not readable)
 
     def keyvalue_fields(self) -> dict[str, tuple[str, ValueType]]:
         found: dict[str, tuple[str, ValueType]] = {}
@@ -45,5 +46,8 @@ class Scope:
         return replace(self, lets={**self.lets, name: compiled.type}, fixed_lets=fixed)
 
     def nested(self, table: str) -> Scope:
-        """The scope inside an aggregate over ``table``: its rows are the rows."""
-        return replace(self, row_table=table)
+        """The scope inside an aggregate over ``table``: its rows are the rows, and only the lets that are one
+        value for all of the rule's rows can be read there."""
+        fixed = {n: t for n, t in self.lets.items() if self.let_is_fixed(n)}
+        return replace(self, row_table=table, lets=fixed, fixed_lets=frozenset(fixed),
+                       outer_lets=self.outer_lets | (frozenset(self.lets) - frozenset(fixed)))

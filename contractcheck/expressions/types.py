@@ -71,7 +71,9 @@ class EvalContext:
         return 1 if rows is None else len(rows)
 
     def for_table(self, table: str) -> EvalContext:
-        return EvalContext(self.tables, self.scalars, self.params, self.as_of, table, self.keys, {})
+        """The context for an aggregate over ``table``. Lets come along: the compiler lets only the lets that
+        are one value for all rows be read there, so none of them is a column of the outer rows."""
+        return EvalContext(self.tables, self.scalars, self.params, self.as_of, table, self.keys, self.lets)
 
 
 Runner = Callable[[EvalContext], Value]
