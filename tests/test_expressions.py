@@ -184,6 +184,33 @@ def test_a_per_row_let_inside_an_aggregate_is_refused_when_compiling():
         compile_expression("records(training, doubled > 1) > 0", scope, "bool")
 
 
+# --- what a compiled expression carries --------------------------------------------------------------------------
+
+
+def test_compiled_says_what_it_read_and_called():
+    let = compile_expression("hourly_rate * 2", WORKFORCE)
+    scope = WORKFORCE.with_let("doubled", let)
+    compiled = compile_expression(
+        'doubled >= pay_floor(age, as_of, apprentice) and period_start <= start_date '
+        'and has(training, course == "Medication") and per_value > 0', scope, "bool")
+    assert [(n.name, n.kind, n.type, n.table) for n in compiled.names] == [
+        ("doubled", "let", "money", None),
+        ("age", "field", "number", "workforce"),
+        ("as_of", "as_of", "date", None),
+        ("apprentice", "field", "bool", "workforce"),
+        ("period_start", "keyvalue", "date", "contract"),
+        ("start_date", "field", "date", "workforce"),
+        ("course", "field", "text", "training"),
+        ("per_value", "param", "money", None),
+    ]
+    assert compiled.names_used == ["doubled", "age", "apprentice", "period_start", "start_date", "course",
+                                   "per_value"]
+    assert compiled.functions_used == ["pay_floor", "has"]
+    assert ("training", "*") in compiled.fields_used and ("workforce", "worker_id") in compiled.fields_used
+    assert not compiled.fixed
+    assert compile_expression("count(workforce, apprentice) > per_value", CONTRACT).fixed
+
+
 # --- the pay functions ---------------------------------------------------------------------------------------
 
 
