@@ -15,7 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
-FieldType = Literal["text", "number", "money", "percent", "yesno", "date"]
+from contractcheck.value_types import FieldType
+
 
 class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from contractcheck.blank import is_null
+
 
 def money(v: float) -> str:
     """GBP: ``£12.21``; whole pounds from £1,000 (``£1,650,000``), pence below it (``£500.00``)."""
@@ -45,24 +47,19 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _is_blank(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
-
-
 def value_words(value: Any, type_: str | None, *, blank: str = "blank") -> str:
     """A value as a reader expects it, given its type (a field, parameter or expression type).
 
-    ``type_`` is one of money, percent, number, date, yesno/bool, text, list (or None: worded by the value's
-    own Python type). A blank (None, NaN, NaT, pd.NA) or an empty list reads as ``blank``. Percentages are
-    fractions (0.125 → 12.5%). A value that is not of its type (text in a money parameter) is shown as written.
+    ``type_`` is a value type (``contractcheck.value_types``: money, percent, number, date, yesno, text,
+    list), or None: worded by the value's own Python type. A blank (None, NaN, NaT, pd.NA) or an empty list
+    reads as ``blank``. Percentages are fractions (0.125 → 12.5%). A value that is not of its type (text in a
+    money parameter) is shown as written.
     """
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else blank
-    if _is_blank(value):
+    if is_null(value):
         return blank
-    if type_ in ("bool", "yesno") or isinstance(value, (bool, np.bool_)):
+    if type_ == "yesno" or isinstance(value, (bool, np.bool_)):
         return yes_no(value)
     if type_ == "date" or isinstance(value, (pd.Timestamp, dt.date)):
         try:

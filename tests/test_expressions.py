@@ -95,7 +95,8 @@ def test_division_by_zero_is_unknown_not_infinite():
 @pytest.mark.parametrize(
     ("text", "message", "column"),
     [
-        ("hourly_rat >= 12", "unknown field or parameter 'hourly_rat' in the workforce table (did you mean 'hourly_rate'?)", 1),
+        ("hourly_rat >= 12",
+         "unknown field or parameter 'hourly_rat' in the workforce table (did you mean 'hourly_rate'?)", 1),
         ("hourly_rate >= ", "syntax error", None),
         ("hourly_rate >= date_of_birth", "cannot compare a money value with a date value", 1),
         ('__import__("os")', "unknown function '__import__'", 1),
@@ -111,7 +112,7 @@ def test_division_by_zero_is_unknown_not_infinite():
 )
 def test_refused_expressions_say_what_and_where(text, message, column):
     with pytest.raises(ExpressionError) as err:
-        compile_expression(text, WORKFORCE, "bool")
+        compile_expression(text, WORKFORCE, "yesno")
     assert message in err.value.message
     if column is not None:
         assert err.value.column == column
@@ -119,7 +120,7 @@ def test_refused_expressions_say_what_and_where(text, message, column):
 
 def test_an_assertion_must_be_a_condition():
     with pytest.raises(ExpressionError, match="must be a true/false condition"):
-        compile_expression("hourly_rate + 1", WORKFORCE, "bool")
+        compile_expression("hourly_rate + 1", WORKFORCE, "yesno")
 
 
 # --- fixed values and columns: known before any data is read -------------------------------------------------
@@ -140,7 +141,7 @@ def test_an_assertion_must_be_a_condition():
 )
 def test_a_column_where_a_fixed_value_is_needed_is_refused_when_compiling(text, message, column):
     with pytest.raises(ExpressionError) as err:
-        compile_expression(text, WORKFORCE, "bool")
+        compile_expression(text, WORKFORCE, "yesno")
     assert message in err.value.message
     assert err.value.column == column
 
@@ -181,7 +182,7 @@ def test_a_per_row_let_inside_an_aggregate_is_refused_when_compiling():
     assert not let.fixed
     scope = WORKFORCE.with_let("doubled", let)
     with pytest.raises(ExpressionError, match="'doubled' has a value for each row of the rule's table"):
-        compile_expression("records(training, doubled > 1) > 0", scope, "bool")
+        compile_expression("records(training, doubled > 1) > 0", scope, "yesno")
 
 
 # --- what a compiled expression carries --------------------------------------------------------------------------
@@ -192,12 +193,12 @@ def test_compiled_says_what_it_read_and_called():
     scope = WORKFORCE.with_let("doubled", let)
     compiled = compile_expression(
         'doubled >= pay_floor(age, as_of, apprentice) and period_start <= start_date '
-        'and has(training, course == "Medication") and per_value > 0', scope, "bool")
+        'and has(training, course == "Medication") and per_value > 0', scope, "yesno")
     assert [(n.name, n.kind, n.type, n.table) for n in compiled.names] == [
         ("doubled", "let", "money", None),
         ("age", "field", "number", "workforce"),
         ("as_of", "as_of", "date", None),
-        ("apprentice", "field", "bool", "workforce"),
+        ("apprentice", "field", "yesno", "workforce"),
         ("period_start", "keyvalue", "date", "contract"),
         ("start_date", "field", "date", "workforce"),
         ("course", "field", "text", "training"),

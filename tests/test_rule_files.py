@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from contractcheck.errors import RuleError, UsageError
 from contractcheck.authoring.examples import run_examples
+from contractcheck.errors import RuleError, UsageError
 from contractcheck.rules import compile_schedule, load_rule_file, load_rules, load_schedule
 
 LIBRARY = load_rules()
@@ -69,8 +69,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_bad_rule_files_are_refused_with_file_and_line(tmp_path, assertion, extra, expected):
     path = write(tmp_path, RULE.format(assertion=f'"{assertion}"', extra=extra))
     with pytest.raises(RuleError) as err:
-        from contractcheck.rules import compile_rule
         from contractcheck.return_format import return_format
+        from contractcheck.rules import compile_rule
 
         for sr in load_rule_file(path):
             compile_rule(sr, None, return_format())

@@ -38,7 +38,7 @@ def _in_force(sr: SourcedRule) -> str:
 def _param_value(cr: CompiledRule, name: str) -> str:
     spec = cr.rule.params[name]
     history = cr.param_history[name]
-    ty = {"yesno": "bool"}.get(spec.type, spec.type)
+    ty = spec.type
     if len(history) == 1:
         shown = format_value(history[0][1], ty)
     else:

@@ -184,13 +184,13 @@ def _sum(rows: Rows) -> Value:
 
 
 @_aggregate("exists(table, condition)", "true if any row of the table meets the condition",
-            [CONDITION.or_omitted()], "bool")
+            [CONDITION.or_omitted()], "yesno")
 def _exists(rows: Rows) -> Value:
     return bool(rows.meeting(0).any())
 
 
 @_aggregate("has(table, condition)", "per row: this row's key has a record in the table meeting the condition",
-            [CONDITION], "bool", per_row=True)
+            [CONDITION], "yesno", per_row=True)
 def _has(rows: Rows) -> Value:
     own, theirs = rows.keys()
     matched = theirs[rows.meeting(0)]

@@ -152,7 +152,7 @@ class Compiler:
             msg = exc.msg if exc.offset else f"{exc.msg} (the expression ends too early)"
             raise ExpressionError(f"syntax error: {msg}", col) from None
         top = self.node(tree.body)
-        if expect == "bool" and top.type != "bool":
+        if expect == "yesno" and top.type != "yesno":
             raise ExpressionError(f"must be a true/false condition, but gives a {top.type} value", 1)
         return Compiled(source, top.type, top.run, set(self.found.fields), self.found.names_used(),
                         list(self.found.names), list(self.found.functions), top.fixed)
@@ -177,7 +177,7 @@ class Compiler:
     def _constant(self, node: ast.Constant) -> Typed:
         v = node.value
         if isinstance(v, bool):
-            return Typed("bool", _constant(v), True)
+            return Typed("yesno", _constant(v), True)
         if isinstance(v, (int, float)):
             return Typed("number", _constant(float(v)), True)
         if isinstance(v, str):
@@ -223,7 +223,7 @@ class Compiler:
             self._use(name, "as_of", "date")
             return Typed("date", lambda ctx: ctx.as_of, True)
         if name in ("true", "false", "True", "False"):
-            return Typed("bool", _constant(name.lower() == "true"), True)
+            return Typed("yesno", _constant(name.lower() == "true"), True)
         if name in scope.tables:
             raise ExpressionError(
                 f"'{name}' is a table; use it inside count(), share(), sum(), exists(), has() or records()",
@@ -271,7 +271,7 @@ class Compiler:
     def _bool_op(self, node: ast.BoolOp) -> Typed:
         parts = [self.node(v) for v in node.values]
         for part, v in zip(parts, node.values):
-            if part.type != "bool":
+            if part.type != "yesno":
                 raise ExpressionError(f"'and'/'or' need true/false conditions, found a {part.type} value",
                                       column_of(v))
         runs = [p.run for p in parts]
@@ -283,13 +283,13 @@ class Compiler:
                 result = combine(result, as_boolean(fn(ctx)))
             return result
 
-        return Typed("bool", run, all(p.fixed for p in parts))
+        return Typed("yesno", run, all(p.fixed for p in parts))
 
     def _unary_op(self, node: ast.UnaryOp) -> Typed:
         operand = self.node(node.operand)
         ty, fn = operand.type, operand.run
         if isinstance(node.op, ast.Not):
-            if ty != "bool":
+            if ty != "yesno":
                 raise ExpressionError(f"'not' needs a true/false condition, found a {ty} value", column_of(node))
 
             def negate(ctx: EvalContext) -> Value:
@@ -298,7 +298,7 @@ class Compiler:
                     return ~v
                 return pd.NA if v is pd.NA else not v
 
-            return Typed("bool", negate, operand.fixed)
+            return Typed("yesno", negate, operand.fixed)
         if isinstance(node.op, (ast.USub, ast.UAdd)):
             if ty not in NUMERIC:
                 raise ExpressionError(f"a sign needs a number, found a {ty} value", column_of(node))
@@ -348,7 +348,7 @@ class Compiler:
                 result = result & as_boolean(p(ctx))
             return result
 
-        return Typed("bool", chain, all(p.fixed for p in parts))
+        return Typed("yesno", chain, all(p.fixed for p in parts))
 
     def _one_comparison(self, op: ast.cmpop, left: ast.expr, right: ast.expr) -> Typed:
         lhs, rhs = self.node(left), self.node(right)
@@ -375,7 +375,7 @@ class Compiler:
                     return pd.NA
                 return (a not in items) if negate else (a in items)
 
-            return Typed("bool", member, fixed)
+            return Typed("yesno", member, fixed)
         cmp = _COMPARE.get(type(op))
         if cmp is None:
             raise ExpressionError("this comparison is not allowed (use == != < <= > >= in)", column_of(left))
@@ -400,11 +400,11 @@ class Compiler:
                 return set_na(result.astype("boolean"), missing)
             return bool(result)
 
-        return Typed("bool", compare, fixed)
+        return Typed("yesno", compare, fixed)
 
     def _if_exp(self, node: ast.IfExp) -> Typed:
         test = self.node(node.test)
-        if test.type != "bool":
+        if test.type != "yesno":
             raise ExpressionError("the condition after 'if' must be true/false", column_of(node.test))
         body, orelse = self.node(node.body), self.node(node.orelse)
         at, bt = body.type, orelse.type

@@ -103,7 +103,7 @@ ANY = Param("a value")
 NUMBER = Param("a number", NUMERIC)
 DATE = Param("a date", frozenset({"date"}))
 TEXT = Param("text", frozenset({"text"}))
-BOOL = Param("true/false", frozenset({"bool"}))
+BOOL = Param("true/false", frozenset({"yesno"}))
 LIST = Param("a list", frozenset({"list"}))
 
 
@@ -254,12 +254,12 @@ class FunctionRegistry(Mapping[str, Entry]):
 BUILTINS = FunctionRegistry()
 
 
-@BUILTINS.function("is_blank(value)", "true where the value is blank (never unknown)", [ANY], "bool")
+@BUILTINS.function("is_blank(value)", "true where the value is blank (never unknown)", [ANY], "yesno")
 def _is_blank(v: Value) -> Value:
     return blank(v)
 
 
-@BUILTINS.function("present(value)", "true where the value is not blank", [ANY], "bool")
+@BUILTINS.function("present(value)", "true where the value is not blank", [ANY], "yesno")
 def _present(v: Value) -> Value:
     found = blank(v)
     return ~found if isinstance(found, pd.Series) else not found
@@ -416,7 +416,7 @@ def _max(*values: Value) -> Value:
 
 
 @BUILTINS.function('contains(text, "part")', "text contains the part (any case)", [TEXT, TEXT.must_be_fixed()],
-                   "bool")
+                   "yesno")
 def _contains(text: Value, part: Value) -> Value:
     text, part = casefold(text), casefold(part)
     if is_na(part):  # a blank part (a contract field left empty): unknown, like any comparison with a blank
@@ -429,7 +429,7 @@ def _contains(text: Value, part: Value) -> Value:
 def _a_field_of_the_rows(call: Call) -> ValueType:
     if not isinstance(call.node.args[0], ast.Name) or not call.row_table or call.args[0].fixed:
         call.fail("duplicated() takes a field of the rule's table")
-    return "bool"
+    return "yesno"
 
 
 @BUILTINS.function("duplicated(field)", "true where the value appears in more than one row", [ANY],

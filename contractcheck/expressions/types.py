@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-ValueType = Literal["number", "money", "percent", "date", "text", "bool", "list", "table"]
-NUMERIC: frozenset[str] = frozenset({"number", "money", "percent"})
+from contractcheck.value_types import NUMERIC, ValueType
+
+__all__ = ["NUMERIC", "ValueType"]  # re-exported: the one vocabulary lives in contractcheck.value_types
 Value = Any  # pd.Series | scalar (float, str, bool, pd.Timestamp, tuple, pd.NA)
 
 NameKind = Literal["field", "keyvalue", "param", "let", "as_of"]

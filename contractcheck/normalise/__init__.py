@@ -31,7 +31,8 @@ from contractcheck.normalise.headings import (
     match_tables,
 )
 from contractcheck.position import LocationStyle, Position
-from contractcheck.return_format import FieldType, ReturnFormat, TableSpec
+from contractcheck.return_format import ReturnFormat, TableSpec
+from contractcheck.value_types import FieldType
 
 PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {
     "text": values.parse_text,

@@ -37,8 +37,8 @@ from contractcheck.reference.pay_floors import (
 PAY_FUNCTIONS = FunctionRegistry()
 
 _AGE = Param("an age", NUMERIC)
-_APPRENTICE = Param("true/false (does the apprentice rate apply)", frozenset({"bool"}))
-_LONDON = Param("true/false (London)", frozenset({"bool"}), optional=True)
+_APPRENTICE = Param("true/false (does the apprentice rate apply)", frozenset({"yesno"}))
+_LONDON = Param("true/false (London)", frozenset({"yesno"}), optional=True)
 
 
 def _statutory(lookup: Callable[[Value, Value, Value], pd.Series], out_type: ValueType,

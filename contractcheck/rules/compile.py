@@ -90,7 +90,7 @@ def schemas_for(fmt: ReturnFormat) -> dict[str, TableSchema]:
     out: dict[str, TableSchema] = {}
     for name, table in fmt.tables.items():
         fields: dict[str, ValueType] = {
-            f: ("bool" if spec.type == "yesno" else spec.type) for f, spec in table.fields.items()
+            f: spec.type for f, spec in table.fields.items()
         }
         out[name] = TableSchema(name, fields, table.key, table.layout)
     return out
@@ -164,8 +164,8 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         lets[name] = compiled
         let_types[name] = compiled.type
         scope = scope.with_let(name, compiled)
-    filt = build(rule.filter, ("filter",), "bool", scope) if rule.filter else None
-    assertion = build(rule.assert_, ("assert",), "bool", scope) if rule.assert_ else None
+    filt = build(rule.filter, ("filter",), "yesno", scope) if rule.filter else None
+    assertion = build(rule.assert_, ("assert",), "yesno", scope) if rule.assert_ else None
 
     types: dict[str, ValueType] = {**param_types, **let_types, "as_of": "date"}
     for t in schemas.values():

@@ -15,9 +15,9 @@ from pydantic import Field, PositiveInt, field_validator, model_validator
 
 from contractcheck.as_of import DEFAULT_BASIS, DateBasis
 from contractcheck.errors import Location
-from contractcheck.expressions import ValueType
 from contractcheck.return_format import FieldSpec, return_format
 from contractcheck.severity import Severity
+from contractcheck.value_types import ParamType, ValueType
 from contractcheck.yamldata import Strict, YamlDocument
 
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}[a-z]?$")
@@ -32,7 +32,6 @@ def check_rule_id(v: str) -> str:
 
 #: the built-in checks a rule may name instead of an expression (implemented in evaluate.BUILTIN_CHECKS)
 BuiltinCheck = Literal["required_fields", "values_parse"]
-ParamType = Literal["number", "money", "percent", "date", "text", "yesno", "list"]
 
 
 class ParamSpec(Strict):
@@ -43,7 +42,7 @@ class ParamSpec(Strict):
     description: str = ""
 
     def value_type(self) -> ValueType:
-        return {"yesno": "bool", "list": "list"}.get(self.type, self.type)  # type: ignore[return-value]
+        return self.type
 
 
 class Example(Strict):

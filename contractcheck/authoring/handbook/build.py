@@ -33,6 +33,7 @@ from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules import CompiledRule, Example, LoadedSchedule, ParamSpec, Rule, rule_functions
 from contractcheck.rules.compile import History, history_of
 from contractcheck.severity import SEVERITY_MEANING
+from contractcheck.value_types import TYPE_WORDS
 from contractcheck.wording import long_date, number, value_words
 
 FUNCTIONS = rule_functions()
@@ -42,8 +43,6 @@ FUNCTIONS = rule_functions()
 
 EXPECT_WORDS = {"pass": "passes", "fail": "fails", "not_applicable": "does not apply"}
 KIND_WORDS = {"return": "returns", "bid": "bids"}
-FIELD_TYPE_WORDS = {"text": "text", "number": "number", "money": "money (£)", "percent": "percentage",
-                    "yesno": "yes/no", "date": "date"}
 
 
 def format_param(value: Any, type_: str) -> str:
@@ -500,7 +499,7 @@ def _fields_appendix(rules: list[CompiledRule], fmt: ReturnFormat, thing: str) -
             ids = readers.get((tname, fname))
             if not ids:
                 continue
-            rows.append([[_t(table.title)], [_c(fname)], [_t(FIELD_TYPE_WORDS.get(spec.type, spec.type))],
+            rows.append([[_t(table.title)], [_c(fname)], [_t(TYPE_WORDS[spec.type])],
                          [_t("yes" if spec.required else "")], [_t(", ".join(ids))]])
     extra = sorted(k for k in readers if k[0] not in fmt.tables or k[1] not in fmt.tables[k[0]].fields)
     for tname, fname in extra:
