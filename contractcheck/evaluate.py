@@ -20,6 +20,7 @@ from contractcheck.normalise import DataIssue, Dataset
 from contractcheck.position import Position
 from contractcheck.report.model import Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
+from contractcheck.rules.model import fill_message
 from contractcheck.wording import value_words as format_value
 
 
@@ -92,13 +93,6 @@ def _finding(cr: CompiledRule, message: str, subject: Subject, location: Finding
     return Finding.model_construct(rule_id=rule.id, title=rule.title, severity=cr.severity, status="fail",
                                    message=message, subject=subject, location=location, evidence=evidence,
                                    reference=cr.reference, remediation=rule.remediation)
-
-
-def _render(template: str, values: dict[str, str]) -> str:
-    out = template
-    for name, text in values.items():
-        out = out.replace("{" + name + "}", text)
-    return " ".join(out.split())
 
 
 def evaluate_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
@@ -247,26 +241,16 @@ def _missing_finding(cr: CompiledRule, data: Dataset, exc: MissingData, note: st
                               failed=1, reference=cr.reference, note=note), [finding])
 
 
-def _names_to_show(cr: CompiledRule) -> list[str]:
-    names = list(cr.rule.evidence) if cr.rule.evidence is not None else []
-    if cr.rule.evidence is None:
-        for n in [*(cr.assertion.names_used if cr.assertion else []), *cr.lets, *cr.message_names]:
-            if n not in names:
-                names.append(n)
-    return names
+def _shown(name: str, cr: CompiledRule, ctx: EvalContext) -> Any:
+    """The value a finding shows for a name: a column aligned with the rows, or one value.
 
-
-def _value_of(name: str, cr: CompiledRule, ctx: EvalContext) -> Any:
-    if name in ctx.lets:
-        return ctx.lets[name]
-    if name in ctx.params:
-        return ctx.params[name]
-    if name == "as_of":
-        return ctx.as_of
-    rows = ctx.rows()
-    if rows is not None and name in rows.columns:
-        return rows[name]
-    return ctx.scalars.get(name, pd.NA)
+    The name was compiled with the rule (``CompiledRule.shown``), so it is read exactly as the assertion
+    reads it; a column the file does not have shows as blank rather than stopping the rule.
+    """
+    try:
+        return cr.shown[name].evaluate(ctx)
+    except MissingData:
+        return pd.NA
 
 
 def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected: Any, verdict: Any) -> Outcome:
@@ -277,15 +261,14 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0,
                                   note="the filter does not select this contract"), [])
     if is_na(verdict) and cr.rule.when_blank == "skip":
-        blanks = [n for n in (cr.assertion.names_used if cr.assertion else []) if is_na(_value_of(n, cr, ctx))]
+        blanks = [n for n in (cr.assertion.names_used if cr.assertion else []) if is_na(_shown(n, cr, ctx))]
         note = f"cannot be judged: {', '.join(blanks) or 'a value'} is blank"
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=note, not_judged=1), [])
     if verdict is True:
         return Outcome(_result(cr, status="pass", checked=1, failed=0), [])
-    names = _names_to_show(cr)
-    values = {n: _value_of(n, cr, ctx) for n in names}
-    message = _render(rule.message, {n: format_value(values.get(n, _value_of(n, cr, ctx)), cr.types.get(n))
-                                     for n in cr.message_names})
+    names = cr.evidence_names
+    values = {n: _shown(n, cr, ctx) for n in dict.fromkeys([*names, *cr.message_names])}
+    message = fill_message(rule.message, {n: format_value(values[n], cr.types.get(n)) for n in cr.message_names})
     kv_name = rule.scope if rule.scope in data.keyvalues else next(iter(data.keyvalues), None)
     field = cr.point_at
     pos = Position(file=data.file)
@@ -349,10 +332,8 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table, positions: np.ndarr
     if len(positions) == 0:
         return []
     rule = cr.rule
-    names = _names_to_show(cr)
-    shown = {n: _at(_value_of(n, cr, ctx), positions) for n in names}
-    for n in cr.message_names:
-        shown.setdefault(n, _at(_value_of(n, cr, ctx), positions))
+    names = cr.evidence_names
+    shown = {n: _at(_shown(n, cr, ctx), positions) for n in dict.fromkeys([*names, *cr.message_names])}
     key = table.spec.key
     keys = _at(table.frame[key], positions) if key else [None] * len(positions)
     field = cr.point_at
@@ -361,7 +342,7 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table, positions: np.ndarr
     rows = table.rows[positions]
     findings = []
     for i, row in enumerate(rows.tolist()):
-        message = _render(rule.message, {n: format_value(shown[n][i], cr.types.get(n)) for n in cr.message_names})
+        message = fill_message(rule.message, {n: format_value(shown[n][i], cr.types.get(n)) for n in cr.message_names})
         pos = Position(file=table.file, sheet=table.sheet, style=table.style, row=row, column=column)
         evidence = {n: evidence_value(shown[n][i]) for n in names}
         k = keys[i]

@@ -102,3 +102,24 @@ def test_the_result_records_the_parameters_in_force_on_the_as_of_date() -> None:
     assert (before.result.status, before.result.params) == ("pass", {"floor": 12.21})
     assert (after.result.status, after.result.params) == ("fail", {"floor": 12.71})
     assert after.findings[0].message == "Worker W1 is paid £12.50, below £12.71."
+
+
+def test_evidence_shows_only_values_the_rule_has_one_of_not_those_read_inside_an_aggregate() -> None:
+    """COST-01 once listed category/per_hour/annual as null: they belong to other rows, not to the finding."""
+    sr = rule(scope="contract", applies_to=["return"], message="No training line ({training}).",
+              let={"training": 'sum(costs, per_hour, contains(category, "training"))'},
+              **{"assert": 'exists(costs, contains(category, "training"))'})
+    outcome = run(sr, {"contract": CONTRACT, "workforce": [worker("W1", 13)],
+                       "costs": [{"category": "Overheads", "per_hour": 4.1}]})
+    [finding] = outcome.findings
+    assert finding.evidence == {"training": 0}
+    assert finding.message == "No training line (£0.00)."  # a sum of money reads as money
+
+
+def test_an_evidence_name_the_rule_cannot_read_is_refused_when_compiling() -> None:
+    import pytest
+
+    from contractcheck.errors import RuleError
+
+    with pytest.raises(RuleError, match="evidence names 'wage', which is not a field, parameter or let"):
+        compile_rule(rule(evidence=["hourly_rate", "wage"]), None, return_format())

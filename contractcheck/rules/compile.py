@@ -6,7 +6,6 @@ Everything a rule could get wrong is found here, before any data is read; errors
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +23,7 @@ from contractcheck.expressions import (
 from contractcheck.reference.functions import PAY_FUNCTIONS
 from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules.library import RuleLibrary
-from contractcheck.rules.model import PARAM_NAME, ParamSpec, Rule, SourcedRule
+from contractcheck.rules.model import PARAM_NAME, ParamSpec, Rule, SourcedRule, message_names
 from contractcheck.rules.schedules import LoadedSchedule, _owner, select_rules
 from contractcheck.severity import Severity
 
@@ -45,11 +44,15 @@ class CompiledRule:
     filter: Compiled | None
     lets: dict[str, Compiled]
     assertion: Compiled | None
-    message_names: list[str]
+    message_names: list[str]  # the names the message shows ({name}), in the order written
     point_at: str | None  # the field whose cell a finding points at
     row_table: str | None = None  # the table of rows the rule runs over; None: once over the key/value tables
     keyvalue_tables: frozenset[str] = frozenset()  # tables of the format read as one value per field
-    types: dict[str, ValueType] = field(default_factory=dict)  # type of every name a message may show
+    types: dict[str, ValueType] = field(default_factory=dict)  # type of every name a finding shows, and lets
+    # every name a finding shows (its message and its evidence), compiled by the one resolver, the expression
+    # compiler, so a name means the same in the assertion, the message and the evidence
+    shown: dict[str, Compiled] = field(default_factory=dict)
+    evidence_names: list[str] = field(default_factory=list)  # the names in a finding's evidence, in order
     param_history: dict[str, History] = field(default_factory=dict)  # every parameter's values, by start date
     param_overridden: set[str] = field(default_factory=set)  # parameters the schedule sets
 
@@ -102,9 +105,6 @@ _RULE_FUNCTIONS = STANDARD_FUNCTIONS | PAY_FUNCTIONS
 def rule_functions() -> FunctionRegistry:
     """The functions rule expressions may call: the language's own plus the pay functions."""
     return _RULE_FUNCTIONS
-
-
-_PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
 
 
 def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFormat,
@@ -167,25 +167,37 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
     filt = build(rule.filter, ("filter",), "yesno", scope) if rule.filter else None
     assertion = build(rule.assert_, ("assert",), "yesno", scope) if rule.assert_ else None
 
-    types: dict[str, ValueType] = {**param_types, **let_types, "as_of": "date"}
-    for t in schemas.values():
-        if t.layout == "keyvalue" or t.name == row_table:
-            for f, ty in t.fields.items():
-                types.setdefault(f, ty)
     if rule.measure is not None and rule.measure not in lets:
         raise RuleError(f"{rule.id}: measure '{rule.measure}' must name one of the rule's lets",
                         code="RULE006", location=sr.location("measure"))
-    names = _PLACEHOLDER.findall(rule.message)
-    for n in names:
-        if n not in types:
-            raise RuleError(f"{rule.id}: message shows '{{{n}}}', which is not a field, parameter or let",
-                            code="RULE006", location=sr.location("message"))
+    names = message_names(rule.message)
+    own = {u.name for u in assertion.names if u.kind != "field" or u.table == row_table} if assertion else set()
+    if rule.evidence is not None:
+        evidence_names = list(dict.fromkeys(rule.evidence))
+    else:
+        # by default: the values the assertion read for this row or contract (not those it read inside an
+        # aggregate over another table, which have no one value here), the working (lets), and the message's
+        evidence_names = list(dict.fromkeys([*(n for n in (assertion.names_used if assertion else []) if n in own),
+                                             *lets, *names]))
+    shown: dict[str, Compiled] = {}
+    for part, listed in (("message", names), ("evidence", evidence_names)):
+        for n in listed:
+            if n in shown:
+                continue
+            try:
+                shown[n] = compile_expression(n, scope)
+            except ExpressionError:
+                raise RuleError(f"{rule.id}: {part} shows '{{{n}}}', which is not a field, parameter or let"
+                                if part == "message" else
+                                f"{rule.id}: evidence names '{n}', which is not a field, parameter or let",
+                                code="RULE006", location=sr.location(part)) from None
+    types: dict[str, ValueType] = {**let_types, **{n: c.type for n, c in shown.items()}}
     point_at = rule.field
     if point_at is None and assertion is not None:
-        own = [f for t, f in assertion.fields_used
-               if f != "*" and (t == row_table if row_table else schemas[t].layout == "keyvalue")]
-        ordered = [n for n in assertion.names_used if n in own]
-        point_at = ordered[0] if ordered else None
+        # the first field the assertion reads of the rule's own rows (of the contract, for a contract rule)
+        point_at = next((u.name for u in assertion.names
+                         if (u.kind == "field" and u.table == row_table) or (not row_table and u.kind == "keyvalue")),
+                        None)
     return CompiledRule(
         rule=rule,
         source=sr,
@@ -203,6 +215,8 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         row_table=row_table,
         keyvalue_tables=frozenset(fmt.keyvalue_tables()),
         types=types,
+        shown=shown,
+        evidence_names=evidence_names,
     )
 
 

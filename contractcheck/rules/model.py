@@ -22,6 +22,18 @@ from contractcheck.yamldata import Strict, YamlDocument
 
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]{1,7}-[0-9]{2,3}[a-z]?$")
 PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: ``{name}`` in a rule's message: the value of a field, parameter or let, worded for reading
+PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)\}")
+
+
+def message_names(template: str) -> list[str]:
+    """The names a message shows, in the order written (a name shown twice is listed twice)."""
+    return PLACEHOLDER.findall(template)
+
+
+def fill_message(template: str, words: dict[str, str]) -> str:
+    """The message with each ``{name}`` replaced by its words, on one line."""
+    return " ".join(PLACEHOLDER.sub(lambda m: words.get(m.group(1), m.group(0)), template).split())
 
 
 def check_rule_id(v: str) -> str:
