@@ -5,7 +5,6 @@ Everything a reader of the handbook sees is worded here, once; ``markdown`` and 
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import re
 from pathlib import Path
@@ -135,27 +134,6 @@ def in_force_words(rule: Rule) -> str:
     if t:
         return f"until {long_date(t)}"
     return "always"
-
-
-# TODO(house): use Compiled.functions_used (the expression compiler is gaining it) instead of parsing again.
-def functions_in(text: str | None) -> list[str]:
-    """Names of the language's functions an expression calls, in first-seen order."""
-    if not text:
-        return []
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
-        return []
-    found: list[str] = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
-                and node.func.id not in found):
-            found.append(node.func.id)
-    return found
-
-
-def _expressions(rule: Rule) -> list[str]:
-    return [x for x in (rule.filter, *rule.let.values(), rule.assert_) if x]
 
 
 def fields_read(cr: CompiledRule, fmt: ReturnFormat) -> set[tuple[str, str]]:
@@ -517,8 +495,8 @@ def _fields_appendix(rules: list[CompiledRule], fmt: ReturnFormat, thing: str) -
 def _functions_appendix(rules: list[CompiledRule]) -> Section:
     used: list[str] = []
     for cr in rules:
-        for text in _expressions(cr.rule):
-            for name in functions_in(text):
+        for compiled in (cr.filter, *cr.lets.values(), cr.assertion):
+            for name in compiled.functions_used if compiled is not None else []:
                 if name not in used:
                     used.append(name)
     rows = [[[_c(FUNCTIONS[n].signature)], [_t(FUNCTIONS[n].doc)]] for n in sorted(used)]
