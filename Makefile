@@ -19,8 +19,10 @@ demo: $(STAMP)
 	$(BIN)/contractcheck check samples/failing-return.xlsx --schedule oxfordshire-help-to-live-at-home --format table || [ $$? -eq 1 ]
 	$(BIN)/contractcheck check samples/compliant-return.xlsx --schedule oxfordshire-help-to-live-at-home --format table
 
-# the rules are linted and their own examples run, then the whole suite
+# the code is linted and type-checked, the rules are linted and their own examples run, then the whole suite
 test: $(STAMP)
+	$(BIN)/ruff check contractcheck tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/contractcheck rules lint
 	$(BIN)/contractcheck rules test > .venv/rules-test.log || (cat .venv/rules-test.log; exit 1)
 	tail -n 1 .venv/rules-test.log
@@ -33,4 +35,4 @@ samples: $(STAMP)
 	$(BIN)/python samples/build_samples.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis benchmarks/out
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache benchmarks/out
