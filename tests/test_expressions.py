@@ -220,3 +220,25 @@ def test_the_pay_functions_are_handed_in_not_built_in():
     with pytest.raises(ExpressionError, match="unknown function 'pay_floor'"):
         compile_expression("pay_floor(30, as_of, false) > 0", bare)
     assert compile_expression("pay_floor(30, as_of, false) > 0", WORKFORCE).functions_used == ["pay_floor"]
+
+
+def test_the_readme_recipe_for_a_new_function_is_all_it_takes():
+    """README 'Adding an expression function': one decorated entry, and rules can call it (on a fresh registry)."""
+    from contractcheck.expressions import DATE, NUMBER, FunctionRegistry, Value
+    from contractcheck.expressions.columns import shift_date
+
+    mine = FunctionRegistry()
+
+    @mine.function("add_years(date, n)", "the date n years later", [DATE, NUMBER.must_be_fixed()], "date")
+    def _add_years(date: Value, n: Value) -> Value:
+        return shift_date(date, 12 * n, "months")
+
+    scope = Scope(SCHEMAS, "workforce", {"years": "number"}, functions=rule_functions() | mine)
+    compiled = compile_expression("add_years(start_date, years) <= as_of", scope, "yesno")
+    frame = workers(start_date=pd.to_datetime(["2020-01-15", "2025-06-01", None]))
+    got = compiled.evaluate(EvalContext({"workforce": frame}, {}, {"years": 1}, pd.Timestamp("2026-01-01"),
+                                        "workforce"))
+    assert got.tolist() == [True, False, pd.NA]
+    assert compiled.functions_used == ["add_years"]
+    with pytest.raises(ExpressionError, match="must be a fixed value"):
+        compile_expression("add_years(start_date, average_hours) <= as_of", scope, "yesno")
