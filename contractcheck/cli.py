@@ -5,10 +5,12 @@ Every failure to check prints one line on stderr and exits 2; a traceback is nev
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -40,6 +42,34 @@ FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON_CHOICES})  # type: ig
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
 
 
+# Characters reports use that a legacy console code page (Windows cp1252) may lack, and how they read there.
+_PLAIN = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "≠": "!=", "×": "x", "÷": "/", "…": "...", "✓": "yes",
+          "✗": "no", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "£": "GBP "}
+
+
+def _plain(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(_PLAIN.get(ch, "?") for ch in bad), exc.end
+
+
+codecs.register_error("contractcheck-plain", _plain)
+
+
+def plain_when_needed(stream: object) -> None:
+    """Let a console or redirect whose encoding lacks a character (a Windows cp1252 console has no "→") show
+    it in plain text ("->") instead of failing; a UTF-8 stream is left as it is."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="contractcheck-plain")
+
+
+def _as_path(name: str) -> Path | None:
+    """A schedule given as a file path (not a shipped schedule id)."""
+    return Path(name) if name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name else None
+
+
 def _parse_sets(pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
@@ -50,8 +80,27 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole report or nothing: a half-written file must never look complete."""
+def _is_input(output: Path, given: Path) -> bool:
+    """Whether writing ``output`` would change ``given``: the same file, or a file inside a folder given."""
+    try:
+        if output.exists() and given.exists() and os.path.samefile(output, given):
+            return True
+    except OSError:
+        pass
+    out, inp = output.resolve(), given.resolve()
+    return out == inp or (given.is_dir() and inp in out.parents)
+
+
+def write_atomically(path: Path, text: str, inputs: Sequence[Path | str | None] = ()) -> None:
+    """Write the whole report or nothing: a half-written file must never look complete.
+
+    ``inputs`` are the files (and folders) the command read: an output that would replace or add to one of
+    them is refused (``UsageError``), so a report can never overwrite the return, schedule or waivers it came from.
+    """
+    for given in inputs:
+        if given is not None and _is_input(path, Path(given)):
+            raise UsageError(f"--output {path} would overwrite an input ({given}); inputs are never written: "
+                             "choose another file name")
     directory = path.resolve().parent
     if not directory.is_dir():
         raise UsageError(f"--output folder does not exist: {directory}")
@@ -91,7 +140,7 @@ def check_command(
     text = RENDERERS[chosen](report)
     code = exit_code_for(report, fail_on.value)
     if output is not None:
-        write_atomically(output, text)
+        write_atomically(output, text, inputs=[file, waivers, *(rules or []), _as_path(schedule)])
         print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -191,7 +240,7 @@ def rules_doc(
     _, compiled = compile_schedule(loaded, load_rules(rules or None))
     text = schedule_handbook(loaded, compiled, format.value)
     if output is not None:
-        write_atomically(output, text)
+        write_atomically(output, text, inputs=[loaded.file, *(rules or [])])
         print(f"handbook written to {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -235,6 +284,8 @@ def version_command() -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn every failure into one line and exit code 2."""
+    plain_when_needed(sys.stdout)
+    plain_when_needed(sys.stderr)
     try:
         code = app(args=argv, standalone_mode=False)
     except TyperException as exc:  # typer's (vendored click) usage errors: bad option, missing argument

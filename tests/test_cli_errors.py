@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,49 @@ def test_a_real_process_prints_no_traceback(tmp_path):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_an_output_naming_the_input_is_refused_and_the_input_kept(cli, tmp_path):
+    """`-o` pointing at the return, its waiver file or its schedule would replace what was checked."""
+    workbook = tmp_path / "return.xlsx"
+    workbook.write_bytes(Path("samples/failing-return.xlsx").resolve().read_bytes())
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_bytes(Path("samples/waivers.yaml").resolve().read_bytes())
+    before = workbook.read_bytes(), waivers.read_bytes()
+    for target in (workbook, waivers):
+        result = cli("check", workbook, "-s", "oxfordshire-help-to-live-at-home", "--waivers", waivers,
+                     "-o", target)
+        assert_one_line_error(result, "error USAGE", f"--output {target} would overwrite an input")
+    assert (workbook.read_bytes(), waivers.read_bytes()) == before
+
+
+def test_a_report_is_never_written_into_the_csv_folder_it_checks(cli, tmp_path):
+    folder = tmp_path / "csv-return"
+    folder.mkdir()
+    for f in Path("samples/csv-return").resolve().iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    result = cli("check", folder, "-s", "leicester-homecare", "-o", folder / "report.csv")
+    assert_one_line_error(result, "would overwrite an input")
+    assert not (folder / "report.csv").exists()
+
+
+def test_a_handbook_is_never_written_over_its_schedule(cli, tmp_path):
+    schedule = tmp_path / "mine.yaml"
+    schedule.write_text(Path("schedules/statutory-minimum.yaml").resolve().read_text(encoding="utf-8"))
+    before = schedule.read_bytes()
+    result = cli("rules", "doc", schedule, "-o", schedule)
+    assert_one_line_error(result, "would overwrite an input")
+    assert schedule.read_bytes() == before
+
+
+def test_a_report_on_a_console_without_utf8_is_printed_in_plain_characters(tmp_path):
+    """A Windows console (cp1252) has no '→': the report still prints, with '->', and the exit is the verdict's."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run([sys.executable, "-m", "contractcheck.cli", "check", "samples/failing-return.xlsx",
+                           "-s", "oxfordshire-help-to-live-at-home", "-f", "table"],
+                          capture_output=True, timeout=120, env=env, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 1, done.stderr
+    text = done.stdout.decode("cp1252")
+    assert "NON-COMPLIANT" in text and "->" in text and "→" not in text
+    assert "£" in text  # what cp1252 has is kept
+    assert done.stderr == b""
