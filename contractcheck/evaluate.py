@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from contractcheck.expressions import EvalContext, MissingData, is_na
+from contractcheck.blank import is_null
+from contractcheck.expressions import EvalContext, MissingData
 from contractcheck.normalise import DataIssue, Dataset
 from contractcheck.position import Position
 from contractcheck.report.model import Finding, FindingLocation, RuleResult, Status, Subject
@@ -38,7 +39,7 @@ def evidence_value(value: Any) -> Any:
     """JSON-friendly evidence: dates as ISO text, numbers rounded to pence, blanks as null."""
     if isinstance(value, (list, tuple)):
         return [evidence_value(v) for v in value]
-    if is_na(value):
+    if is_null(value):
         return None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         return value.date().isoformat()
@@ -149,7 +150,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
             if not fspec.required:
                 continue
             checked += 1
-            if is_na(kv.values.get(fname, pd.NA)) and kv.rows.get(fname) not in unreadable.get((name, fname), []):
+            if is_null(kv.values.get(fname, pd.NA)) and kv.rows.get(fname) not in unreadable.get((name, fname), []):
                 pos = kv.position(fname)
                 if pos.row is None:
                     pos = Position(file=kv.file, sheet=kv.sheet, style=kv.style)
@@ -174,7 +175,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                 subject_key = table.frame[key].iloc[pos_i] if key and key != fname else None
                 findings.append(_finding(
                     cr, f"{table.spec.title} row {row}: {fname} is blank", Subject(
-                        table=name, key=None if is_na(subject_key) else str(subject_key)),
+                        table=name, key=None if is_null(subject_key) else str(subject_key)),
                     _location(table.position(fname, row), fname, table.headings.get(fname)), {"field": fname}))
     return Outcome(_result(cr, status="fail" if findings else "pass", checked=max(checked, 1), failed=len(findings)),
                    findings)
@@ -257,11 +258,11 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
     rule = cr.rule
     if isinstance(selected, pd.Series) or isinstance(verdict, pd.Series):
         raise ValueError(f"{rule.id}: a contract rule must give one answer, not one per row")  # compile-time guard
-    if selected is not True and (is_na(selected) or not selected):
+    if selected is not True and (is_null(selected) or not selected):
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0,
                                   note="the filter does not select this contract"), [])
-    if is_na(verdict) and cr.rule.when_blank == "skip":
-        blanks = [n for n in (cr.assertion.names_used if cr.assertion else []) if is_na(_shown(n, cr, ctx))]
+    if is_null(verdict) and cr.rule.when_blank == "skip":
+        blanks = [n for n in (cr.assertion.names_used if cr.assertion else []) if is_null(_shown(n, cr, ctx))]
         note = f"cannot be judged: {', '.join(blanks) or 'a value'} is blank"
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=note, not_judged=1), [])
     if verdict is True:
@@ -301,8 +302,8 @@ def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: 
         unknown = v.isna().to_numpy()
         failed_mask = (~v.fillna(True)).to_numpy(dtype=bool)
     else:
-        unknown = np.full(n, is_na(verdict))
-        failed_mask = np.full(n, (not is_na(verdict)) and not bool(verdict))
+        unknown = np.full(n, is_null(verdict))
+        failed_mask = np.full(n, (not is_null(verdict)) and not bool(verdict))
     if rule.when_blank == "fail":
         failed_mask = failed_mask | unknown
         unknown = np.zeros(n, dtype=bool)
@@ -323,7 +324,7 @@ def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: 
 def _mask(value: Any, n: int, default_na: bool) -> np.ndarray:
     if isinstance(value, pd.Series):
         return value.astype("boolean").fillna(default_na).to_numpy(dtype=bool)
-    if is_na(value):
+    if is_null(value):
         return np.full(n, default_na)
     return np.full(n, bool(value))
 
@@ -346,6 +347,6 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table, positions: np.ndarr
         pos = Position(file=table.file, sheet=table.sheet, style=table.style, row=row, column=column)
         evidence = {n: evidence_value(shown[n][i]) for n in names}
         k = keys[i]
-        findings.append(_finding(cr, message, _subject(table=table.name, key=None if is_na(k) else str(k)),
+        findings.append(_finding(cr, message, _subject(table=table.name, key=None if is_null(k) else str(k)),
                                  _location(pos, field, heading), evidence))
     return findings

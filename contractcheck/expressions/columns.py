@@ -12,28 +12,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from contractcheck.blank import blank_mask, is_blank, is_null
 from contractcheck.expressions.types import EvalContext, MissingData, Value
 
 
 def is_na(v: Value) -> Any:
-    """Elementwise 'is blank' for a Series, a bool for a scalar."""
+    """Elementwise 'holds nothing' for a Series (parsed columns are NA wherever the cell was missing), a bool
+    for a scalar (``contractcheck.blank.is_null``: None, NaN, NaT, pd.NA)."""
     if isinstance(v, pd.Series):
         return v.isna()
-    if v is None or v is pd.NA or v is pd.NaT:
-        return True
-    return isinstance(v, float) and math.isnan(v)
+    return is_null(v)
 
 
 def blank(v: Value) -> Value:
-    """The language's ``is_blank``: like ``is_na`` but text of only spaces is blank too, and never unknown."""
+    """The language's ``is_blank``: the one blank rule (``contractcheck.blank``: null, or text of only spaces
+    and invisible characters), elementwise for a Series; never unknown."""
     if isinstance(v, pd.Series):
-        found = v.isna()
-        if v.dtype == "string" or v.dtype == object:
-            found = found | (v.astype("string").str.strip() == "").fillna(True)
-        return found.astype("boolean").fillna(True)
-    if isinstance(v, str):
-        return not v.strip()
-    return bool(is_na(v))
+        return blank_mask(v).astype("boolean")
+    return is_blank(v)
 
 
 def as_boolean(v: Value) -> Value:
