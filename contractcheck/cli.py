@@ -194,12 +194,16 @@ def rules_test(
 
 
 @rules_app.command("list")
-def rules_list(schedule: SchedOpt = None, rules: RulesOpt = None) -> int:
-    """A table of the rules (in a schedule, with its parameter values)."""
+def rules_list(
+    schedule: SchedOpt = None,
+    rules: RulesOpt = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only rules with this tag, e.g. pay (repeatable)")] = None,
+) -> int:
+    """A table of the rules (in a schedule, with its parameter values); --tag picks a topic."""
     from contractcheck.authoring.catalogue import rules_table
     from contractcheck.rules import load_rules, load_schedule
 
-    sys.stdout.write(rules_table(load_rules(rules or None), load_schedule(schedule) if schedule else None))
+    sys.stdout.write(rules_table(load_rules(rules or None), load_schedule(schedule) if schedule else None, tag))
     return ExitCode.OK
 
 

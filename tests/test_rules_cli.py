@@ -318,3 +318,20 @@ def test_a_rule_in_a_subfolder_that_lints_clean_is_found_by_check_and_rules_test
     assert json.loads(checked.out)["results"][0]["rule_id"] == "TST-01"
     tested = cli("rules", "test", "--rules", folder, "--rule", "TST-01")
     assert tested.code == 0 and "2 passed, 0 failed" in tested.out, tested.out
+
+
+def test_tags_pick_a_topic_from_the_rule_list(cli):
+    """Rule tags were parsed and written in every rule file but did nothing; they now choose what is listed."""
+    pay = cli("rules", "list", "--tag", "pay")
+    assert pay.code == 0
+    listed = [line.split()[0] for line in pay.out.splitlines()[2:]]
+    assert listed == ["PAY-01", "PAY-02", "PAY-03", "PAY-04"]
+    assert "pay, statutory" in pay.out
+    shown = cli("rules", "show", "ZHC-01")
+    assert "tags" in shown.out and "zero-hours" in shown.out
+
+
+def test_a_tag_no_rule_has_is_one_line_naming_the_tags_in_use(cli):
+    result = cli("rules", "list", "--tag", "nope")
+    assert result.code == 2
+    assert result.err.startswith("error USAGE: no rule is tagged nope; tags in use: apprentices,")

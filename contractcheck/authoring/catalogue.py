@@ -17,6 +17,7 @@ from contractcheck.return_format import return_format
 from contractcheck.rules import (
     CompiledRule,
     LoadedSchedule,
+    Rule,
     RuleLibrary,
     SourcedRule,
     bundled_dir,
@@ -63,12 +64,25 @@ def _shown_path(path: str) -> str:
         return path
 
 
-def rules_table(library: RuleLibrary, schedule: LoadedSchedule | None = None) -> str:
+def _tagged(rule: Rule, tags: set[str] | None) -> bool:
+    return not tags or bool(tags & {t.casefold() for t in rule.tags})
+
+
+def rules_table(library: RuleLibrary, schedule: LoadedSchedule | None = None, tags: list[str] | None = None) -> str:
+    """The rules as a table (in a schedule: with its parameter values); ``tags``: only rules with any of them.
+
+    Raises ``UsageError`` when no rule carries any of the tags, naming the tags in use.
+    """
+    wanted = {t.casefold() for t in tags} if tags else None
+    if wanted and not any(_tagged(sr.rule, wanted) for vs in library.versions.values() for sr in vs):
+        known = sorted({t for vs in library.versions.values() for sr in vs for t in sr.rule.tags})
+        raise UsageError(f"no rule is tagged {', '.join(sorted(wanted))}; tags in use: {', '.join(known)}")
     if schedule is not None:
         _, compiled = compile_schedule(schedule, library)
         rows = [[cr.rule.id, _short(cr.rule.title, 60), cr.severity, cr.rule.scope, ", ".join(cr.rule.kinds()),
                  _in_force(cr.source),
-                 "; ".join(f"{n}={_param_value(cr, n)}" for n in cr.rule.params) or "-"] for cr in compiled]
+                 "; ".join(f"{n}={_param_value(cr, n)}" for n in cr.rule.params) or "-"]
+                for cr in compiled if _tagged(cr.rule, wanted)]
         head = f"Rules in {schedule.schedule.id} ({schedule.schedule.title})\n\n"
         return head + tabulate(rows, headers=["id", "title", "severity", "scope", "applies to", "in force",
                                               "parameters"]) + "\n"
@@ -76,9 +90,11 @@ def rules_table(library: RuleLibrary, schedule: LoadedSchedule | None = None) ->
     for rid, versions in sorted(library.versions.items()):
         for sr in versions:
             r = sr.rule
-            rows.append([rid, _short(r.title, 60), r.severity, r.scope, ", ".join(r.kinds()), _in_force(sr),
-                         _short(r.reference, 50)])
-    return tabulate(rows, headers=["id", "title", "severity", "scope", "applies to", "in force", "reference"]) + "\n"
+            if _tagged(r, wanted):
+                rows.append([rid, _short(r.title, 60), r.severity, r.scope, ", ".join(r.kinds()), _in_force(sr),
+                             ", ".join(r.tags) or "-", _short(r.reference, 50)])
+    return tabulate(rows, headers=["id", "title", "severity", "scope", "applies to", "in force", "tags",
+                                   "reference"]) + "\n"
 
 
 def find_rule(library: RuleLibrary, rule_id: str) -> list[SourcedRule]:
@@ -109,6 +125,7 @@ def rule_detail(library: RuleLibrary, rule_id: str, schedule: LoadedSchedule | N
             ("severity", cr.severity + (" (set by the schedule)" if cr.severity != r.severity else "")),
             ("scope", f"{r.scope} (applies to {', '.join(r.kinds())})"),
             ("in force", _in_force(sr)),
+            ("tags", ", ".join(r.tags) or "-"),
             ("description", r.description or "-"),
             ("filter", r.filter or "every row"),
         ]
