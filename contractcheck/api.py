@@ -35,14 +35,15 @@ def resolve_as_of(
     """The date the return is judged on: the option, else the schedule's choice of a contract date (``as_of``)."""
     notes: list[str] = []
     if override is not None:
-        return pd.Timestamp(override), "--as-of option", notes
+        return pd.Timestamp(override), "as-of date given (--as-of, or as_of= from Python)", notes
     basis = schedule.schedule.as_of
     found = as_of_from(basis, data.kind, data.scalars)  # the one policy: contractcheck.as_of
     if found is not None:
         when, how = found
         return when, how, notes
     today = pd.Timestamp(dt.date.today())
-    notes.append(f"the {data.kind} gives no {basis}; judged as of today — give --as-of to fix the date")
+    notes.append(f"the {data.kind} gives no {basis}; judged as of today — give an as-of date (--as-of on the "
+                 "command line, as_of= from Python) to fix the date")
     return today, "today (no date in the return)", notes
 
 

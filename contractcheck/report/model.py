@@ -181,7 +181,7 @@ class AsOf(_Model):
     date: str
     """ISO date"""
     basis: str
-    """where it came from, e.g. ``period_end of the return``, ``--as-of option``"""
+    """where it came from, e.g. ``period_end of the return``, ``fixed by the schedule``, ``as-of date given …``"""
 
 
 class Summary(_Model):
