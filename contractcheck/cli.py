@@ -19,9 +19,7 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from contractcheck._version import __version__
-from contractcheck.api import check, exit_code_for
 from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, UsageError
-from contractcheck.report.render import RENDERERS
 from contractcheck.severity import FAIL_ON_CHOICES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -127,6 +125,10 @@ def check_command(
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
 ) -> int:
     """Check a provider's return or bid against a contract schedule and report the findings."""
+    # imported here, not at the top: --help, version and the rule tools start without pandas and pyarrow
+    from contractcheck.api import check, exit_code_for
+    from contractcheck.report.render import RENDERERS
+
     try:
         report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
                        rules_paths=rules or None, waivers=waivers)

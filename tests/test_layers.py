@@ -132,3 +132,14 @@ def test_every_built_in_check_a_rule_may_name_is_implemented() -> None:
     from contractcheck.rules.model import BuiltinCheck
 
     assert set(get_args(BuiltinCheck)) == set(BUILTIN_CHECKS)
+
+
+def test_the_command_line_starts_without_the_data_libraries() -> None:
+    """`--help`, `version` and the rule tools must not pay for pandas, pyarrow and fastexcel before any work."""
+    import subprocess
+    import sys
+
+    probe = "import sys, contractcheck.cli; print(sorted(m for m in ('pandas', 'pyarrow', 'fastexcel', 'numpy') " \
+            "if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
