@@ -22,6 +22,7 @@ from contractcheck.rules import (
     CompiledRule,
     LoadedSchedule,
     RuleLibrary,
+    bundled_dir,
     compile_schedule,
     load_rules,
     load_schedule,
@@ -102,6 +103,10 @@ def check(
     source = open_source(Path(path))
     data = normalise(source, fmt, extra_scalars=set_values)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
+    not_run = _extra_rules_not_run(library, rules)
+    if not_run:
+        notes.append(f"rules given with --rules (rules_paths) that schedule {loaded.schedule.id} does not include, "
+                     f"so not run: {', '.join(not_run)} — add them to the schedule's rules: to run them")
     if loaded.schedule.kind != data.kind:
         notes.append(f"schedule {loaded.schedule.id} is written for a {loaded.schedule.kind}, "
                      f"but this file is a {data.kind}")
@@ -127,6 +132,15 @@ def check(
         ref = data.scalars.get("contract_ref") or data.scalars.get("tender_ref")
         report = apply_waivers(report, waiver_file, when.date(), str(ref) if ref else None)
     return report
+
+
+def _extra_rules_not_run(library: RuleLibrary, rules: list[CompiledRule]) -> list[str]:
+    """Ids of rules read from outside the shipped library that the schedule does not select."""
+    shipped = bundled_dir("rules").resolve()
+    chosen = {cr.rule.id for cr in rules}
+    extra = {rid for rid, versions in library.versions.items() for sr in versions
+             if shipped not in Path(sr.file).resolve().parents}
+    return sorted(extra - chosen)
 
 
 def exit_code_for(report: Report, fail_on: str = "minor") -> int:

@@ -335,3 +335,37 @@ def test_a_tag_no_rule_has_is_one_line_naming_the_tags_in_use(cli):
     result = cli("rules", "list", "--tag", "nope")
     assert result.code == 2
     assert result.err.startswith("error USAGE: no rule is tagged nope; tags in use: apprentices,")
+
+
+def test_a_council_folder_with_its_rules_and_its_schedule_is_read_alike_by_lint_test_and_check(cli, tmp_path):
+    """lint sorted a folder's files into rules and schedules; check read every file as rules and failed."""
+    folder = tmp_path / "council"
+    rule_file(folder, rule())
+    schedule = folder / "my-schedule.yaml"
+    schedule.write_text("id: s\ntitle: t\ncouncil: c\nsource: s\nversion: '1'\nrules: [TST-01]\n")
+    csv = tmp_path / "return.csv"
+    csv.write_text("worker_id,zero_hours,hourly_rate\nW1,N,13.00\n")
+    assert cli("rules", "lint", folder).code == 0
+    assert cli("rules", "test", "--rules", folder, "--rule", "TST-01").code == 0
+    checked = cli("check", csv, "-s", schedule, "--rules", folder, "--as-of", "2026-06-30", "-f", "json")
+    assert checked.code == 1, checked.err
+    refused = cli("check", csv, "-s", schedule, "--rules", schedule)
+    assert refused.code == 2
+    assert "is a schedule (it has an 'id:'), not a rule file: give it with --schedule" in refused.err
+
+
+def test_lint_reports_a_rule_id_that_clashes_with_a_shipped_rule_at_the_linted_file(cli, tmp_path):
+    path = rule_file(tmp_path / "r", rule(id="PAY-01"))
+    result = cli("rules", "lint", tmp_path / "r")
+    assert result.code == 1
+    assert f"{path}:2: RULE002 rule id PAY-01 is defined twice" in result.out
+
+
+def test_extra_rules_the_schedule_does_not_include_are_named_in_the_report(cli, tmp_path):
+    """--rules adds rules to the library; only the schedule's run. The report says which were not run."""
+    folder = tmp_path / "extra"
+    rule_file(folder, rule())
+    report = json.loads(cli("check", "samples/compliant-return.xlsx", "-s", "statutory-minimum", "--rules", folder,
+                            "-f", "json").out)
+    assert "TST-01" not in [r["rule_id"] for r in report["results"]]
+    assert any("does not include, so not run: TST-01" in note for note in report["notes"])

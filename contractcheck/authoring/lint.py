@@ -20,11 +20,11 @@ from contractcheck.rules import (
     bundled_dir,
     compile_rule,
     compile_schedule,
+    file_kind,
     load_schedule,
     read_rule_file,
     rule_files,
 )
-from contractcheck.yamldata import load_yaml
 
 
 @dataclass(frozen=True)
@@ -63,32 +63,20 @@ def _problem(exc: ContractcheckError) -> Problem:
     return Problem(replace(exc.location, file=exc.location.file or "?"), exc.code, exc.message)
 
 
-def _kind(path: Path) -> str:
-    """'schedule' (a mapping with an id), 'rules' (a mapping with a rules list) or 'other'."""
-    try:
-        data = load_yaml(path).data
-    except RuleError:
-        return "rules"  # its YAML error is reported when it is read as rules
-    if isinstance(data, dict) and "id" in data:
-        return "schedule"
-    if isinstance(data, dict) and "rules" in data:
-        return "rules"
-    return "other"
-
-
 def lint(paths: list[Path] | None = None) -> LintResult:
     """Every problem in the given rule and schedule files (default: the shipped ones)."""
     given = rule_files(paths or [bundled_dir("rules"), bundled_dir("schedules")])
-    kinds = {f: _kind(f) for f in given}
+    kinds = {f: file_kind(f) for f in given}
     problems: list[Problem] = [
         Problem(_at(f, 1), "LINT000", "neither a rule file (rules: [...]) nor a schedule (id: ...)")
         for f, k in kinds.items() if k == "other"
     ]
     linted_rules = [f for f, k in kinds.items() if k == "rules"]
-    # schedules may use shipped rules: load those too, reporting only files the user asked about
+    # schedules may use shipped rules: load those too (first, so that an id a linted file shares with a shipped
+    # rule is reported at the linted file), reporting only files the user asked about
     shipped = rule_files([bundled_dir("rules")])
     linted = {f.resolve() for f in linted_rules}
-    to_read = linted_rules + [f for f in shipped if f.resolve() not in linted]
+    to_read = [f for f in shipped if f.resolve() not in linted] + linted_rules
     versions: dict[str, list[SourcedRule]] = {}
     for f in to_read:
         found, errors = read_rule_file(f)

@@ -17,6 +17,7 @@ from contractcheck.rules.library import (
     RuleLibrary,
     add_version,
     bundled_dir,
+    file_kind,
     load_rule_file,
     load_rules,
     read_rule_file,
@@ -28,6 +29,6 @@ from contractcheck.rules.schedules import LoadedSchedule, find_schedule, load_sc
 __all__ = [
     "PARAM_NAME", "RULE_ID", "CompiledRule", "Example", "LoadedSchedule", "ParamSpec", "Rule", "RuleLibrary",
     "RuleOverride", "Schedule", "SourcedRule", "add_version", "bundled_dir", "compile_rule", "compile_schedule",
-    "find_schedule", "load_rule_file", "load_rules", "load_schedule", "read_rule_file", "rule_files",
+    "file_kind", "find_schedule", "load_rule_file", "load_rules", "load_schedule", "read_rule_file", "rule_files",
     "rule_functions", "schemas_for", "select_rules", "value_on", "version_in_force",
 ]

@@ -12,12 +12,30 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError
 
 from contractcheck.errors import Location, RuleError
 from contractcheck.rules.model import Rule, SourcedRule
 from contractcheck.yamldata import load_yaml, validation_error
+
+FileKind = Literal["rules", "schedule", "other"]
+
+
+def file_kind(path: Path) -> FileKind:
+    """What a YAML file in a rules folder is: ``schedule`` (a mapping with an ``id``), ``rules`` (a mapping with
+    a ``rules`` list, or a file whose YAML cannot be read — its error is reported when it is read as rules) or
+    ``other``. ``rules lint`` and ``check --rules`` sort a folder's files by this one test."""
+    try:
+        data = load_yaml(path).data
+    except RuleError:
+        return "rules"
+    if isinstance(data, dict) and "id" in data:
+        return "schedule"
+    if isinstance(data, dict) and "rules" in data:
+        return "rules"
+    return "other"
 
 
 def read_rule_file(path: Path) -> tuple[list[SourcedRule], list[RuleError]]:
@@ -127,8 +145,21 @@ def add_version(versions: dict[str, list[SourcedRule]], sr: SourcedRule) -> None
 
 
 def load_rules(paths: list[Path] | None = None) -> RuleLibrary:
-    """Rules from the shipped library plus any extra files or folders; clashing ids are errors."""
-    files = rule_files([bundled_dir("rules"), *(paths or [])])
+    """Rules from the shipped library plus any extra files or folders (subfolders too); clashing ids are errors.
+
+    A schedule found in a folder is passed over (a folder may hold a council's rules and its schedule, as
+    ``rules lint`` reads them); a schedule named as a rules file is refused (RULE000). Raises ``RuleError``
+    naming the file and line of the first problem.
+    """
+    given = {p.resolve() for p in paths or [] if p.is_file()}
+    files: list[Path] = []
+    for f in rule_files([bundled_dir("rules"), *(paths or [])]):
+        if file_kind(f) == "schedule":
+            if f.resolve() in given:
+                raise RuleError("is a schedule (it has an 'id:'), not a rule file: give it with --schedule",
+                                code="RULE000", location=Location(file=str(f)))
+            continue
+        files.append(f)
     versions: dict[str, list[SourcedRule]] = {}
     for f in files:
         for sr in load_rule_file(f):
