@@ -209,6 +209,15 @@ def rules_list(
     return ExitCode.OK
 
 
+@rules_app.command("functions")
+def rules_functions() -> int:
+    """Every function a rule expression may call, with what it gives (from the language's own registry)."""
+    from contractcheck.authoring.catalogue import functions_table
+
+    sys.stdout.write(functions_table())
+    return ExitCode.OK
+
+
 @rules_app.command("show")
 def rules_show(rule_id: Annotated[str, typer.Argument(help="e.g. PAY-01")], schedule: SchedOpt = None,
                rules: RulesOpt = None) -> int:

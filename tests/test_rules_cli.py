@@ -369,3 +369,18 @@ def test_extra_rules_the_schedule_does_not_include_are_named_in_the_report(cli, 
                             "-f", "json").out)
     assert "TST-01" not in [r["rule_id"] for r in report["results"]]
     assert any("does not include, so not run: TST-01" in note for note in report["notes"])
+
+
+def test_rules_functions_lists_the_registry_and_the_readme_names_no_function_that_is_not_there(cli):
+    import re
+
+    from contractcheck.rules import rule_functions
+
+    listed = cli("rules", "functions")
+    assert listed.code == 0
+    assert "add_days(date, n)" in listed.out and "pay_floor(" in listed.out
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| function | meaning |"):]
+    table = table[: table.index("\n\n")]
+    named = set(re.findall(r"`([a-z_]+)\(", table))
+    assert named and named <= set(rule_functions())

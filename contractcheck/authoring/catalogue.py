@@ -191,3 +191,16 @@ def explain(library: RuleLibrary, rule_id: str, schedule: LoadedSchedule | None 
             if outcome.result.note:
                 text.append(f"  note: {outcome.result.note}")
     return "\n".join(text) + "\n"
+
+
+def functions_table() -> str:
+    """Every function a rule expression may call (the language's own and the pay functions): signature and doc.
+
+    Read from the registry the compiler uses (``rules.rule_functions()``), so it is never out of date.
+    """
+    from contractcheck.rules import rule_functions
+
+    entries = sorted(rule_functions().values(), key=lambda e: e.name)
+    rows = [[e.signature, _short(e.doc, 90), "yes" if any(p.fixed for p in e.params) else ""] for e in entries]
+    return tabulate(rows, headers=["function", "gives", "needs a fixed value"]) + "\n"
+
