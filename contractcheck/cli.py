@@ -19,7 +19,7 @@ import typer
 from typer.exceptions import Abort, TyperException
 
 from contractcheck._version import __version__
-from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, UsageError
+from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, OutputError, UsageError
 from contractcheck.severity import FAIL_ON_CHOICES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -89,27 +89,60 @@ def _is_input(output: Path, given: Path) -> bool:
     return out == inp or (given.is_dir() and inp in out.parents)
 
 
-def write_atomically(path: Path, text: str, inputs: Sequence[Path | str | None] = ()) -> None:
-    """Write the whole report or nothing: a half-written file must never look complete.
+def check_output(path: Path, inputs: Sequence[Path | str | None] = ()) -> None:
+    """Refuse, before any work, an output that cannot be written or would change an input (``UsageError``).
 
-    ``inputs`` are the files (and folders) the command read: an output that would replace or add to one of
-    them is refused (``UsageError``), so a report can never overwrite the return, schedule or waivers it came from.
+    ``inputs`` are the files (and folders) the command reads: an output that would replace or add to one of
+    them is refused, so a report can never overwrite the return, schedule or waivers it came from.
     """
     for given in inputs:
         if given is not None and _is_input(path, Path(given)):
             raise UsageError(f"--output {path} would overwrite an input ({given}); inputs are never written: "
                              "choose another file name")
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a folder: give a file name, e.g. {path / 'report.json'}")
     directory = path.resolve().parent
     if not directory.is_dir():
         raise UsageError(f"--output folder does not exist: {directory}")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write the whole report or nothing: a half-written file must never look complete.
+
+    Raises ``OutputError`` (one line, exit 2) when the file cannot be written: no permission, disk full.
+    """
+    directory = path.resolve().parent
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def output_format(chosen: Format | None, output: Path | None) -> str | None:
+    """The format asked for: ``--format``, else the output file's extension; None: decide by the terminal.
+
+    An extension that names no format we write (``.xlsx``, ``.html``) is refused (``UsageError``) rather than
+    given a text table under that name.
+    """
+    if chosen is not None:
+        return chosen.value
+    if output is None:
+        return None
+    suffix = output.suffix.lower()
+    if not suffix:
+        return "table"
+    if suffix not in SUFFIX_FORMATS:
+        known = ", ".join(sorted(SUFFIX_FORMATS))
+        raise UsageError(f"--output {output}: no report format is written as '{suffix}' (extensions: {known}); "
+                         "give --format, or one of those extensions")
+    return SUFFIX_FORMATS[suffix]
 
 
 @app.command("check")
@@ -129,20 +162,20 @@ def check_command(
     from contractcheck.api import check, exit_code_for
     from contractcheck.report.render import RENDERERS
 
+    if output is not None:
+        check_output(output, inputs=[file, waivers, *(rules or []), _as_path(schedule)])
+    chosen = output_format(format, output)
     try:
         report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
                        rules_paths=rules or None, waivers=waivers)
     except GivenValueError as exc:  # the API words it for any caller; here the user typed --set
         raise UsageError(f"--set {exc.key}={exc.text}: {exc.problem}") from exc
-    chosen = format.value if format else None
-    if chosen is None and output is not None:
-        chosen = SUFFIX_FORMATS.get(output.suffix.lower())
     if chosen is None:
-        chosen = "table" if sys.stdout.isatty() or output is not None else "json"
+        chosen = "table" if sys.stdout.isatty() else "json"
     text = RENDERERS[chosen](report)
     code = exit_code_for(report, fail_on.value)
     if output is not None:
-        write_atomically(output, text, inputs=[file, waivers, *(rules or []), _as_path(schedule)])
+        write_atomically(output, text)
         print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -252,10 +285,12 @@ def rules_doc(
     from contractcheck.rules import compile_schedule, load_rules, load_schedule
 
     loaded = load_schedule(schedule)
+    if output is not None:
+        check_output(output, inputs=[loaded.file, *(rules or [])])
     _, compiled = compile_schedule(loaded, load_rules(rules or None))
     text = schedule_handbook(loaded, compiled, format.value)
     if output is not None:
-        write_atomically(output, text, inputs=[loaded.file, *(rules or [])])
+        write_atomically(output, text)
         print(f"handbook written to {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -302,14 +337,14 @@ def main(argv: list[str] | None = None) -> None:
     plain_when_needed(sys.stdout)
     plain_when_needed(sys.stderr)
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="contractcheck", standalone_mode=False)
     except TyperException as exc:  # typer's (vendored click) usage errors: bad option, missing argument
         if type(exc).__name__ == "NoArgsIsHelpError":
             print(exc.format_message(), file=sys.stderr)
             sys.exit(ExitCode.ERROR)
         ctx = getattr(exc, "ctx", None)
-        command = getattr(ctx, "info_name", None)
-        hint = f" (see: contractcheck {command} --help)" if command and command != "contractcheck" else ""
+        command = getattr(ctx, "command_path", None)  # "contractcheck rules lint", not just "lint"
+        hint = f" (see: {command} --help)" if command and command != "contractcheck" else ""
         message = " ".join(exc.format_message().split())
         print(f"error USAGE: {message}{hint}", file=sys.stderr)
         sys.exit(ExitCode.ERROR)

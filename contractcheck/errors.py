@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
 ERROR_CODES: dict[str, str] = {
     "LOAD": "the return or bid file cannot be read: missing, empty, corrupt, encrypted, too large or not a table",
     "USAGE": "the command or API call was used wrongly: unknown schedule, bad option or --set value",
+    "OUTPUT": "the report cannot be written where --output says: no permission, a full disk",
     "INTERNAL": "a bug in contractcheck: the check stopped; please report it with the command that caused it",
     "RULE": "a rule, schedule or waiver file is invalid (no more specific code)",
     "RULE000": "a rule file is not a mapping with a 'rules:' list, or a rules path does not exist",
@@ -89,6 +90,12 @@ class RuleError(ContractcheckError):
     """A rule, schedule or waiver file is invalid (YAML, schema, expression)."""
 
     code = "RULE"
+
+
+class OutputError(ContractcheckError):
+    """The report cannot be written where the command was told to write it (no permission, disk full)."""
+
+    code = "OUTPUT"
 
 
 class UsageError(ContractcheckError):

@@ -204,3 +204,35 @@ def test_a_report_on_a_console_without_utf8_is_printed_in_plain_characters(tmp_p
     assert "NON-COMPLIANT" in text and "->" in text and "→" not in text
     assert "£" in text  # what cp1252 has is kept
     assert done.stderr == b""
+
+
+def test_an_output_that_is_a_folder_is_one_line_before_any_work(cli, tmp_path):
+    result = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", tmp_path)
+    assert_one_line_error(result, "error USAGE", "is a folder: give a file name")
+
+
+def test_an_output_that_cannot_be_written_is_one_line_not_internal(cli, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", locked / "report.json")
+    finally:
+        locked.chmod(0o700)
+    if result.code == 1:  # running as root: the folder is writable whatever its mode
+        return
+    assert_one_line_error(result, "error OUTPUT: cannot write the report to")
+    assert list(locked.iterdir()) == []
+
+
+def test_an_output_extension_that_names_no_format_is_refused(cli, tmp_path):
+    """`-o report.xlsx` or `.html` wrote a text table under that name, which Excel then cannot open."""
+    for name in ("report.xlsx", "report.html"):
+        result = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", tmp_path / name)
+        assert_one_line_error(result, "no report format is written as")
+        assert not (tmp_path / name).exists()
+
+
+def test_a_usage_error_in_a_sub_command_points_at_its_own_help(cli):
+    result = cli("rules", "lint", "--bogus")
+    assert_one_line_error(result, "(see: contractcheck rules lint --help)")
