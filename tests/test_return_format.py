@@ -85,3 +85,14 @@ def test_rule_examples_over_a_new_table_run_too(format_with_a_registration_table
 
 def test_after_the_change_the_shipped_format_is_back() -> None:
     assert "registration" not in rf.return_format().tables
+
+
+def test_every_field_of_the_format_has_a_row_in_the_documented_contract() -> None:
+    """docs/return-format.md is the contract the code keeps to: no field of return_format.yaml goes undocumented."""
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "return-format.md").read_text(encoding="utf-8")
+    v1 = doc[: doc.index("## v2 additions")]
+    missing = [f"{table}.{field}" for table, spec in rf.return_format().tables.items() for field in spec.fields
+               if not re.search(rf"^\| {re.escape(field)} \|", v1, flags=re.MULTILINE)]
+    assert missing == []
