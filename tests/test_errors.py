@@ -39,3 +39,14 @@ def test_the_documented_error_codes_are_the_table() -> None:
 def test_exit_codes_are_the_documented_numbers() -> None:
     assert [int(c) for c in ExitCode] == [0, 1, 2, 130]
     assert ContractcheckError("x").one_line() == "error CC000: x"
+
+
+def test_every_key_of_the_report_contract_has_a_description() -> None:
+    """docs/report.md points at the model for each key's meaning: none may go without one."""
+    from contractcheck.report import Report
+
+    schema = Report.model_json_schema()
+    models = {"Report": schema, **schema["$defs"]}
+    undocumented = [f"{name}.{key}" for name, model in models.items()
+                    for key, prop in model.get("properties", {}).items() if not prop.get("description")]
+    assert undocumented == []

@@ -243,3 +243,16 @@ def test_the_readme_recipe_for_a_new_function_is_all_it_takes():
     assert compiled.functions_used == ["add_years"]
     with pytest.raises(ExpressionError, match="must be a fixed value"):
         compile_expression("add_years(start_date, average_hours) <= as_of", scope, "yesno")
+
+
+def test_add_months_moves_by_whole_months_only():
+    """A fraction of a calendar month means nothing: refused when written, unknown when it comes from data."""
+    with pytest.raises(ExpressionError, match="whole calendar months"):
+        compile_expression("add_months(start_date, 1.5) <= as_of", WORKFORCE, "yesno")
+    frame = workers(start_date=pd.to_datetime(["2025-01-31"]))
+    scope = Scope(SCHEMAS, "workforce", {"months": "number"}, functions=rule_functions())
+    compiled = compile_expression("add_months(start_date, months) <= as_of", scope, "yesno")
+    ctx = EvalContext({"workforce": frame}, {}, {"months": 1.5}, pd.Timestamp("2025-06-30"), "workforce")
+    assert compiled.evaluate(ctx).tolist() == [pd.NA]
+    ctx = EvalContext({"workforce": frame}, {}, {"months": 1}, pd.Timestamp("2025-06-30"), "workforce")
+    assert compiled.evaluate(ctx).tolist() == [True]

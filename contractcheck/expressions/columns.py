@@ -142,6 +142,8 @@ def shift_date(base: Value, count: Value, unit: str) -> Value:
     if is_na(count) or (not isinstance(base, pd.Series) and is_na(base)):
         return pd.NaT
     if unit == "months":
+        if float(count) != int(count):  # a calendar month has no fraction: unknown, never a silent truncation
+            return pd.Series(pd.NaT, index=base.index) if isinstance(base, pd.Series) else pd.NaT
         return base + pd.DateOffset(months=int(count))
     return base + pd.to_timedelta(float(count) * (7 if unit == "weeks" else 1), unit="D")
 

@@ -338,7 +338,16 @@ def _add_weeks(date: Value, n: Value) -> Value:
     return shift_date(date, n, "weeks")
 
 
-@BUILTINS.function("add_months(date, n)", "the date n calendar months later", [DATE, _HOW_MANY], "date")
+def _whole_months(call: Call) -> ValueType:
+    arg = call.node.args[1]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, float) and not arg.value.is_integer():
+        call.fail("add_months() moves by whole calendar months, e.g. add_months(start_date, 3)", arg)
+    return "date"
+
+
+@BUILTINS.function("add_months(date, n)",
+                   "the date n calendar months later (n whole; a fraction from a parameter or field gives blank)",
+                   [DATE, _HOW_MANY], _whole_months)
 def _add_months(date: Value, n: Value) -> Value:
     return shift_date(date, n, "months")
 
@@ -373,7 +382,8 @@ def _whole_places(call: Call) -> ValueType:
     return call.args[0].type
 
 
-@BUILTINS.function("round(x, places)", "round to a number of decimal places", [NUMBER, ANY.or_omitted()],
+@BUILTINS.function("round(x, places)", "round to a number of decimal places (a half goes to the even digit: "
+                   "round(0.125, 2) is 0.12)", [NUMBER, ANY.or_omitted()],
                    _whole_places)
 def _round(x: Value, places: float = 0) -> Value:
     return _elementwise(x, lambda a: np.round(a, int(places)))

@@ -37,7 +37,7 @@ class FindingLocation(_Model):
     file: str
     """the input file as it was given"""
     sheet: str | None = None
-    """the sheet as named in the workbook (None for a CSV file or a JSON return)"""
+    """the sheet as named in the workbook; the table's key in a JSON/YAML return; None for a CSV file"""
     row: int | None = None
     """the row number the user sees (header rows included), the CSV line, or the JSON item number"""
     column: str | None = None
@@ -94,8 +94,9 @@ class Finding(_Model):
     """what would fix it"""
     title: str = ""
     """the rule's title"""
-    # the waiver that accepted this finding (status "waived"): reason, approved_by, approved_on, expires, file, line
     waiver: dict[str, Any] | None = Field(default=None, exclude_if=_is_none)
+    """the waiver that accepted this finding (status ``waived``): reason, approved_by, approved_on, expires, file,
+    line; left out of the JSON when there is none"""
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -126,9 +127,9 @@ class RuleResult(_Model):
     """``pass``, ``fail``, ``not_applicable`` (nothing in scope, or a table it needs is absent and the rule
     says so) or ``waived`` (every failure waived)"""
     checked: int
-    """rows (or 1 for a contract-level rule) the rule judged"""
+    """rows the rule judged (1 for a contract-level rule; for a built-in check, the items it looked at, or 1)"""
     failed: int
-    """rows that failed"""
+    """findings the rule made (for a row rule, the rows that failed; a built-in check may make several per item)"""
     reference: str = ""
     """the contract clause or law"""
     note: str | None = None
@@ -137,10 +138,12 @@ class RuleResult(_Model):
     """rows where a value the rule needs was blank or unreadable: neither passed nor failed"""
     measures: dict[str, Any] = {}
     """values a rule reports whatever its result (e.g. the zero-hours share)"""
-    waived: int = Field(default=0, exclude_if=_is_empty)  # findings of this rule accepted by a waiver
-    # which version of the rule judged (rules and parameters can change on a date) and the parameters it used
+    waived: int = Field(default=0, exclude_if=_is_empty)
+    """findings of this rule a waiver accepted; left out of the JSON when none"""
     version: str | None = Field(default=None, exclude_if=_is_none)
+    """which version of the rule judged (a rule can change on a date); left out for a rule with one version"""
     params: dict[str, Any] = Field(default_factory=dict, exclude_if=_is_empty)
+    """the parameter values in force on the as-of date; left out when the rule has none or did not apply"""
 
 
 class InputInfo(_Model):
@@ -211,16 +214,17 @@ class Report(_Model):
     summary: Summary
     """verdict and counts"""
     results: list[RuleResult]
-    """one per rule of the schedule, in schedule order"""
+    """one per rule of the schedule, in schedule order; with a waiver file, the waiver housekeeping results
+    (WAIVER-01 expired, WAIVER-02 unused) follow — they never change the verdict or ``summary.rules_checked``"""
     findings: list[Finding]
     """what did not pass, by severity, then rule id, then position"""
     notes: list[str] = []
     """things the reader should know about how the file was judged (e.g. a date beyond the known pay rates)"""
     reference_data: dict[str, Any] = {}
     """the reference data used and where it came from (pay floors: file, source, SHA-256, latest period)"""
-    # when a waiver file was applied: {"file", "waivers", "applied", "expired", "unused", "other_contract",
-    # "findings_waived"} (see contractcheck.waivers)
     waivers: dict[str, Any] = Field(default_factory=dict, exclude_if=_is_empty)
+    """when a waiver file was applied: ``file``, ``waivers``, ``applied``, ``expired``, ``unused``,
+    ``other_contract``, ``findings_waived`` (``contractcheck.report.waivers``); left out otherwise"""
 
     def failing(self, at_or_above: Severity) -> list[Finding]:
         """Failing (not waived) findings at or above a severity, for the exit code."""

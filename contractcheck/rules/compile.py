@@ -1,6 +1,7 @@
 """Compiling a schedule's rules against the return format: parameters resolved, expressions type-checked.
 
 Everything a rule could get wrong is found here, before any data is read; errors name the rule, file and line.
+``check`` compiles the rules its schedule selects; ``rules lint`` compiles every rule it is given.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class CompiledRule:
     severity: Severity
     when_missing: str
     reference: str
-    params: dict[str, Any]  # values in force now (the latest change), for display
+    params: dict[str, Any]  # each parameter's latest value, for display; params_on(date) gives those in force then
     filter: Compiled | None
     lets: dict[str, Compiled]
     assertion: Compiled | None
