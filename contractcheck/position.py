@@ -12,10 +12,22 @@ JSON/YAML return. Any part may be unknown. ``style`` says how ``row``/``column``
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 LocationStyle = Literal["cell", "line", "json"]
+
+_PLAIN_SHEET = re.compile(r"[^\W\d]\w*", re.UNICODE)
+_LOOKS_LIKE_A_CELL = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*", re.ASCII)
+
+
+def sheet_reference(sheet: str) -> str:
+    """A sheet name as Excel wants it before ``!``: as it is when plain (``Workforce``), else in single quotes
+    with any quote doubled (``'Staff (list)'``, ``'Bob''s sheet'``, ``'2026'``)."""
+    if _PLAIN_SHEET.fullmatch(sheet) and not _LOOKS_LIKE_A_CELL.fullmatch(sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -30,14 +42,15 @@ class Position:
     style: LocationStyle = "cell"
 
     def cell(self) -> str | None:
-        """The cell reference a spreadsheet user types: ``Workforce!F7``, ``staff.csv!C12``, ``workforce[3].age``."""
+        """The cell reference a spreadsheet user types in the Name Box: ``Workforce!F7``, ``'Staff (list)'!F7``;
+        ``staff.csv!C12`` for a CSV line; ``workforce[3].age`` for a JSON item."""
         if self.row is None:
             return None
         if self.style == "json":
             return f"{self.sheet or ''}[{self.row}]" + (f".{self.column}" if self.column else "")
         ref = f"{self.column or ''}{self.row}"
         if self.sheet:
-            return f"{self.sheet}!{ref}"
+            return f"{sheet_reference(self.sheet)}!{ref}"
         # a CSV opened in Excel shows the file name as its sheet, and line numbers as rows
         return f"{os.path.basename(self.file or '')}!{ref}"
 

@@ -218,11 +218,11 @@ def test_a_key_value_sheet_is_read_beside_its_labels_wherever_they_start(tmp_pat
     kv = data.keyvalues["contract"]
     assert kv.values["provider_name"] == "Acme Care"
     assert kv.values["period_end"] == pd.Timestamp(2026, 6, 30)
-    assert kv.position("provider_name").cell() == "Contract details!C3"
+    assert kv.position("provider_name").cell() == "'Contract details'!C3"
     assert data.scalars["contract_ref"] == "C-1"
     [issue] = data.issues  # the value that does not read is an issue at its cell, the rest still read
     assert issue.kind == "unparseable" and issue.field == "contract_value" and issue.value == "tbc"
-    assert issue.position.cell() == "Contract details!C7"
+    assert issue.position.cell() == "'Contract details'!C7"
 
 
 def test_a_json_object_is_a_key_value_table(tmp_path: Path) -> None:
