@@ -118,6 +118,8 @@ def parse_yaml_text(text: str, file: str) -> YamlDocument:
 
 def load_yaml(path: Path) -> YamlDocument:
     """Read and parse a YAML file (never written to)."""
+    if path.is_dir():
+        raise RuleError("is a folder, not a YAML file", code="YAML000", location=Location(file=str(path)))
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

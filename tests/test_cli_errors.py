@@ -236,3 +236,10 @@ def test_an_output_extension_that_names_no_format_is_refused(cli, tmp_path):
 def test_a_usage_error_in_a_sub_command_points_at_its_own_help(cli):
     result = cli("rules", "lint", "--bogus")
     assert_one_line_error(result, "(see: contractcheck rules lint --help)")
+
+
+def test_a_schedule_that_is_a_folder_is_one_line(cli, tmp_path):
+    folder = tmp_path / "schedule.yaml"
+    folder.mkdir()
+    result = cli("check", "samples/failing-return.xlsx", "-s", folder)
+    assert_one_line_error(result, "error YAML000", "is a folder, not a YAML file")
