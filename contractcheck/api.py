@@ -15,7 +15,8 @@ from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
 from contractcheck.normalise import Dataset, normalise
-from contractcheck.report.model import SEVERITIES, AsOf, Finding, InputInfo, Report, RuleResult, ScheduleInfo
+from contractcheck.report.findings import Findings
+from contractcheck.report.model import SEVERITIES, AsOf, InputInfo, Report, RuleResult, ScheduleInfo
 from contractcheck.report.summary import summarise
 from contractcheck.report.waivers import apply_waivers, load_waivers
 from contractcheck.rules import (
@@ -48,23 +49,22 @@ def resolve_as_of(
     return today, "today (no date in the return)", notes
 
 
-def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> tuple[list[RuleResult], list[Finding]]:
+def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> tuple[list[RuleResult], Findings]:
     """Judge a dataset by every rule (each id once, by its version in force on ``as_of``).
 
     Returns one result per rule id, in the schedule's order, and every finding sorted by severity, rule id and
     position (the report's order).
     """
     results: list[RuleResult] = []
-    findings: list[Finding] = []
+    findings: list[Findings] = []
     versions: dict[str, list[CompiledRule]] = {}
     for cr in rules:
         versions.setdefault(cr.rule.id, []).append(cr)
     for candidates in versions.values():
         outcome = evaluate_rule(version_in_force(candidates, as_of.date()), data, as_of)
         results.append(outcome.result)
-        findings.extend(outcome.findings)
-    findings.sort(key=Finding.sort_key)
-    return results, findings
+        findings.append(outcome.findings)
+    return results, Findings.of(findings)
 
 
 def check(
@@ -151,4 +151,4 @@ def exit_code_for(report: Report, fail_on: str = "minor") -> int:
         return ExitCode.OK
     if fail_on not in SEVERITIES:
         raise UsageError(f"--fail-on must be one of {', '.join(SEVERITIES)} or never, not {fail_on!r}")
-    return ExitCode.FINDINGS if report.failing(fail_on) else ExitCode.OK
+    return ExitCode.FINDINGS if report.any_failing(fail_on) else ExitCode.OK

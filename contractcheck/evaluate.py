@@ -7,9 +7,9 @@ turned into findings, each with its cell, the values that judged it and the rule
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,16 +19,19 @@ from contractcheck.blank import is_null
 from contractcheck.expressions import EvalContext, MissingData
 from contractcheck.normalise import DataIssue, Dataset
 from contractcheck.position import Position
+from contractcheck.report.findings import FindingBlock, Findings
 from contractcheck.report.model import Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
-from contractcheck.rules.model import fill_message
+from contractcheck.rules.model import fill_message, fill_messages
 from contractcheck.wording import value_words as format_value
 
 
-@dataclass
 class Outcome:
-    result: RuleResult
-    findings: list[Finding]
+    """One rule's result and its findings (a ``Findings``: single findings and columnar blocks of failing rows)."""
+
+    def __init__(self, result: RuleResult, findings: Iterable[Finding | FindingBlock] = ()) -> None:
+        self.result = result
+        self.findings = Findings.of(findings)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -60,6 +63,26 @@ def _at(value: Any, positions: np.ndarray) -> list[Any]:
     if isinstance(value, pd.Series):
         return value.iloc[positions].tolist()
     return [value] * len(positions)
+
+
+def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any]) -> np.ndarray | Any:
+    """``word`` of the value at each failing row, as an object array; one word when ``values`` is one value.
+
+    A column is worded once per distinct value (``pd.factorize``), not once per row; a column of mixed Python
+    objects (where 1 and True would count as one value) is worded value by value.
+    """
+    if not isinstance(values, pd.Series):
+        return word(values)
+    picked = values.iloc[positions]
+    out = np.empty(len(picked), dtype=object)
+    if picked.dtype == object and pd.api.types.infer_dtype(picked, skipna=True) not in ("string", "empty"):
+        out[:] = [word(v) for v in picked.tolist()]
+        return out
+    codes, uniques = pd.factorize(picked, use_na_sentinel=True)
+    worded = np.empty(len(uniques) + 1, dtype=object)
+    worded[:-1] = [word(v) for v in uniques]
+    worded[-1] = word(None)  # code -1: a blank
+    return worded[codes]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -136,7 +159,7 @@ def _issues_rule(cr: CompiledRule, issues: list[DataIssue]) -> Outcome:
 
 def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
     """Required tables and columns present, required values not blank (one finding per gap)."""
-    findings = [
+    findings: list[Finding | FindingBlock] = [
         _finding(cr, i.message, _subject(table=i.table), _location(i.position, None, None), {})
         for i in data.issues if i.kind == "missing_table"
     ]
@@ -170,15 +193,16 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                                                    fname, None), {"field": fname}))
                 continue
             blank = table.frame[fname].isna().to_numpy() & ~np.isin(table.rows, unreadable.get((name, fname), []))
-            for pos_i in np.flatnonzero(blank):
-                row = int(table.rows[pos_i])
-                subject_key = table.frame[key].iloc[pos_i] if key and key != fname else None
-                findings.append(_finding(
-                    cr, f"{table.spec.title} row {row}: {fname} is blank", Subject(
-                        table=name, key=None if is_null(subject_key) else str(subject_key)),
-                    _location(table.position(fname, row), fname, table.headings.get(fname)), {"field": fname}))
-    return Outcome(_result(cr, status="fail" if findings else "pass", checked=max(checked, 1), failed=len(findings)),
-                   findings)
+            positions = np.flatnonzero(blank)
+            if len(positions):
+                rows = [str(r) for r in table.rows[positions].tolist()]
+                messages = (f"{table.spec.title} row " + np.array(rows, dtype=object) + f": {fname} is blank").tolist()
+                keys = per_value(table.frame[key], positions, _key_words) if key and key != fname else \
+                    np.full(len(positions), None, dtype=object)
+                findings.append(_block(cr, table, positions, field=fname, keys=keys, messages=messages,
+                                       evidence={"field": fname}))
+    failed = sum(len(f) if isinstance(f, FindingBlock) else 1 for f in findings)
+    return Outcome(_result(cr, status="fail" if failed else "pass", checked=max(checked, 1), failed=failed), findings)
 
 
 #: the checks a rule names with ``check:`` instead of an ``assert:`` expression (rules.model.BuiltinCheck)
@@ -317,8 +341,8 @@ def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: 
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=why,
                                   not_judged=not_judged), [])
     findings = _row_findings(cr, ctx, table, failed_positions)
-    return Outcome(_result(cr, status="fail" if findings else "pass", checked=checked, failed=len(findings), note=note,
-                              not_judged=not_judged), findings)
+    return Outcome(_result(cr, status="fail" if findings else "pass", checked=checked, failed=len(failed_positions),
+                           note=note, not_judged=not_judged), findings)
 
 
 def _mask(value: Any, n: int, default_na: bool) -> np.ndarray:
@@ -329,24 +353,35 @@ def _mask(value: Any, n: int, default_na: bool) -> np.ndarray:
     return np.full(n, bool(value))
 
 
-def _row_findings(cr: CompiledRule, ctx: EvalContext, table, positions: np.ndarray) -> list[Finding]:
+def _block(cr: CompiledRule, table: Any, positions: np.ndarray, *, field: str | None, keys: Any,
+           messages: Sequence[str], evidence: dict[str, Any]) -> FindingBlock:
+    """The failing rows of one rule in one table, as columns (``contractcheck.report.findings``)."""
+    rule = cr.rule
+    varying = frozenset(n for n, v in evidence.items() if isinstance(v, np.ndarray))
+    return FindingBlock(
+        rule_id=rule.id, title=rule.title, severity=cr.severity, reference=cr.reference, remediation=rule.remediation,
+        table=table.name, field=field, heading=table.headings.get(field) if field else None, file=table.file or "",
+        sheet=table.sheet, style=table.style, column=table.columns.get(field) if field else None,
+        rows=np.asarray(table.rows[positions], dtype=np.int64), keys=np.asarray(keys, dtype=object),
+        messages=np.asarray(messages, dtype=object), evidence=evidence, varying=varying)
+
+
+def _key_words(v: Any) -> str | None:
+    return None if is_null(v) else str(v)
+
+
+def _row_findings(cr: CompiledRule, ctx: EvalContext, table: Any, positions: np.ndarray) -> list[FindingBlock]:
+    """The failing rows as one block: messages worded per distinct value, evidence made JSON-ready per distinct
+    value, no Python loop over the rows."""
     if len(positions) == 0:
         return []
     rule = cr.rule
-    names = cr.evidence_names
-    shown = {n: _at(_shown(n, cr, ctx), positions) for n in dict.fromkeys([*names, *cr.message_names])}
+    n = len(positions)
+    values = {name: _shown(name, cr, ctx) for name in dict.fromkeys([*cr.evidence_names, *cr.message_names])}
+    words = {name: per_value(values[name], positions, functools.partial(format_value, type_=cr.types.get(name)))
+             for name in cr.message_names}
+    messages = fill_messages(rule.message, words, n)
+    evidence = {name: per_value(values[name], positions, evidence_value) for name in cr.evidence_names}
     key = table.spec.key
-    keys = _at(table.frame[key], positions) if key else [None] * len(positions)
-    field = cr.point_at
-    heading = table.headings.get(field) if field else None
-    column = table.columns.get(field) if field else None
-    rows = table.rows[positions]
-    findings = []
-    for i, row in enumerate(rows.tolist()):
-        message = fill_message(rule.message, {n: format_value(shown[n][i], cr.types.get(n)) for n in cr.message_names})
-        pos = Position(file=table.file, sheet=table.sheet, style=table.style, row=row, column=column)
-        evidence = {n: evidence_value(shown[n][i]) for n in names}
-        k = keys[i]
-        findings.append(_finding(cr, message, _subject(table=table.name, key=None if is_null(k) else str(k)),
-                                 _location(pos, field, heading), evidence))
-    return findings
+    keys = per_value(table.frame[key], positions, _key_words) if key else np.full(n, None, dtype=object)
+    return [_block(cr, table, positions, field=cr.point_at, keys=keys, messages=messages, evidence=evidence)]

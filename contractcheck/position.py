@@ -46,13 +46,18 @@ class Position:
         ``staff.csv!C12`` for a CSV line; ``workforce[3].age`` for a JSON item."""
         if self.row is None:
             return None
+        before, after = self.cell_parts()
+        return f"{before}{self.row}{after}"
+
+    def cell_parts(self) -> tuple[str, str]:
+        """What comes before and after the row number in ``cell()``, whatever the row: ``("Workforce!F", "")``,
+        ``("workforce[", "].age")``. Many cells of one column are worded at once from these."""
         if self.style == "json":
-            return f"{self.sheet or ''}[{self.row}]" + (f".{self.column}" if self.column else "")
-        ref = f"{self.column or ''}{self.row}"
+            return f"{self.sheet or ''}[", "]" + (f".{self.column}" if self.column else "")
         if self.sheet:
-            return f"{sheet_reference(self.sheet)}!{ref}"
+            return f"{sheet_reference(self.sheet)}!{self.column or ''}", ""
         # a CSV opened in Excel shows the file name as its sheet, and line numbers as rows
-        return f"{os.path.basename(self.file or '')}!{ref}"
+        return f"{os.path.basename(self.file or '')}!{self.column or ''}", ""
 
     def render(self) -> str:
         """The position in words for a one-line message: ``rules.yaml:12``, ``x.xlsx, sheet 'Pay', row 4, column C``."""

@@ -15,7 +15,7 @@ that projection of any report, for tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -98,7 +98,7 @@ def run_example(sr: SourcedRule, example: Example, fmt: ReturnFormat | None = No
     return ExampleResult(sr.rule.id, example.name, example.expect, not problems, "\n".join(problems))
 
 
-def _rows_problem(cr: CompiledRule, pinned: list[int], findings: list[Finding]) -> list[str]:
+def _rows_problem(cr: CompiledRule, pinned: list[int], findings: Sequence[Finding]) -> list[str]:
     """What is wrong with an example's ``failing_rows``, if anything (an empty list when the rows match)."""
     table = cr.row_table
     if table is None:

@@ -30,6 +30,7 @@ from pydantic import ValidationError, ValidationInfo, field_validator
 
 from contractcheck.errors import RuleError, UsageError
 from contractcheck.position import Position
+from contractcheck.report.findings import Findings, as_findings
 from contractcheck.report.model import Finding, FindingLocation, Report, RuleResult, Subject
 from contractcheck.report.summary import WAIVER_RULE_PREFIX, summarise
 from contractcheck.rules.model import check_rule_id
@@ -119,9 +120,10 @@ class Waiver(Strict):
 
     def matches(self, finding: Finding) -> bool:
         """Same rule, and the same worker id (any case) or, for ``contract``, a finding with no worker id."""
-        if finding.rule_id != self.rule:
-            return False
-        key = finding.subject.key
+        return finding.rule_id == self.rule and self.matches_key(finding.subject.key)
+
+    def matches_key(self, key: str | None) -> bool:
+        """The same worker id (any case) or, for ``contract``, no worker id."""
         if self.is_contract:
             return key is None
         return key is not None and _fold(key) == _fold(self.subject)
@@ -240,7 +242,7 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
     elif isinstance(on, dt.datetime):
         on = on.date()
     new = report.model_copy(deep=True)
-    findings = new.findings
+    findings = as_findings(new.findings)
     outcomes: list[Outcome] = []
     extra: list[Finding] = []
     considered = 0
@@ -254,7 +256,8 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
                 outcomes.append("other_contract")
                 continue
         considered += 1
-        matched = [] if contract_unknown else [f for f in findings if w.matches(f)]
+        matched = [] if contract_unknown else \
+            [j for j in findings.indices_of(w.rule) if w.matches_key(findings.key_at(j))]
         expired = w.expires < on
         location = FindingLocation.at(Position(file=waivers.file, line=waivers.lines[i]))
         subject = Subject(table="waivers", key=w.subject)
@@ -279,16 +282,16 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
             outcomes.append("applied")
             details = {"reason": w.reason, "approved_by": w.approved_by, "approved_on": w.approved_on.isoformat(),
                        "expires": w.expires.isoformat(), "file": waivers.file, "line": waivers.lines[i]}
-            for f in matched:
+            for index in matched:
+                f = findings[index]
                 if f.status == "fail":  # a finding two waivers cover keeps the first one's details
-                    f.status = "waived"
-                    f.waiver = dict(details)
+                    findings.replace(index, f.model_copy(update={"status": "waived", "waiver": dict(details)}))
 
     waived_by_rule: dict[str, int] = {}
     failing_by_rule: dict[str, int] = {}
-    for f in findings:
-        counts = waived_by_rule if f.status == "waived" else failing_by_rule
-        counts[f.rule_id] = counts.get(f.rule_id, 0) + 1
+    for (rule_id, _, status), n in findings.tally().items():
+        counts = waived_by_rule if status == "waived" else failing_by_rule
+        counts[rule_id] = counts.get(rule_id, 0) + n
     for r in new.results:
         r.waived = waived_by_rule.get(r.rule_id, 0)
         if r.waived and r.status == "fail" and not failing_by_rule.get(r.rule_id):
@@ -301,9 +304,7 @@ def apply_waivers(report: Report, waivers: WaiverFile, on: dt.date | None = None
         if n:
             new.results.append(RuleResult(rule_id=rule_id, title=title, severity=severity, status="fail",
                                           checked=considered, failed=n, reference=WAIVER_REFERENCE))
-    new.findings = sorted([*findings, *extra], key=Finding.sort_key)
-
-
+    new.findings = Findings.of([findings, *extra])
     new.summary = summarise(new.results, new.findings)
     summary = {
         "file": waivers.file,

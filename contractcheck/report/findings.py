@@ -1,0 +1,357 @@
+"""Findings kept as columns until they are read: a rule's failing rows as one block, not one object per row.
+
+A row rule that fails on a million rows makes one ``FindingBlock``: the rule's constant parts once (rule,
+title, severity, clause, fix, table, sheet, column) and, per failing row, its row number, key, message and
+evidence values. ``Findings`` is the report's list of findings: blocks and single ``Finding`` objects in the
+report's order (``Finding.sort_key``). It reads like a list of ``Finding`` — ``len()`` costs nothing, indexing
+and iterating build each ``Finding`` when it is asked for — and ``write_items`` writes the JSON of each finding
+straight from the columns, exactly as ``json.dumps(finding.model_dump(mode="json"), indent=2)`` would.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO, overload
+
+import numpy as np
+from pydantic_core import core_schema
+
+from contractcheck.position import LocationStyle, Position
+from contractcheck.report.finding import Finding, FindingLocation, Subject
+from contractcheck.severity import SEVERITY_RANK, Severity
+
+#: findings written to JSON at once from a block: bounds the text held in memory
+CHUNK = 20_000
+_SEP = "\x00"  # JSON escapes a NUL inside a string, so a bare one can only be the separator
+_NOT_FINITE = {"NaN", "Infinity", "-Infinity"}
+
+
+def json_texts(values: Sequence[Any] | np.ndarray) -> list[str]:
+    """The compact JSON text of each scalar (str, int, float, bool or None) in one C-speed ``json.dumps``.
+
+    A float that is not finite reads ``null``, as pydantic writes it in a report.
+    """
+    if len(values) == 0:
+        return []
+    texts = json.dumps(list(values), ensure_ascii=False, separators=(_SEP, ":"))[1:-1].split(_SEP)
+    if len(texts) != len(values):  # a nested value: word them one by one
+        texts = [json.dumps(v, ensure_ascii=False) for v in values]
+    return ["null" if t in _NOT_FINITE else t for t in texts] if _NOT_FINITE & set(texts) else texts
+
+
+def _is_scalar_column(values: np.ndarray) -> bool:
+    return not any(isinstance(v, (list, tuple, dict)) for v in values)
+
+
+@dataclass
+class FindingBlock:
+    """The failing rows of one rule in one table, as columns (rows in ascending order).
+
+    ``evidence`` holds, by name, either one JSON-ready value for every row (a parameter) or a numpy object array
+    with one per row (``varying`` names those). ``changed`` holds findings replaced one by one (a waiver marks one
+    ``waived``), by their offset in the block.
+    """
+
+    rule_id: str
+    title: str
+    severity: Severity
+    reference: str
+    remediation: str
+    table: str
+    field: str | None
+    heading: str | None
+    file: str
+    sheet: str | None
+    style: LocationStyle
+    column: str | None
+    rows: np.ndarray
+    keys: np.ndarray
+    messages: np.ndarray
+    evidence: dict[str, Any]
+    varying: frozenset[str] = frozenset()
+    changed: dict[int, Finding] = dataclasses.field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __deepcopy__(self, memo: dict) -> FindingBlock:
+        # the columns are never changed after the block is made: a copy shares them, and copies what can change
+        return dataclasses.replace(self, changed=copy.deepcopy(self.changed, memo))
+
+    def position(self, row: int) -> Position:
+        return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.column)
+
+    def key_at(self, i: int) -> str | None:
+        return self.changed[i].subject.key if i in self.changed else self.keys[i]
+
+    def finding(self, i: int) -> Finding:
+        """The ``Finding`` of the block's i-th row (built now; the same values as the columns)."""
+        if i in self.changed:
+            return self.changed[i]
+        evidence = {n: (self.evidence[n][i] if n in self.varying else copy.copy(self.evidence[n]))
+                    for n in self.evidence}
+        return Finding.model_construct(
+            rule_id=self.rule_id, title=self.title, severity=self.severity, status="fail",
+            message=self.messages[i], subject=Subject.model_construct(table=self.table, key=self.keys[i]),
+            location=FindingLocation.at(self.position(int(self.rows[i])), self.field, self.heading),
+            evidence=evidence, reference=self.reference, remediation=self.remediation)
+
+    def _template(self) -> list[str] | None:
+        """The JSON of one of this block's findings (indent 2) cut at the parts that change from row to row:
+        message, key, row, cell and each varying evidence value, in that order. None when a varying
+        evidence value is not a scalar (then each finding is written on its own)."""
+        if any(not _is_scalar_column(self.evidence[n]) for n in self.varying):
+            return None
+        marks = {"message": "\x01m\x01", "key": "\x01k\x01", "row": "\x01r\x01", "cell": "\x01c\x01"}
+        evidence = {n: (f"\x01e{j}\x01" if n in self.varying else v)
+                    for j, (n, v) in enumerate(self.evidence.items())}
+        sample = Finding.model_construct(
+            rule_id=self.rule_id, title=self.title, severity=self.severity, status="fail", message=marks["message"],
+            subject=Subject.model_construct(table=self.table, key=marks["key"]),
+            location=FindingLocation.model_construct(
+                file=self.file, sheet=self.sheet, row=marks["row"], column=self.column, cell=marks["cell"],
+                field=self.field, heading=self.heading, line=None),
+            evidence=evidence, reference=self.reference, remediation=self.remediation)
+        text = json.dumps(sample.model_dump(mode="json", warnings=False), indent=2, ensure_ascii=False)
+        cuts = [json.dumps(m) for m in marks.values()]
+        cuts += [json.dumps(f"\x01e{j}\x01") for j, n in enumerate(self.evidence) if n in self.varying]
+        parts = []
+        for cut in cuts:
+            before, found, text = text.partition(cut)
+            if not found:
+                return None
+            parts.append(before)
+        parts.append(text)
+        return parts
+
+    def json_items(self, start: int, stop: int, indent: str) -> str:
+        """The JSON of findings ``start:stop`` of the block, each indented by ``indent``, joined by ``,\\n``."""
+        template = self._template() if not any(start <= i < stop for i in self.changed) else None
+        if template is None:
+            return ",\n".join(_indented(self.finding(i), indent) for i in range(start, stop))
+        rows = self.rows[start:stop].tolist()
+        before, after = self.position(0).cell_parts()
+        cells = [f"{before}{r}{after}" for r in rows] if after else [before + str(r) for r in rows]
+        columns: list[list[str]] = [json_texts(self.messages[start:stop]), json_texts(self.keys[start:stop]),
+                                    [str(r) for r in rows], json_texts(cells)]
+        columns += [json_texts(self.evidence[n][start:stop]) for n in self.evidence if n in self.varying]
+        lead = indent + template[0].replace("\n", "\n" + indent)
+        out = np.full(stop - start, lead, dtype=object)
+        for literal, values in zip(template[1:], columns, strict=True):
+            out = out + np.array(values, dtype=object) + literal.replace("\n", "\n" + indent)
+        return ",\n".join(out.tolist())
+
+
+def _indented(finding: Finding, indent: str) -> str:
+    text = json.dumps(finding.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return indent + text.replace("\n", "\n" + indent)
+
+
+Segment = FindingBlock | list[Finding]
+
+
+def _codes(parts: list[np.ndarray]) -> np.ndarray:
+    """Each text as its rank among the texts (numpy orders text by code point, as Python does)."""
+    return np.unique(np.concatenate(parts).astype(str), return_inverse=True)[1]
+
+
+class Findings(Sequence[Finding]):
+    """A report's findings in the report's order, read like a list of ``Finding``.
+
+    Made with ``Findings.of([...])`` from ``Finding`` objects, ``FindingBlock`` columns and other ``Findings``;
+    sorted by ``Finding.sort_key`` (severity, rule id, sheet, row, column), ties kept in the order given.
+    ``len()`` is free; ``findings[i]``, slices and iteration build ``Finding`` objects as they are read (a slice is
+    a ``list``). Compares equal to a list of the same findings.
+    """
+
+    def __init__(self, segments: list[Segment], segment_of: np.ndarray, offset_of: np.ndarray) -> None:
+        self._segments = segments
+        self._segment_of = segment_of
+        self._offset_of = offset_of
+
+    @classmethod
+    def of(cls, items: Iterable[Finding | FindingBlock | Findings]) -> Findings:
+        singles: list[Finding] = []
+        segments: list[Segment] = []
+        for item in items:
+            if isinstance(item, Findings):
+                for seg in item._segments:
+                    if isinstance(seg, FindingBlock):
+                        segments.append(seg)
+                    else:
+                        singles.extend(seg)
+            elif isinstance(item, FindingBlock):
+                if len(item):
+                    segments.append(item)
+            else:
+                singles.append(item)
+        if singles:
+            segments.append(singles)
+        return cls._sorted(segments)
+
+    @classmethod
+    def _sorted(cls, segments: list[Segment]) -> Findings:
+        sev, rule, sheet, row, col, seg_of, off_of = [], [], [], [], [], [], []
+        for s, seg in enumerate(segments):
+            n = len(seg)
+            seg_of.append(np.full(n, s, dtype=np.int32))
+            off_of.append(np.arange(n, dtype=np.int64))
+            if isinstance(seg, FindingBlock):
+                sev.append(np.full(n, SEVERITY_RANK[seg.severity]))
+                rule.append(np.full(n, seg.rule_id, dtype=object))
+                sheet.append(np.full(n, seg.sheet or "", dtype=object))
+                row.append(seg.rows.astype(np.int64))
+                col.append(np.full(n, seg.column or "", dtype=object))
+            else:
+                keys = [f.sort_key() for f in seg]
+                sev.append(np.array([k[0] for k in keys], dtype=np.int64))
+                rule.append(np.array([k[1] for k in keys], dtype=object))
+                sheet.append(np.array([k[2] for k in keys], dtype=object))
+                row.append(np.array([k[3] for k in keys], dtype=np.int64))
+                col.append(np.array([k[5] for k in keys], dtype=object))
+        if not segments:
+            return cls([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
+
+        columns = np.concatenate(col).astype(str)
+        col_names, col_codes = np.unique(columns, return_inverse=True)
+        col_len = np.array([len(c) for c in col_names.tolist()], dtype=np.int64)[col_codes]
+        order = np.lexsort((col_codes, col_len, np.concatenate(row), _codes(sheet), _codes(rule), np.concatenate(sev)))
+        return cls(segments, np.concatenate(seg_of)[order], np.concatenate(off_of)[order])
+
+    # -- the list of Finding an API user sees -------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._segment_of)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("finding index out of range")
+        return self._at(index)
+
+    def _at(self, i: int) -> Finding:
+        seg = self._segments[self._segment_of[i]]
+        off = int(self._offset_of[i])
+        return seg.finding(off) if isinstance(seg, FindingBlock) else seg[off]
+
+    def __iter__(self) -> Iterator[Finding]:
+        for i in range(len(self)):
+            yield self._at(i)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Findings, list, tuple)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Findings({len(self)} findings)"
+
+    def __deepcopy__(self, memo: dict) -> Findings:
+        return Findings(copy.deepcopy(self._segments, memo), self._segment_of, self._offset_of)
+
+    # -- cheap questions, answered from the columns -----------------------------------------------------------
+
+    def replace(self, index: int, finding: Finding) -> None:
+        """Put ``finding`` at ``index`` (a changed copy of the finding there: same rule and position)."""
+        seg = self._segments[self._segment_of[index]]
+        off = int(self._offset_of[index])
+        if isinstance(seg, FindingBlock):
+            seg.changed[off] = finding
+        else:
+            seg[off] = finding
+
+    def rule_id_at(self, index: int) -> str:
+        seg = self._segments[self._segment_of[index]]
+        return seg.rule_id if isinstance(seg, FindingBlock) else seg[int(self._offset_of[index])].rule_id
+
+    def key_at(self, index: int) -> str | None:
+        """The subject key of finding ``index`` without building it."""
+        seg = self._segments[self._segment_of[index]]
+        off = int(self._offset_of[index])
+        return seg.key_at(off) if isinstance(seg, FindingBlock) else seg[off].subject.key
+
+    def indices_of(self, rule_id: str) -> list[int]:
+        """Where the findings of one rule are."""
+        hit = np.array([(seg.rule_id == rule_id) if isinstance(seg, FindingBlock) else True
+                        for seg in self._segments], dtype=bool)
+        candidates = np.flatnonzero(hit[self._segment_of]) if len(hit) else np.zeros(0, dtype=np.int64)
+        return [int(i) for i in candidates if self.rule_id_at(int(i)) == rule_id]
+
+    def tally(self) -> Counter[tuple[str, Severity, str]]:
+        """How many findings there are by (rule id, severity, status), without building them."""
+        counts: Counter[tuple[str, Severity, str]] = Counter()
+        for seg in self._segments:
+            if isinstance(seg, FindingBlock):
+                counts[(seg.rule_id, seg.severity, "fail")] += len(seg) - len(seg.changed)
+                items: Iterable[Finding] = seg.changed.values()
+            else:
+                items = seg
+            for f in items:
+                counts[(f.rule_id, f.severity, f.status)] += 1
+        return counts
+
+    def per_rule(self) -> Counter[str]:
+        """How many findings each rule has."""
+        counts: Counter[str] = Counter()
+        for (rule_id, _, _), n in self.tally().items():
+            counts[rule_id] += n
+        return counts
+
+    def write_items(self, stream: TextIO, indent: str, keep: np.ndarray | None = None) -> None:
+        """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n``.
+
+        ``keep``: the positions to write (all when None). A run of one block's rows is written from its
+        columns, ``CHUNK`` findings at a time.
+        """
+        positions = np.arange(len(self)) if keep is None else keep
+        if len(positions) == 0:
+            return
+        seg_of = self._segment_of[positions]
+        off_of = self._offset_of[positions]
+        breaks = np.flatnonzero((np.diff(seg_of) != 0) | (np.diff(off_of) != 1)) + 1
+        starts = np.concatenate(([0], breaks))
+        stops = np.concatenate((breaks, [len(positions)]))
+        first = True
+        for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+            seg = self._segments[seg_of[a]]
+            lo = int(off_of[a])
+            for c in range(lo, lo + (b - a), CHUNK):
+                end = min(c + CHUNK, lo + (b - a))
+                if isinstance(seg, FindingBlock):
+                    text = seg.json_items(c, end, indent)
+                else:
+                    text = ",\n".join(_indented(seg[i], indent) for i in range(c, end))
+                stream.write(text if first else ",\n" + text)
+                first = False
+
+    # -- pydantic: a Report's ``findings`` field is this class; its JSON is a list of Finding -------------------
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        items = core_schema.list_schema(handler.generate_schema(Finding))
+        from_list = core_schema.no_info_after_validator_function(cls.of, items)
+        return core_schema.json_or_python_schema(
+            json_schema=from_list,
+            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_list]),
+            serialization=core_schema.plain_serializer_function_ser_schema(list, return_schema=items))
+
+
+def as_findings(findings: Iterable[Finding] | Findings) -> Findings:
+    """``Findings`` as they are; a plain list (a report changed by hand) sorted into ``Findings``."""
+    return findings if isinstance(findings, Findings) else Findings.of(findings)
