@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from typer.exceptions import Abort, TyperException
@@ -106,8 +107,10 @@ def check_output(path: Path, inputs: Sequence[Path | str | None] = ()) -> None:
         raise UsageError(f"--output folder does not exist: {directory}")
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | Callable[[TextIO], None]) -> None:
     """Write the whole report or nothing: a half-written file must never look complete.
+
+    ``text`` is the text, or a function that writes it to the stream it is given (a report streamed as written).
 
     Raises ``OutputError`` (one line, exit 2) when the file cannot be written: no permission, disk full.
     """
@@ -116,7 +119,10 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                text(handle)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
@@ -160,7 +166,7 @@ def check_command(
     """Check a provider's return or bid against a contract schedule and report the findings."""
     # imported here, not at the top: --help, version and the rule tools start without pandas and pyarrow
     from contractcheck.api import check, exit_code_for
-    from contractcheck.report.render import RENDERERS
+    from contractcheck.report.render import RENDERERS, write_json
 
     if output is not None:
         check_output(output, inputs=[file, waivers, *(rules or []), _as_path(schedule)])
@@ -172,13 +178,17 @@ def check_command(
         raise UsageError(f"--set {exc.key}={exc.text}: {exc.problem}") from exc
     if chosen is None:
         chosen = "table" if sys.stdout.isatty() else "json"
-    text = RENDERERS[chosen](report)
+    # JSON is streamed as it is written (a million findings are never one string); the others are rendered whole
+    text: str | Callable[[TextIO], None] = (functools.partial(write_json, report) if chosen == "json"
+                                            else RENDERERS[chosen](report))
     code = exit_code_for(report, fail_on.value)
     if output is not None:
         write_atomically(output, text)
         print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
-    else:
+    elif isinstance(text, str):
         sys.stdout.write(text)
+    else:
+        text(sys.stdout)
     return code
 
 

@@ -353,5 +353,8 @@ class Findings(Sequence[Finding]):
 
 
 def as_findings(findings: Iterable[Finding] | Findings) -> Findings:
-    """``Findings`` as they are; a plain list (a report changed by hand) sorted into ``Findings``."""
-    return findings if isinstance(findings, Findings) else Findings.of(findings)
+    """``Findings`` as they are; a plain list (a report changed by hand) as ``Findings`` in the order it has."""
+    if isinstance(findings, Findings):
+        return findings
+    items = list(findings)
+    return Findings([items] if items else [], np.zeros(len(items), dtype=np.int32), np.arange(len(items)))

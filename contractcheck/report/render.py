@@ -10,9 +10,11 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from typing import TextIO
 
 from tabulate import tabulate
 
+from contractcheck.report.findings import as_findings
 from contractcheck.report.model import Finding, Report
 from contractcheck.wording import shorten
 
@@ -21,7 +23,30 @@ MAX_TABLE_MESSAGE = 90
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    """The report as JSON (indent 2, UTF-8 text as it is, a newline at the end): the contract of docs/report.md."""
+    buffer = io.StringIO()
+    write_json(report, buffer)
+    return buffer.getvalue()
+
+
+_FINDINGS_KEY = '\n  "findings": []'  # a string's newline is escaped, so only the top-level key reads like this
+
+
+def write_json(report: Report, stream: TextIO) -> None:
+    """Write ``render_json``'s text to a stream without building it all: the report around its findings is
+    dumped once, and the findings are written a chunk at a time from their columns
+    (``Findings.write_items``), each exactly as ``json.dumps(finding.model_dump(mode="json"), indent=2)``."""
+    findings = as_findings(report.findings)
+    head = report.model_dump(mode="json", exclude={"findings"})
+    ordered = {k: ([] if k == "findings" else head[k]) for k in Report.model_fields if k in head or k == "findings"}
+    text = json.dumps(ordered, indent=2, ensure_ascii=False)
+    before, found, after = text.partition(_FINDINGS_KEY)
+    if not found or not len(findings):
+        stream.write(text + "\n")
+        return
+    stream.write(before + '\n  "findings": [\n')
+    findings.write_items(stream, indent="    ")
+    stream.write("\n  ]" + after + "\n")
 
 
 def _where(f: Finding) -> str:
