@@ -65,15 +65,23 @@ def _at(value: Any, positions: np.ndarray) -> list[Any]:
     return [value] * len(positions)
 
 
-def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any]) -> np.ndarray | Any:
+def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any], *,
+              text_as_is: bool = False) -> np.ndarray | Any:
     """``word`` of the value at each failing row, as an object array; one word when ``values`` is one value.
 
     A column is worded once per distinct value (``pd.factorize``), not once per row; a column of mixed Python
-    objects (where 1 and True would count as one value) is worded value by value.
+    objects (where 1 and True would count as one value) is worded value by value. ``text_as_is``: the caller's
+    ``word`` of a text is the text itself, so a text column is taken as it is (blanks worded once).
     """
     if not isinstance(values, pd.Series):
         return word(values)
     picked = values.iloc[positions]
+    if text_as_is and isinstance(picked.dtype, pd.StringDtype):
+        blank = picked.isna().to_numpy()
+        out = picked.to_numpy(dtype=object, na_value=None)
+        if blank.any():
+            out[blank] = word(None)
+        return out
     out = np.empty(len(picked), dtype=object)
     if picked.dtype == object and pd.api.types.infer_dtype(picked, skipna=True) not in ("string", "empty"):
         out[:] = [word(v) for v in picked.tolist()]
@@ -195,10 +203,10 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
             blank = table.frame[fname].isna().to_numpy() & ~np.isin(table.rows, unreadable.get((name, fname), []))
             positions = np.flatnonzero(blank)
             if len(positions):
-                rows = [str(r) for r in table.rows[positions].tolist()]
-                messages = (f"{table.spec.title} row " + np.array(rows, dtype=object) + f": {fname} is blank").tolist()
-                keys = per_value(table.frame[key], positions, _key_words) if key and key != fname else \
-                    np.full(len(positions), None, dtype=object)
+                rows = np.array(list(map(str, table.rows[positions].tolist())), dtype=object)
+                messages = (f"{table.spec.title} row " + rows + f": {fname} is blank").tolist()
+                keys = per_value(table.frame[key], positions, _key_words, text_as_is=True) \
+                    if key and key != fname else np.full(len(positions), None, dtype=object)
                 findings.append(_block(cr, table, positions, field=fname, keys=keys, messages=messages,
                                        evidence={"field": fname}))
     failed = sum(len(f) if isinstance(f, FindingBlock) else 1 for f in findings)
@@ -378,10 +386,12 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table: Any, positions: np.
     rule = cr.rule
     n = len(positions)
     values = {name: _shown(name, cr, ctx) for name in dict.fromkeys([*cr.evidence_names, *cr.message_names])}
-    words = {name: per_value(values[name], positions, functools.partial(format_value, type_=cr.types.get(name)))
+    words = {name: per_value(values[name], positions, functools.partial(format_value, type_=cr.types.get(name)),
+                             text_as_is=cr.types.get(name) in (None, "text"))
              for name in cr.message_names}
     messages = fill_messages(rule.message, words, n)
-    evidence = {name: per_value(values[name], positions, evidence_value) for name in cr.evidence_names}
+    evidence = {name: per_value(values[name], positions, evidence_value, text_as_is=True) for name in cr.evidence_names}
     key = table.spec.key
-    keys = per_value(table.frame[key], positions, _key_words) if key else np.full(n, None, dtype=object)
+    keys = per_value(table.frame[key], positions, _key_words, text_as_is=True) if key else \
+        np.full(n, None, dtype=object)
     return [_block(cr, table, positions, field=cr.point_at, keys=keys, messages=messages, evidence=evidence)]

@@ -31,21 +31,19 @@ _SEP = "\x00"  # JSON escapes a NUL inside a string, so a bare one can only be t
 _NOT_FINITE = {"NaN", "Infinity", "-Infinity"}
 
 
-def json_texts(values: Sequence[Any] | np.ndarray) -> list[str]:
-    """The compact JSON text of each scalar (str, int, float, bool or None) in one C-speed ``json.dumps``.
+def json_texts(values: Sequence[Any] | np.ndarray) -> list[str] | None:
+    """The compact JSON text of each scalar (str, int, float, bool or None) in one C-speed ``json.dumps``;
+    None when a value is a list or mapping (written over several lines in the report, so not a scalar's text).
 
     A float that is not finite reads ``null``, as pydantic writes it in a report.
     """
     if len(values) == 0:
         return []
-    texts = json.dumps(list(values), ensure_ascii=False, separators=(_SEP, ":"))[1:-1].split(_SEP)
-    if len(texts) != len(values):  # a nested value: word them one by one
-        texts = [json.dumps(v, ensure_ascii=False) for v in values]
+    dumped = json.dumps(list(values), ensure_ascii=False, separators=(_SEP, ":"))[1:-1]
+    texts = dumped.split(_SEP)
+    if len(texts) != len(values) or (("[" in dumped or "{" in dumped) and any(t[:1] in "[{" for t in texts)):
+        return None
     return ["null" if t in _NOT_FINITE else t for t in texts] if _NOT_FINITE & set(texts) else texts
-
-
-def _is_scalar_column(values: np.ndarray) -> bool:
-    return not any(isinstance(v, (list, tuple, dict)) for v in values)
 
 
 @dataclass
@@ -103,10 +101,7 @@ class FindingBlock:
 
     def _template(self) -> list[str] | None:
         """The JSON of one of this block's findings (indent 2) cut at the parts that change from row to row:
-        message, key, row, cell and each varying evidence value, in that order. None when a varying
-        evidence value is not a scalar (then each finding is written on its own)."""
-        if any(not _is_scalar_column(self.evidence[n]) for n in self.varying):
-            return None
+        message, key, row, cell and each varying evidence value, in that order."""
         marks = {"message": "\x01m\x01", "key": "\x01k\x01", "row": "\x01r\x01", "cell": "\x01c\x01"}
         evidence = {n: (f"\x01e{j}\x01" if n in self.varying else v)
                     for j, (n, v) in enumerate(self.evidence.items())}
@@ -132,19 +127,23 @@ class FindingBlock:
     def json_items(self, start: int, stop: int, indent: str) -> str:
         """The JSON of findings ``start:stop`` of the block, each indented by ``indent``, joined by ``,\\n``."""
         template = self._template() if not any(start <= i < stop for i in self.changed) else None
-        if template is None:
+        columns = self._json_columns(start, stop) if template is not None else None
+        if template is None or columns is None:  # a finding changed by hand, or a list or mapping as evidence
             return ",\n".join(_indented(self.finding(i), indent) for i in range(start, stop))
-        rows = self.rows[start:stop].tolist()
+        # one format string per block, filled row by row by C-level map: no Python loop over the rows
+        literals = [(indent if i == 0 else "") + part.replace("\n", "\n" + indent) for i, part in enumerate(template)]
+        form = "{}".join(part.replace("{", "{{").replace("}", "}}") for part in literals)
+        return ",\n".join(map(form.format, *columns))
+
+
+    def _json_columns(self, start: int, stop: int) -> list[list[str]] | None:
+        """The JSON text of the parts that change from row to row, in ``_template``'s order."""
+        rows = list(map(str, self.rows[start:stop].tolist()))
         before, after = self.position(0).cell_parts()
-        cells = [f"{before}{r}{after}" for r in rows] if after else [before + str(r) for r in rows]
-        columns: list[list[str]] = [json_texts(self.messages[start:stop]), json_texts(self.keys[start:stop]),
-                                    [str(r) for r in rows], json_texts(cells)]
+        cells = (np.full(len(rows), before, dtype=object) + np.array(rows, dtype=object) + after).tolist()
+        columns = [json_texts(self.messages[start:stop]), json_texts(self.keys[start:stop]), rows, json_texts(cells)]
         columns += [json_texts(self.evidence[n][start:stop]) for n in self.evidence if n in self.varying]
-        lead = indent + template[0].replace("\n", "\n" + indent)
-        out = np.full(stop - start, lead, dtype=object)
-        for literal, values in zip(template[1:], columns, strict=True):
-            out = out + np.array(values, dtype=object) + literal.replace("\n", "\n" + indent)
-        return ",\n".join(out.tolist())
+        return None if any(c is None for c in columns) else columns  # type: ignore[return-value]
 
 
 def _indented(finding: Finding, indent: str) -> str:
