@@ -1,0 +1,122 @@
+"""Findings kept as columns: ``report.findings`` reads like a list of Finding, and the JSON is the same as before."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from contractcheck import check
+from contractcheck.report.findings import FindingBlock, Findings
+from contractcheck.report.model import Finding, Report
+from contractcheck.report.render import render_json, write_json
+
+ROOT = Path(__file__).resolve().parent.parent
+CSV_RETURN = ROOT / "samples" / "csv-return"
+
+
+def the_old_json(report: Report) -> str:
+    """How render_json wrote a report before findings were columns: one dict tree, dumped at once."""
+    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.fixture(scope="module")
+def failing_report() -> Report:
+    return check(ROOT / "samples" / "failing-return.xlsx", "oxfordshire-help-to-live-at-home")
+
+
+def test_findings_read_like_a_list_of_finding(failing_report):
+    findings = failing_report.findings
+    assert isinstance(findings, Findings)
+    as_list = list(findings)
+    assert len(findings) == len(as_list) == sum(r.failed for r in failing_report.results) > 10
+    assert all(isinstance(f, Finding) for f in as_list)
+    assert findings[0] == as_list[0] and findings[-1] == as_list[-1]
+    assert findings[2:5] == as_list[2:5]
+    assert findings == as_list
+    with pytest.raises(IndexError):
+        findings[len(findings)]
+
+
+def test_findings_are_in_the_report_order(failing_report):
+    keys = [f.sort_key() for f in failing_report.findings]
+    assert keys == sorted(keys)
+
+
+def test_a_block_is_one_rule_s_failing_rows_built_when_read(failing_report):
+    blocks = [s for s in failing_report.findings._segments if isinstance(s, FindingBlock)]
+    assert blocks, "row rules keep their failing rows as columns"
+    block = blocks[0]
+    first = block.finding(0)
+    assert (first.rule_id, first.location.row, first.subject.key) == (block.rule_id, int(block.rows[0]), block.keys[0])
+    assert first.location.cell.endswith(f"{block.column or ''}{block.rows[0]}")
+
+
+def test_findings_of_mixed_blocks_and_findings_sort_like_finding_sort_key(failing_report):
+    as_list = list(failing_report.findings)
+    shuffled = as_list[:]
+    random.Random(4).shuffle(shuffled)
+    again = Findings.of([*shuffled])
+    assert [f.sort_key() for f in again] == [f.sort_key() for f in as_list]
+    merged = Findings.of([failing_report.findings, *as_list[:3]])
+    assert len(merged) == len(as_list) + 3
+    assert [f.sort_key() for f in merged] == sorted(f.sort_key() for f in merged)
+
+
+@pytest.mark.parametrize(("sample", "schedule"), [
+    ("failing-return.xlsx", "oxfordshire-help-to-live-at-home"),
+    ("messy-return.xlsx", "oxfordshire-help-to-live-at-home"),
+    ("csv-return", "leicester-homecare"),
+    ("tender-bid.xlsx", "oxfordshire-tender"),
+])
+def test_streamed_json_is_the_json_of_the_whole_report(sample, schedule):
+    report = check(ROOT / "samples" / sample, schedule)
+    assert render_json(report) == the_old_json(report)
+    stream = io.StringIO()
+    write_json(report, stream)
+    assert stream.getvalue() == the_old_json(report)
+
+
+def test_streamed_json_with_waivers_is_the_json_of_the_whole_report():
+    report = check(ROOT / "samples" / "failing-return.xlsx", "oxfordshire-help-to-live-at-home",
+                   waivers=ROOT / "samples" / "waivers.yaml")
+    assert any(f.status == "waived" for f in report.findings)
+    assert render_json(report) == the_old_json(report)
+
+
+def test_model_dump_of_the_report_is_a_list_of_finding_dicts(failing_report):
+    dumped = failing_report.model_dump(mode="json")["findings"]
+    assert dumped == [f.model_dump(mode="json") for f in failing_report.findings]
+    assert Report.model_validate_json(render_json(failing_report)).findings == list(failing_report.findings)
+
+
+def _big_failing_return(folder: Path, rows: int) -> Path:
+    """The shipped CSV return with its first worker repeated ``rows`` times under new ids, each paid £9.00."""
+    lines = (CSV_RETURN / "workforce.csv").read_bytes().decode("cp1252").splitlines()
+    head, first = lines[0], lines[1].split(",")
+    rate = head.split(",").index("hourly_rate")
+    first[rate] = "9.00"
+    body = [",".join([f"X{i:06d}", *first[1:]]) for i in range(rows)]
+    folder.mkdir()
+    (folder / "workforce.csv").write_text("\n".join([head, *body]) + "\n", encoding="utf-8")
+    (folder / "contract.csv").write_bytes((CSV_RETURN / "contract.csv").read_bytes())
+    return folder
+
+
+def test_a_200000_row_failing_return_writes_each_finding_as_the_old_json_did(tmp_path):
+    report = check(_big_failing_return(tmp_path / "big", 200_000), "leicester-homecare")
+    findings = report.findings
+    assert len(findings) >= 200_000
+    text = render_json(report)
+    written = json.loads(text)
+    assert len(written["findings"]) == len(findings)
+    assert {k: v for k, v in written.items() if k != "findings"} == report.model_dump(mode="json", exclude={"findings"})
+    picked = sorted({0, 1, len(findings) - 1, *random.Random(7).sample(range(len(findings)), 200)})
+    sample = [findings[i] for i in picked]
+    assert [written["findings"][i] for i in picked] == [f.model_dump(mode="json") for f in sample]
+    for finding in sample[:20]:  # and text for text, as the old dict tree was indented
+        old = json.dumps(finding.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        assert "\n    " + old.replace("\n", "\n    ") + (",\n" if finding is not sample[-1] else "\n  ]") in text
