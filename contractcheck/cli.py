@@ -162,6 +162,7 @@ def check_command(
     set_values: Annotated[list[str] | None, typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder, subfolders too (repeatable); the schedule picks which run")] = None,
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
+    max_findings: Annotated[int | None, typer.Option("--max-findings", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
 ) -> int:
     """Check a provider's return or bid against a contract schedule and report the findings."""
     # imported here, not at the top: --help, version and the rule tools start without pandas and pyarrow
@@ -179,8 +180,10 @@ def check_command(
     if chosen is None:
         chosen = "table" if sys.stdout.isatty() else "json"
     # JSON is streamed as it is written (a million findings are never one string); the others are rendered whole
-    text: str | Callable[[TextIO], None] = (functools.partial(write_json, report) if chosen == "json"
-                                            else RENDERERS[chosen](report))
+    # --max-findings when given; else each format's own default (table, markdown: 20 of each rule; json, csv: all)
+    limit = {} if max_findings is None else {"max_findings": max_findings}
+    text: str | Callable[[TextIO], None] = (functools.partial(write_json, report, max_findings=max_findings)
+                                            if chosen == "json" else RENDERERS[chosen](report, **limit))
     code = exit_code_for(report, fail_on.value)
     if output is not None:
         write_atomically(output, text)

@@ -120,3 +120,45 @@ def test_a_200000_row_failing_return_writes_each_finding_as_the_old_json_did(tmp
     for finding in sample[:20]:  # and text for text, as the old dict tree was indented
         old = json.dumps(finding.model_dump(mode="json"), indent=2, ensure_ascii=False)
         assert "\n    " + old.replace("\n", "\n    ") + (",\n" if finding is not sample[-1] else "\n  ]") in text
+
+
+# --max-findings: the formats people read show 20 findings of a rule and say how many more; json and csv keep all
+
+
+@pytest.fixture(scope="module")
+def thirty_failing(tmp_path_factory) -> Path:
+    return _big_failing_return(tmp_path_factory.mktemp("ret") / "thirty", 30)
+
+
+def test_the_table_shows_20_findings_of_a_rule_then_how_many_more(cli, thirty_failing):
+    out = cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "table").out
+    assert out.count("is paid £9.00") == 20
+    assert "… and 10 more (see -f json/csv for all)" in out
+
+
+def test_max_findings_sets_how_many_the_table_and_markdown_show(cli, thirty_failing):
+    table = cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "table", "--max-findings", "5").out
+    assert table.count("is paid £9.00") == 5 and "… and 25 more (see -f json/csv for all)" in table
+    markdown = cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "markdown", "--max-findings", "2").out
+    assert markdown.count("is paid £9.00") == 2 and "\n… and 28 more (see -f json/csv for all)\n" in markdown
+
+
+def test_json_and_csv_keep_every_finding_unless_max_findings_is_given(cli, thirty_failing):
+    whole = json.loads(cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "json").out)
+    assert len(whole["findings"]) == 30
+    assert all("findings_omitted" not in r for r in whole["results"])
+    assert cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "csv").out.count("\n") == 31
+
+
+def test_max_findings_in_json_says_how_many_each_rule_left_out(cli, thirty_failing):
+    cut = json.loads(cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "json", "--max-findings", "3").out)
+    assert [f["location"]["row"] for f in cut["findings"]] == [2, 3, 4]
+    pay = next(r for r in cut["results"] if r["rule_id"] == "PAY-01")
+    assert (pay["failed"], pay["findings_omitted"]) == (30, 27)
+    assert cut["summary"]["findings"]["critical"] == 30  # the counts are of every finding
+    assert cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "csv", "--max-findings", "3").out.count(
+        "\n") == 4
+
+
+def test_max_findings_must_not_be_negative(cli, thirty_failing):
+    assert cli("check", thirty_failing, "-s", "leicester-homecare", "--max-findings", "-1").code == 2

@@ -292,6 +292,39 @@ class Findings(Sequence[Finding]):
         candidates = np.flatnonzero(hit[self._segment_of]) if len(hit) else np.zeros(0, dtype=np.int64)
         return [int(i) for i in candidates if self.rule_id_at(int(i)) == rule_id]
 
+    def subset(self, positions: np.ndarray) -> Findings:
+        """The findings at these positions, in this order (a view: nothing is built or copied)."""
+        return Findings(self._segments, self._segment_of[positions], self._offset_of[positions])
+
+    def _rule_ids(self) -> np.ndarray:
+        out = np.empty(len(self), dtype=object)
+        for s, seg in enumerate(self._segments):
+            here = self._segment_of == s
+            if isinstance(seg, FindingBlock):
+                out[here] = seg.rule_id
+            else:
+                out[here] = np.array([f.rule_id for f in seg], dtype=object)[self._offset_of[here]]
+        return out
+
+    def first_per_rule(self, limit: int) -> tuple[Findings, dict[str, int]]:
+        """The first ``limit`` findings of each rule, and how many of each rule's findings that leaves out.
+
+        A rule's findings are next to each other in the report's order (severity, then rule id), so each run
+        of one rule is cut after ``limit``.
+        """
+        n = len(self)
+        if n == 0:
+            return self, {}
+        rules = self._rule_ids()
+        change = np.flatnonzero(rules[1:] != rules[:-1]) + 1
+        keep: list[np.ndarray] = []
+        omitted: dict[str, int] = {}
+        for a, b in zip([0, *change.tolist()], [*change.tolist(), n], strict=True):
+            keep.append(np.arange(a, min(b, a + limit)))
+            if b - a > limit:
+                omitted[rules[a]] = omitted.get(rules[a], 0) + (b - a - limit)
+        return self.subset(np.concatenate(keep)), omitted
+
     def tally(self) -> Counter[tuple[str, Severity, str]]:
         """How many findings there are by (rule id, severity, status), without building them."""
         counts: Counter[tuple[str, Severity, str]] = Counter()

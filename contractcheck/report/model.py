@@ -52,6 +52,9 @@ class RuleResult(_Model):
     """which version of the rule judged (a rule can change on a date); left out for a rule with one version"""
     params: dict[str, Any] = Field(default_factory=dict, exclude_if=_is_empty)
     """the parameter values in force on the as-of date; left out when the rule has none or did not apply"""
+    findings_omitted: int = Field(default=0, exclude_if=_is_empty)
+    """findings of this rule left out of ``findings`` because the report was asked for at most so many per rule
+    (``--max-findings N``; ``failed`` and ``summary`` still count them all); left out of the JSON when none were"""
 
 
 class InputInfo(_Model):

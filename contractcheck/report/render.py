@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from tabulate import tabulate
 
-from contractcheck.report.findings import as_findings
+from contractcheck.report.findings import Findings, as_findings
 from contractcheck.report.model import Finding, Report
 from contractcheck.wording import shorten
 
@@ -22,21 +22,46 @@ SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"
 MAX_TABLE_MESSAGE = 90
 
 
-def render_json(report: Report) -> str:
-    """The report as JSON (indent 2, UTF-8 text as it is, a newline at the end): the contract of docs/report.md."""
+#: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
+SHOWN_PER_RULE = 20
+
+
+def more_line(omitted: int) -> str:
+    """What the human formats say in place of a rule's findings they leave out."""
+    return f"… and {omitted} more (see -f json/csv for all)"
+
+
+def _shown(report: Report, max_findings: int | None) -> tuple[Findings, dict[str, int]]:
+    """The findings to write (the first ``max_findings`` of each rule; all when None) and how many each rule
+    leaves out."""
+    findings = as_findings(report.findings)
+    if max_findings is None:
+        return findings, {}
+    return findings.first_per_rule(max_findings)
+
+
+def render_json(report: Report, *, max_findings: int | None = None) -> str:
+    """The report as JSON (indent 2, UTF-8 text as it is, a newline at the end): the contract of docs/report.md.
+
+    ``max_findings``: write at most this many findings of each rule; each result then says how many of its
+    findings were left out (``findings_omitted``).
+    """
     buffer = io.StringIO()
-    write_json(report, buffer)
+    write_json(report, buffer, max_findings=max_findings)
     return buffer.getvalue()
 
 
 _FINDINGS_KEY = '\n  "findings": []'  # a string's newline is escaped, so only the top-level key reads like this
 
 
-def write_json(report: Report, stream: TextIO) -> None:
+def write_json(report: Report, stream: TextIO, *, max_findings: int | None = None) -> None:
     """Write ``render_json``'s text to a stream without building it all: the report around its findings is
     dumped once, and the findings are written a chunk at a time from their columns
     (``Findings.write_items``), each exactly as ``json.dumps(finding.model_dump(mode="json"), indent=2)``."""
-    findings = as_findings(report.findings)
+    findings, omitted = _shown(report, max_findings)
+    if omitted:
+        report = report.model_copy(update={"results": [
+            r.model_copy(update={"findings_omitted": omitted.get(r.rule_id, 0)}) for r in report.results]})
     head = report.model_dump(mode="json", exclude={"findings"})
     ordered = {k: ([] if k == "findings" else head[k]) for k in Report.model_fields if k in head or k == "findings"}
     text = json.dumps(ordered, indent=2, ensure_ascii=False)
@@ -67,13 +92,20 @@ def _summary_line(report: Report) -> str:
             f"{' (' + counts + ')' if counts else ''}{extra}")
 
 
-def render_table(report: Report) -> str:
+def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -> str:
+    """The terminal view: the findings (the first ``max_findings`` of each rule, then how many more), the result
+    of each rule and the verdict."""
+    shown, omitted = _shown(report, max_findings)
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
     lines = [head, ""]
     if report.findings:
-        rows = [[SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id, _where(f),
-                 f.subject.key or "", shorten(f.message, MAX_TABLE_MESSAGE)] for f in report.findings]
+        rows: list[list[str]] = []
+        for f, last_of_rule in _with_ends(shown):
+            rows.append([SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id, _where(f),
+                         f.subject.key or "", shorten(f.message, MAX_TABLE_MESSAGE)])
+            if last_of_rule and omitted.get(f.rule_id):
+                rows.append(["", f.rule_id, "", "", more_line(omitted[f.rule_id])])
         lines.append(tabulate(rows, headers=["severity", "rule", "where", "subject", "finding"], tablefmt="simple"))
         lines.append("")
     results = [[r.rule_id, r.status.replace("_", " "), r.checked, r.failed, shorten(r.note or r.title, 70)]
@@ -91,12 +123,14 @@ CSV_COLUMNS = ["rule_id", "severity", "status", "subject_table", "subject_key", 
                "cell", "field", "message", "evidence", "reference", "remediation"]
 
 
-def render_csv(report: Report) -> str:
-    """One row per finding (a spreadsheet the officer can filter and send on)."""
+def render_csv(report: Report, *, max_findings: int | None = None) -> str:
+    """One row per finding (a spreadsheet the officer can filter and send on); the first ``max_findings`` of
+    each rule when given."""
+    shown, _ = _shown(report, max_findings)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for f in report.findings:
+    for f in shown:
         loc = f.location
         writer.writerow([f.rule_id, f.severity, f.status, f.subject.table, f.subject.key or "", loc.file,
                          loc.sheet or "", loc.row if loc.row is not None else "", loc.column or "", loc.cell or "",
@@ -109,8 +143,10 @@ def _md(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report: Report) -> str:
-    """A letter-ready summary: what failed, where, why it matters, what would fix it."""
+def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -> str:
+    """A letter-ready summary: what failed, where, why it matters, what would fix it (the first ``max_findings``
+    findings of each rule, then how many more)."""
+    shown, omitted = _shown(report, max_findings)
     s = report.summary
     out = [
         f"# Workforce schedule check: {_md(report.schedule.title)}",
@@ -131,7 +167,7 @@ def render_markdown(report: Report) -> str:
     if report.findings:
         out += ["", "## Findings", ""]
         current = None
-        for f in report.findings:
+        for f, last_of_rule in _with_ends(shown):
             if f.rule_id != current:
                 current = f.rule_id
                 out += [f"### {f.rule_id} — {_md(f.title)} ({f.severity})", "",
@@ -143,12 +179,26 @@ def render_markdown(report: Report) -> str:
                 waived = (f" *(waived: {_md(w.get('reason', ''))} — approved by {_md(w.get('approved_by', ''))}, "
                           f"until {w.get('expires', '')})*")
             out.append(f"| {_md(_where(f))} | {_md(f.subject.key or '')} | {_md(f.message)}{waived} |")
+            if last_of_rule and omitted.get(f.rule_id):
+                out += ["", more_line(omitted[f.rule_id])]
     if report.notes:
         out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]
     return "\n".join(out) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Report], str]] = {
+def _with_ends(findings: Iterable[Finding]) -> Iterator[tuple[Finding, bool]]:
+    """Each finding, and whether it is the last of its rule."""
+    previous: Finding | None = None
+    for f in findings:
+        if previous is not None:
+            yield previous, previous.rule_id != f.rule_id
+        previous = f
+    if previous is not None:
+        yield previous, True
+
+
+#: each takes the report and ``max_findings=`` (at most so many findings of each rule; None: all)
+RENDERERS: dict[str, Callable[..., str]] = {
     "table": render_table,
     "json": render_json,
     "csv": render_csv,
