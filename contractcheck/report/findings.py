@@ -154,9 +154,17 @@ def _indented(finding: Finding, indent: str) -> str:
 Segment = FindingBlock | list[Finding]
 
 
-def _codes(parts: list[np.ndarray]) -> np.ndarray:
-    """Each text as its rank among the texts (numpy orders text by code point, as Python does)."""
-    return np.unique(np.concatenate(parts).astype(str), return_inverse=True)[1]
+def _codes(parts: list[list[str] | str], sizes: list[int], by_length: Any) -> np.ndarray:
+    """Each text as its rank among the texts (a column letter ranks by length first: Z before AA).
+
+    ``parts`` has one entry per segment: one text for all its findings, or one per finding.
+    """
+    distinct = {p for p in parts if isinstance(p, str)} | {t for p in parts if not isinstance(p, str) for t in p}
+    ranked = sorted(distinct, key=(lambda t: (len(t), t)) if by_length else None)
+    code = {t: i for i, t in enumerate(ranked)}
+    return np.concatenate([np.full(n, code[p], dtype=np.int64) if isinstance(p, str)
+                           else np.array([code[t] for t in p], dtype=np.int64)
+                           for p, n in zip(parts, sizes, strict=True)])
 
 
 class Findings(Sequence[Finding]):
@@ -195,31 +203,27 @@ class Findings(Sequence[Finding]):
 
     @classmethod
     def _sorted(cls, segments: list[Segment]) -> Findings:
-        sev, rule, sheet, row, col, seg_of, off_of = [], [], [], [], [], [], []
+        if not segments:
+            return cls([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
+        sev, row, seg_of, off_of = [], [], [], []
+        # the text parts of the key (rule id, sheet, column): one per block, one per finding otherwise
+        texts: list[tuple[list[str] | str, list[str] | str, list[str] | str]] = []
         for s, seg in enumerate(segments):
             n = len(seg)
             seg_of.append(np.full(n, s, dtype=np.int32))
             off_of.append(np.arange(n, dtype=np.int64))
             if isinstance(seg, FindingBlock):
-                sev.append(np.full(n, SEVERITY_RANK[seg.severity]))
-                rule.append(np.full(n, seg.rule_id, dtype=object))
-                sheet.append(np.full(n, seg.sheet or "", dtype=object))
+                sev.append(np.full(n, SEVERITY_RANK[seg.severity], dtype=np.int64))
                 row.append(seg.rows.astype(np.int64))
-                col.append(np.full(n, seg.column or "", dtype=object))
+                texts.append((seg.rule_id, seg.sheet or "", seg.column or ""))
             else:
                 keys = [f.sort_key() for f in seg]
                 sev.append(np.array([k[0] for k in keys], dtype=np.int64))
-                rule.append(np.array([k[1] for k in keys], dtype=object))
-                sheet.append(np.array([k[2] for k in keys], dtype=object))
                 row.append(np.array([k[3] for k in keys], dtype=np.int64))
-                col.append(np.array([k[5] for k in keys], dtype=object))
-        if not segments:
-            return cls([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
-
-        columns = np.concatenate(col).astype(str)
-        col_names, col_codes = np.unique(columns, return_inverse=True)
-        col_len = np.array([len(c) for c in col_names.tolist()], dtype=np.int64)[col_codes]
-        order = np.lexsort((col_codes, col_len, np.concatenate(row), _codes(sheet), _codes(rule), np.concatenate(sev)))
+                texts.append(([k[1] for k in keys], [k[2] for k in keys], [k[5] for k in keys]))
+        sizes = [len(seg) for seg in segments]
+        rule, sheet, col = (_codes([t[i] for t in texts], sizes, key) for i, key in ((0, None), (1, None), (2, len)))
+        order = np.lexsort((col, np.concatenate(row), sheet, rule, np.concatenate(sev)))
         return cls(segments, np.concatenate(seg_of)[order], np.concatenate(off_of)[order])
 
     # -- the list of Finding an API user sees -------------------------------------------------------------

@@ -40,18 +40,27 @@ def fill_message(template: str, words: dict[str, str]) -> str:
 def fill_messages(template: str, words: Mapping[str, Any], n: int) -> list[str]:
     """``fill_message`` for ``n`` rows at once: each name's words are one text for all rows or one per row.
 
-    The parts are joined column by column and spaced as ``fill_message`` spaces them, with C-level ``map`` calls
-    rather than a Python loop per row.
+    The template becomes one format string (a name's single text written into it), filled row by row and spaced
+    as ``fill_message`` spaces them by C-level ``map`` calls, not a Python loop over the rows.
     """
-    import numpy as np  # here: the rule tools load without numpy
-
     parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
-    texts = np.full(n, parts[0], dtype=object)
+    form = [_braced(parts[0])]
+    columns: list[Any] = []
     for i in range(1, len(parts), 2):
-        name = parts[i]
-        value = words.get(name, "{" + name + "}")
-        texts = texts + (value if isinstance(value, str) else np.asarray(value, dtype=object)) + parts[i + 1]
-    return list(map(" ".join, map(str.split, texts.tolist())))
+        value = words.get(parts[i], "{" + parts[i] + "}")
+        if isinstance(value, str):
+            form.append(_braced(value))
+        else:
+            form.append("{}")
+            columns.append(value)
+        form.append(_braced(parts[i + 1]))
+    text = "".join(form)
+    raw = map(text.format, *columns) if columns else [text.format()] * n
+    return list(map(" ".join, map(str.split, raw)))
+
+
+def _braced(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def check_rule_id(v: str) -> str:
