@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -23,6 +24,7 @@ from contractcheck.report.findings import FindingBlock, Findings
 from contractcheck.report.model import Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
 from contractcheck.rules.model import fill_message, fill_messages
+from contractcheck.wording import numbers_words
 from contractcheck.wording import value_words as format_value
 
 
@@ -58,6 +60,17 @@ def evidence_value(value: Any) -> Any:
     return str(value)
 
 
+def evidence_numbers(values: np.ndarray) -> list[Any]:
+    """``evidence_value`` of each number of a float array at once (whole numbers as int, else to 4 places)."""
+    floats = values.astype(float)
+    whole = np.isfinite(floats) & (np.abs(floats) < 2**53)
+    whole[whole] = floats[whole] == np.trunc(floats[whole])
+    out = np.empty(len(floats), dtype=object)
+    out[whole] = floats[whole].astype(np.int64).tolist()
+    out[~whole] = list(map(round, floats[~whole].tolist(), itertools.repeat(4)))
+    return out.tolist()
+
+
 def _at(value: Any, positions: np.ndarray) -> list[Any]:
     """The value at each failing row (a scalar repeats)."""
     if isinstance(value, pd.Series):
@@ -65,13 +78,14 @@ def _at(value: Any, positions: np.ndarray) -> list[Any]:
     return [value] * len(positions)
 
 
-def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any], *,
-              text_as_is: bool = False) -> np.ndarray | Any:
+def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any], *, text_as_is: bool = False,
+              numbers: Callable[[np.ndarray], list[Any] | None] | None = None) -> np.ndarray | Any:
     """``word`` of the value at each failing row, as an object array; one word when ``values`` is one value.
 
     A column is worded once per distinct value (``pd.factorize``), not once per row; a column of mixed Python
     objects (where 1 and True would count as one value) is worded value by value. ``text_as_is``: the caller's
-    ``word`` of a text is the text itself, so a text column is taken as it is (blanks worded once).
+    ``word`` of a text is the text itself, so a text column is taken as it is (blanks worded once). ``numbers``:
+    ``word`` for a whole float array at once (None when it cannot), used for the distinct values of a float column.
     """
     if not isinstance(values, pd.Series):
         return word(values)
@@ -88,7 +102,9 @@ def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any], *,
         return out
     codes, uniques = pd.factorize(picked, use_na_sentinel=True)
     worded = np.empty(len(uniques) + 1, dtype=object)
-    worded[:-1] = [word(v) for v in uniques]
+    done = numbers(np.asarray(uniques, dtype=float)) \
+        if numbers is not None and pd.api.types.is_float_dtype(picked.dtype) else None
+    worded[:-1] = done if done is not None else [word(v) for v in uniques]
     worded[-1] = word(None)  # code -1: a blank
     return worded[codes]
 
@@ -387,10 +403,12 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table: Any, positions: np.
     n = len(positions)
     values = {name: _shown(name, cr, ctx) for name in dict.fromkeys([*cr.evidence_names, *cr.message_names])}
     words = {name: per_value(values[name], positions, functools.partial(format_value, type_=cr.types.get(name)),
-                             text_as_is=cr.types.get(name) in (None, "text"))
+                             text_as_is=cr.types.get(name) in (None, "text"),
+                             numbers=functools.partial(numbers_words, type_=cr.types.get(name)))
              for name in cr.message_names}
     messages = fill_messages(rule.message, words, n)
-    evidence = {name: per_value(values[name], positions, evidence_value, text_as_is=True) for name in cr.evidence_names}
+    evidence = {name: per_value(values[name], positions, evidence_value, text_as_is=True, numbers=evidence_numbers)
+                for name in cr.evidence_names}
     key = table.spec.key
     keys = per_value(table.frame[key], positions, _key_words, text_as_is=True) if key else \
         np.full(n, None, dtype=object)

@@ -8,6 +8,7 @@ thousands separator (whole pounds from £1,000), a day without a leading zero an
 from __future__ import annotations
 
 import datetime as dt
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -78,3 +79,28 @@ def value_words(value: Any, type_: str | None, *, blank: str = "blank") -> str:
         if type_ == "number" or isinstance(value, (float, np.floating)):
             return number(v)
     return str(value)
+
+
+def numbers_words(values: np.ndarray, type_: str | None) -> list[str] | None:
+    """``value_words`` of each number of a float array at once, text for text the same; None when the type is
+    not worded from the number alone (a date, yes/no) or a value is not finite (then word them one by one).
+
+    The formatting is ``format()`` called by C-level ``map``, not a Python loop: this words a million values.
+    """
+    if type_ not in (None, "text", "money", "percent", "number") or not np.isfinite(values).all():
+        return None
+    floats = values.astype(float)
+    if type_ == "percent":
+        texts = map(format, (floats * 100).tolist(), repeat(".1f"))
+        return list(map(str.replace, map("{}%".format, texts), repeat(".0%"), repeat("%")))
+    whole = floats == np.trunc(floats)
+    if type_ == "money":
+        whole &= np.abs(floats) >= 1000
+    out = np.empty(len(floats), dtype=object)
+    out[whole] = list(map(format, floats[whole].tolist(), repeat(",.0f")))
+    pence = list(map(format, floats[~whole].tolist(), repeat(",.2f")))
+    if type_ == "money":
+        out[~whole] = pence
+        return list(map("£{}".format, out.tolist()))
+    out[~whole] = list(map(str.rstrip, map(str.rstrip, pence, repeat("0")), repeat(".")))
+    return out.tolist()

@@ -7,12 +7,15 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from contractcheck import check
+from contractcheck.evaluate import evidence_numbers, evidence_value
 from contractcheck.report.findings import FindingBlock, Findings
 from contractcheck.report.model import Finding, Report
 from contractcheck.report.render import render_json, write_json
+from contractcheck.wording import numbers_words, value_words
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_RETURN = ROOT / "samples" / "csv-return"
@@ -162,3 +165,25 @@ def test_max_findings_in_json_says_how_many_each_rule_left_out(cli, thirty_faili
 
 def test_max_findings_must_not_be_negative(cli, thirty_failing):
     assert cli("check", thirty_failing, "-s", "leicester-homecare", "--max-findings", "-1").code == 2
+
+
+# wording a column at once gives the same text as wording its values one by one
+
+NUMBERS = np.array([0.0, -0.0, 1.0, 12.21, 12.215, 12.205, 0.125, 0.4, 999.995, 1000.0, 1000.5, 1650000.0, -3.5,
+                    2.0**53, 2.0**53 + 2, 1e-9, 37.5, 0.28525, 123456.78901,
+                    *np.random.default_rng(3).normal(0, 1e4, 500)])
+
+
+@pytest.mark.parametrize("type_", [None, "text", "money", "percent", "number"])
+def test_numbers_words_words_a_column_as_value_words_words_each(type_):
+    assert numbers_words(NUMBERS, type_) == [value_words(v, type_) for v in NUMBERS.tolist()]
+
+
+def test_numbers_words_leaves_dates_and_infinities_to_value_words():
+    assert numbers_words(NUMBERS, "date") is None
+    assert numbers_words(np.array([1.0, np.inf]), "money") is None
+
+
+def test_evidence_numbers_are_evidence_value_of_each():
+    assert evidence_numbers(NUMBERS) == [evidence_value(v) for v in NUMBERS.tolist()]
+    assert [type(v) for v in evidence_numbers(np.array([2.0, 2.5]))] == [int, float]
