@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import random
@@ -14,7 +15,7 @@ from contractcheck import check
 from contractcheck.evaluate import evidence_numbers, evidence_value
 from contractcheck.report.findings import FindingBlock, Findings
 from contractcheck.report.model import Finding, Report
-from contractcheck.report.render import render_json, write_json
+from contractcheck.report.render import CSV_COLUMNS, _csv_row, render_csv, render_json, write_json
 from contractcheck.wording import numbers_words, value_words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,3 +188,27 @@ def test_numbers_words_leaves_dates_and_infinities_to_value_words():
 def test_evidence_numbers_are_evidence_value_of_each():
     assert evidence_numbers(NUMBERS) == [evidence_value(v) for v in NUMBERS.tolist()]
     assert [type(v) for v in evidence_numbers(np.array([2.0, 2.5]))] == [int, float]
+
+
+def the_old_csv(report: Report) -> str:
+    """How render_csv wrote a report before findings were columns: one Finding at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_row(f) for f in report.findings)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("sample", "schedule"), [
+    ("failing-return.xlsx", "oxfordshire-help-to-live-at-home"),
+    ("messy-return.xlsx", "oxfordshire-help-to-live-at-home"),
+    ("csv-return", "leicester-homecare"),
+])
+def test_csv_written_from_the_columns_is_the_csv_of_each_finding(sample, schedule):
+    report = check(ROOT / "samples" / sample, schedule)
+    assert render_csv(report) == the_old_csv(report)
+
+
+def test_csv_of_many_failing_rows_is_the_csv_of_each_finding(thirty_failing):
+    report = check(thirty_failing, "leicester-homecare")
+    assert render_csv(report) == the_old_csv(report)

@@ -31,11 +31,12 @@ _SEP = "\x00"  # JSON escapes a NUL inside a string, so a bare one can only be t
 _NOT_FINITE = {"NaN", "Infinity", "-Infinity"}
 
 
-def json_texts(values: Sequence[Any] | np.ndarray) -> list[str] | None:
+def json_texts(values: Sequence[Any] | np.ndarray, *, finite_only: bool = True) -> list[str] | None:
     """The compact JSON text of each scalar (str, int, float, bool or None) in one C-speed ``json.dumps``;
     None when a value is a list or mapping (written over several lines in the report, so not a scalar's text).
 
-    A float that is not finite reads ``null``, as pydantic writes it in a report.
+    A float that is not finite reads ``null``, as pydantic writes it in a report (``NaN``, ``Infinity`` as
+    ``json.dumps`` writes them when not ``finite_only``).
     """
     if len(values) == 0:
         return []
@@ -43,7 +44,9 @@ def json_texts(values: Sequence[Any] | np.ndarray) -> list[str] | None:
     texts = dumped.split(_SEP)
     if len(texts) != len(values) or (("[" in dumped or "{" in dumped) and any(t[:1] in "[{" for t in texts)):
         return None
-    return ["null" if t in _NOT_FINITE else t for t in texts] if _NOT_FINITE & set(texts) else texts
+    if finite_only and _NOT_FINITE & set(texts):
+        return ["null" if t in _NOT_FINITE else t for t in texts]
+    return texts
 
 
 @dataclass
@@ -132,18 +135,45 @@ class FindingBlock:
             return ",\n".join(_indented(self.finding(i), indent) for i in range(start, stop))
         # one format string per block, filled row by row by C-level map: no Python loop over the rows
         literals = [(indent if i == 0 else "") + part.replace("\n", "\n" + indent) for i, part in enumerate(template)]
-        form = "{}".join(part.replace("{", "{{").replace("}", "}}") for part in literals)
+        form = "{}".join(map(_braced, literals))
         return ",\n".join(map(form.format, *columns))
 
+
+    def cells(self, start: int, stop: int) -> list[str]:
+        """``location.cell`` of rows ``start:stop``."""
+        before, after = self.position(0).cell_parts()
+        return list(map(f"{_braced(before)}{{}}{_braced(after)}".format, self.rows[start:stop].tolist()))
+
+    def evidence_json(self, start: int, stop: int) -> list[str] | None:
+        """``json.dumps(finding.evidence, ensure_ascii=False)`` of rows ``start:stop`` (None when a varying value
+        is a list or mapping, or a finding was changed)."""
+        if any(start <= i < stop for i in self.changed):
+            return None
+        form, columns = [], []
+        for name, value in self.evidence.items():
+            if name in self.varying:
+                texts = json_texts(value[start:stop], finite_only=False)
+                if texts is None:
+                    return None
+                columns.append(texts)
+                form.append(f"{json.dumps(name, ensure_ascii=False)}: {{}}")
+            else:
+                form.append(_braced(f"{json.dumps(name, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"))
+        text = "{{" + ", ".join(form) + "}}"
+        return list(map(text.format, *columns)) if columns else [text.format()] * (stop - start)
 
     def _json_columns(self, start: int, stop: int) -> list[list[str]] | None:
         """The JSON text of the parts that change from row to row, in ``_template``'s order."""
         rows = list(map(str, self.rows[start:stop].tolist()))
-        before, after = self.position(0).cell_parts()
-        cells = (np.full(len(rows), before, dtype=object) + np.array(rows, dtype=object) + after).tolist()
-        columns = [json_texts(self.messages[start:stop]), json_texts(self.keys[start:stop]), rows, json_texts(cells)]
+        columns = [json_texts(self.messages[start:stop]), json_texts(self.keys[start:stop]), rows,
+                   json_texts(self.cells(start, stop))]
         columns += [json_texts(self.evidence[n][start:stop]) for n in self.evidence if n in self.varying]
         return None if any(c is None for c in columns) else columns  # type: ignore[return-value]
+
+
+def _braced(text: str) -> str:
+    """Text to put in a format string as it is."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _indented(finding: Finding, indent: str) -> str:
@@ -349,32 +379,30 @@ class Findings(Sequence[Finding]):
             counts[rule_id] += n
         return counts
 
-    def write_items(self, stream: TextIO, indent: str, keep: np.ndarray | None = None) -> None:
-        """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n``.
-
-        ``keep``: the positions to write (all when None). A run of one block's rows is written from its
-        columns, ``CHUNK`` findings at a time.
-        """
-        positions = np.arange(len(self)) if keep is None else keep
-        if len(positions) == 0:
-            return
-        seg_of = self._segment_of[positions]
-        off_of = self._offset_of[positions]
-        breaks = np.flatnonzero((np.diff(seg_of) != 0) | (np.diff(off_of) != 1)) + 1
-        starts = np.concatenate(([0], breaks))
-        stops = np.concatenate((breaks, [len(positions)]))
+    def write_items(self, stream: TextIO, indent: str) -> None:
+        """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n``; a run of one
+        block's rows is written from its columns, ``CHUNK`` findings at a time."""
         first = True
-        for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+        for seg, start, stop in self.chunks():
+            if isinstance(seg, FindingBlock):
+                text = seg.json_items(start, stop, indent)
+            else:
+                text = ",\n".join(_indented(seg[i], indent) for i in range(start, stop))
+            stream.write(text if first else ",\n" + text)
+            first = False
+
+    def chunks(self) -> Iterator[tuple[Segment, int, int]]:
+        """The findings in order as runs of one segment: ``(block or list, start, stop)``, at most ``CHUNK`` long,
+        so a writer can take each run's columns at once."""
+        if len(self) == 0:
+            return
+        seg_of, off_of = self._segment_of, self._offset_of
+        breaks = np.flatnonzero((np.diff(seg_of) != 0) | (np.diff(off_of) != 1)) + 1
+        for a, b in zip([0, *breaks.tolist()], [*breaks.tolist(), len(self)], strict=True):
             seg = self._segments[seg_of[a]]
             lo = int(off_of[a])
             for c in range(lo, lo + (b - a), CHUNK):
-                end = min(c + CHUNK, lo + (b - a))
-                if isinstance(seg, FindingBlock):
-                    text = seg.json_items(c, end, indent)
-                else:
-                    text = ",\n".join(_indented(seg[i], indent) for i in range(c, end))
-                stream.write(text if first else ",\n" + text)
-                first = False
+                yield seg, c, min(c + CHUNK, lo + (b - a))
 
     # -- pydantic: a Report's ``findings`` field is this class; its JSON is a list of Finding -------------------
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
 from typing import TextIO
 
 from tabulate import tabulate
 
-from contractcheck.report.findings import Findings, as_findings
+from contractcheck.report.findings import FindingBlock, Findings, as_findings
 from contractcheck.report.model import Finding, Report
 from contractcheck.wording import shorten
 
@@ -130,13 +131,37 @@ def render_csv(report: Report, *, max_findings: int | None = None) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for f in shown:
-        loc = f.location
-        writer.writerow([f.rule_id, f.severity, f.status, f.subject.table, f.subject.key or "", loc.file,
-                         loc.sheet or "", loc.row if loc.row is not None else "", loc.column or "", loc.cell or "",
-                         loc.field or "", f.message, json.dumps(f.evidence, ensure_ascii=False), f.reference,
-                         f.remediation])
+    for seg, start, stop in shown.chunks():
+        rows = _block_csv_rows(seg, start, stop) if isinstance(seg, FindingBlock) else None
+        if rows is None:
+            found = (seg.finding(i) if isinstance(seg, FindingBlock) else seg[i] for i in range(start, stop))
+            rows = map(_csv_row, found)
+        writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _csv_row(f: Finding) -> list[object]:
+    loc = f.location
+    return [f.rule_id, f.severity, f.status, f.subject.table, f.subject.key or "", loc.file, loc.sheet or "",
+            loc.row if loc.row is not None else "", loc.column or "", loc.cell or "", loc.field or "", f.message,
+            json.dumps(f.evidence, ensure_ascii=False), f.reference, f.remediation]
+
+
+def _block_csv_rows(block: FindingBlock, start: int, stop: int) -> Iterable[Sequence[object]] | None:
+    """``_csv_row`` of a block's rows ``start:stop``, column by column (None: word them one by one)."""
+    evidence = block.evidence_json(start, stop)
+    if evidence is None:
+        return None
+    n = stop - start
+    keys = [k or "" for k in block.keys[start:stop].tolist()]
+    same = [block.rule_id, block.severity, "fail", block.table]
+    where = [block.file, block.sheet or ""]
+    column = [block.column or ""]
+    after_cell = [block.field or ""]
+    return zip(*(repeat(v, n) for v in same), keys, *(repeat(v, n) for v in where), block.rows[start:stop].tolist(),
+               *(repeat(v, n) for v in column), block.cells(start, stop), *(repeat(v, n) for v in after_cell),
+               block.messages[start:stop].tolist(), evidence, repeat(block.reference, n), repeat(block.remediation, n),
+               strict=False)
 
 
 def _md(text: object) -> str:
