@@ -212,3 +212,12 @@ def test_csv_written_from_the_columns_is_the_csv_of_each_finding(sample, schedul
 def test_csv_of_many_failing_rows_is_the_csv_of_each_finding(thirty_failing):
     report = check(thirty_failing, "leicester-homecare")
     assert render_csv(report) == the_old_csv(report)
+
+
+def test_a_report_made_from_a_list_keeps_the_order_it_was_given(failing_report):
+    backwards = list(reversed(failing_report.findings))
+    made = Report.model_validate({**failing_report.model_dump(), "findings": backwards})
+    assert isinstance(made.findings, Findings) and made.findings == backwards
+    failing_report_copy = failing_report.model_copy()
+    failing_report_copy.findings = backwards  # type: ignore[assignment]  # a list put in by hand renders too
+    assert json.loads(render_json(failing_report_copy))["findings"] == [f.model_dump(mode="json") for f in backwards]

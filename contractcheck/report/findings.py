@@ -232,6 +232,12 @@ class Findings(Sequence[Finding]):
         return cls._sorted(segments)
 
     @classmethod
+    def in_order(cls, findings: Iterable[Finding]) -> Findings:
+        """Findings in the order given (a report read back, or made by hand), not sorted again."""
+        items = list(findings)
+        return cls([items] if items else [], np.zeros(len(items), dtype=np.int32), np.arange(len(items)))
+
+    @classmethod
     def _sorted(cls, segments: list[Segment]) -> Findings:
         if not segments:
             return cls([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
@@ -409,7 +415,7 @@ class Findings(Sequence[Finding]):
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
         items = core_schema.list_schema(handler.generate_schema(Finding))
-        from_list = core_schema.no_info_after_validator_function(cls.of, items)
+        from_list = core_schema.no_info_after_validator_function(cls.in_order, items)
         return core_schema.json_or_python_schema(
             json_schema=from_list,
             python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_list]),
@@ -418,7 +424,4 @@ class Findings(Sequence[Finding]):
 
 def as_findings(findings: Iterable[Finding] | Findings) -> Findings:
     """``Findings`` as they are; a plain list (a report changed by hand) as ``Findings`` in the order it has."""
-    if isinstance(findings, Findings):
-        return findings
-    items = list(findings)
-    return Findings([items] if items else [], np.zeros(len(items), dtype=np.int32), np.arange(len(items)))
+    return findings if isinstance(findings, Findings) else Findings.in_order(findings)

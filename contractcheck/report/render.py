@@ -87,7 +87,7 @@ def _where(f: Finding) -> str:
 def _summary_line(report: Report) -> str:
     s = report.summary
     counts = ", ".join(f"{n} {sev}" for sev, n in s.findings.items() if n)
-    waived = sum(1 for f in report.findings if f.status == "waived")
+    waived = sum(n for (_, _, status), n in as_findings(report.findings).tally().items() if status == "waived")
     extra = f"; {waived} waived" if waived else ""
     return (f"{s.verdict.upper()}: {s.rules_failed} of {s.rules_checked} rules failed"
             f"{' (' + counts + ')' if counts else ''}{extra}")
