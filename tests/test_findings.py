@@ -221,3 +221,16 @@ def test_a_report_made_from_a_list_keeps_the_order_it_was_given(failing_report):
     failing_report_copy = failing_report.model_copy()
     failing_report_copy.findings = backwards  # type: ignore[assignment]  # a list put in by hand renders too
     assert json.loads(render_json(failing_report_copy))["findings"] == [f.model_dump(mode="json") for f in backwards]
+
+
+def test_a_waiver_marks_one_row_of_a_block_waived(thirty_failing, tmp_path):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: PAY-01\n    subject: ' x000005 '\n    reason: Back pay agreed\n"
+                       "    approved_by: J. Smith\n    approved_on: 2026-09-01\n    expires: 2027-03-31\n",
+                       encoding="utf-8")
+    report = check(thirty_failing, "leicester-homecare", waivers=waivers)
+    waived = [f for f in report.findings if f.status == "waived"]
+    assert [(f.subject.key, f.waiver["reason"]) for f in waived] == [("X000005", "Back pay agreed")]
+    assert report.summary.findings["critical"] == 29
+    assert render_json(report) == the_old_json(report)
+    assert render_csv(report) == the_old_csv(report)

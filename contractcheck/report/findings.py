@@ -87,9 +87,6 @@ class FindingBlock:
     def position(self, row: int) -> Position:
         return Position(file=self.file, sheet=self.sheet, style=self.style, row=row, column=self.column)
 
-    def key_at(self, i: int) -> str | None:
-        return self.changed[i].subject.key if i in self.changed else self.keys[i]
-
     def finding(self, i: int) -> Finding:
         """The ``Finding`` of the block's i-th row (built now; the same values as the columns)."""
         if i in self.changed:
@@ -315,22 +312,19 @@ class Findings(Sequence[Finding]):
         else:
             seg[off] = finding
 
-    def rule_id_at(self, index: int) -> str:
-        seg = self._segments[self._segment_of[index]]
-        return seg.rule_id if isinstance(seg, FindingBlock) else seg[int(self._offset_of[index])].rule_id
-
-    def key_at(self, index: int) -> str | None:
-        """The subject key of finding ``index`` without building it."""
-        seg = self._segments[self._segment_of[index]]
-        off = int(self._offset_of[index])
-        return seg.key_at(off) if isinstance(seg, FindingBlock) else seg[off].subject.key
-
-    def indices_of(self, rule_id: str) -> list[int]:
-        """Where the findings of one rule are."""
-        hit = np.array([(seg.rule_id == rule_id) if isinstance(seg, FindingBlock) else True
-                        for seg in self._segments], dtype=bool)
-        candidates = np.flatnonzero(hit[self._segment_of]) if len(hit) else np.zeros(0, dtype=np.int64)
-        return [int(i) for i in candidates if self.rule_id_at(int(i)) == rule_id]
+    def subject_keys(self, rule_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Where the findings of one rule are, and their subject keys (an object array), read from the columns."""
+        positions = np.flatnonzero(self._rule_ids() == rule_id)
+        keys = np.empty(len(positions), dtype=object)
+        seg_of, off_of = self._segment_of[positions], self._offset_of[positions]
+        for s in np.unique(seg_of).tolist():
+            here = seg_of == s
+            seg = self._segments[s]
+            if isinstance(seg, FindingBlock):
+                keys[here] = seg.keys[off_of[here]]
+            else:
+                keys[here] = [seg[o].subject.key for o in off_of[here].tolist()]
+        return positions, keys
 
     def subset(self, positions: np.ndarray) -> Findings:
         """The findings at these positions, in this order (a view: nothing is built or copied)."""
