@@ -1,7 +1,8 @@
 """Evaluate stage: compiled rules × a normalised dataset → per-rule results and findings.
 
-Each rule is evaluated once over whole columns (filter, lets, assertion); only the rows that fail are
-turned into findings, each with its cell, the values that judged it and the rule's clause and fix.
+Each rule is evaluated once over whole columns (filter, lets, assertion); the rows that fail become one
+columnar block of findings (``contractcheck.report.findings.FindingBlock``): their rows, keys, messages and
+evidence as columns, each message and evidence value worded once per distinct value, not once per row.
 """
 
 from __future__ import annotations
@@ -69,13 +70,6 @@ def evidence_numbers(values: np.ndarray) -> list[Any]:
     out[whole] = floats[whole].astype(np.int64).tolist()
     out[~whole] = list(map(round, floats[~whole].tolist(), itertools.repeat(4)))
     return out.tolist()
-
-
-def _at(value: Any, positions: np.ndarray) -> list[Any]:
-    """The value at each failing row (a scalar repeats)."""
-    if isinstance(value, pd.Series):
-        return value.iloc[positions].tolist()
-    return [value] * len(positions)
 
 
 def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any], *, text_as_is: bool = False,

@@ -372,13 +372,6 @@ class Findings(Sequence[Finding]):
                 counts[(f.rule_id, f.severity, f.status)] += 1
         return counts
 
-    def per_rule(self) -> Counter[str]:
-        """How many findings each rule has."""
-        counts: Counter[str] = Counter()
-        for (rule_id, _, _), n in self.tally().items():
-            counts[rule_id] += n
-        return counts
-
     def write_items(self, stream: TextIO, indent: str) -> None:
         """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n``; a run of one
         block's rows is written from its columns, ``CHUNK`` findings at a time."""
