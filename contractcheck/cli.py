@@ -194,11 +194,13 @@ RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule
 @rules_app.command("lint")
 def rules_lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
+    schedule: Annotated[str | None, typer.Option(
+        "--schedule", "-s", help="Check the rules against the fields this schedule declares too (id or file)")] = None,
 ) -> int:
     """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
     from contractcheck.authoring.lint import lint
 
-    result = lint(paths or None)
+    result = lint(paths or None, schedule)
     for problem in result.problems:
         print(problem.render())
     what = f"{result.rules} rules and {result.schedules} schedules in {len(result.files)} files"
