@@ -72,7 +72,7 @@ class Run:
 
 def _make(script: str, *args: str) -> None:
     """Run a generator of shared/bench with this interpreter (it has numpy, pandas and xlsxwriter)."""
-    subprocess.run([sys.executable, str(SHARED_BENCH / script), *args], check=True, cwd=OUT)
+    subprocess.run([sys.executable, str(SHARED_BENCH / script), *args], check=True, cwd=OUT, stdout=sys.stderr)
 
 
 def cases(sizes: list[int], xlsx_sizes: list[int], batch: int) -> list[Case]:

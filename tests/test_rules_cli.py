@@ -139,6 +139,35 @@ def test_lint_with_a_schedule_that_cannot_be_found_cannot_run(cli, tmp_path):
     assert len(result.err.strip().splitlines()) == 1
 
 
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def test_the_benchmark_rules_compile_under_their_schedule_and_judge_c1_and_c6_exactly(cli, tmp_path):
+    """benchmarks/bench-rules.yaml read contract_type, a field only bench-schedule.yaml declares; c1 and c6 were
+    not exact (every occurrence of a repeated id failed, and 'Care Worker' passed as 'care worker')."""
+    rules, schedule = BENCH / "bench-rules.yaml", BENCH / "bench-schedule.yaml"
+    lint = cli("rules", "lint", rules, "--schedule", schedule)
+    problems = lint.out.strip().splitlines()[:-1]
+    assert problems and all(" LINT002 " in line for line in problems), lint.out  # only: no examples
+    folder = tmp_path / "return"
+    folder.mkdir()
+    (folder / "contract.csv").write_text("key,value\nprovider_name,P\nperiod_start,2024-04-01\n"
+                                         "period_end,2025-03-31\n")
+    rest = "permanent,contracted,37,37,13.1,1977-03-01,2020-08-25,no,completed,2020-10-20,2,,no,0.0,2023-11-15"
+    (folder / "workers.csv").write_text(
+        "worker_id,role,employment_status,contract_type,contracted_hours,average_hours,hourly_rate,date_of_birth,"
+        "start_date,apprentice,care_certificate,care_certificate_date,qualification_level,zero_hours_reason,"
+        "paid_travel,travel_hours_unpaid,dbs_date\n"
+        + "".join(f"{wid},{role},{rest}\n" for wid, role in
+                  [("W1", "care worker"), ("W2", "Care Worker"), ("W1", "nurse"), ("", "carer"), ("W3", "nurse")]))
+    out = tmp_path / "report.json"
+    checked = cli("check", folder, "-s", schedule, "--rules", rules, "-f", "json", "-o", out)
+    assert checked.code == 1, checked.err
+    failed = {r["rule_id"]: r["failed"] for r in json.loads(out.read_text())["results"]}
+    assert failed["BENCH-01"] == 2  # the second W1 and the blank id; the first W1 passes
+    assert failed["BENCH-06"] == 2  # 'Care Worker' and 'carer'
+
+
 def test_later_versions_with_separate_dates_lint_clean(cli, tmp_path):
     text = rule(extra="    effective_to: 2026-03-31\n") + rule(floor=25, extra="    effective_from: 2026-04-01\n")
     result = cli("rules", "lint", rule_file(tmp_path / "rules", text))
