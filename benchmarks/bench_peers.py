@@ -158,29 +158,36 @@ def summarise(runs: list[Run], case_names: list[str], tools: list[str]) -> list[
     rows: list[dict[str, object]] = []
     for name in case_names:
         base = {r.round: r for r in runs if r.case == name and r.tool == "pandas"}
+        fast = {r.round: r for r in runs if r.case == name and r.tool == "polars"}
         for tool in tools:
             mine = [r for r in runs if r.case == name and r.tool == tool]
             if not mine:
                 continue
             ratios = [r.wall_s / base[r.round].wall_s for r in mine if r.round in base and base[r.round].wall_s]
+            to_polars = [r.wall_s / fast[r.round].wall_s for r in mine if r.round in fast and fast[r.round].wall_s]
             counts_match = all(r.ok and r.round in base and r.counts == base[r.round].counts for r in mine)
             rows.append({
                 "tool": tool, "case": name, "rounds": len(mine),
                 "median_wall_s": statistics.median(r.wall_s for r in mine),
                 "peak_rss_mb": statistics.median(r.peak_rss_mb for r in mine),
                 "ratio_to_pandas": statistics.median(ratios) if ratios else None,
+                "ratio_to_polars": statistics.median(to_polars) if to_polars else None,
                 "counts_equal_pandas": counts_match,
             })
     return rows
 
 
 def render(rows: list[dict[str, object]]) -> str:
-    head = f"{'tool':<14} {'case':<40} {'median wall s':>13} {'peak RSS MB':>11} {'x pandas':>9}  counts"
+    head = (f"{'tool':<14} {'case':<40} {'median wall s':>13} {'peak RSS MB':>11} {'x pandas':>9} {'x polars':>9}"
+            "  counts")
     lines = [head, "-" * len(head)]
+
+    def times(ratio: object) -> str:
+        return f"{ratio:.1f}" if isinstance(ratio, float) else "-"
+
     for r in rows:
-        ratio = r["ratio_to_pandas"]
         lines.append(f"{r['tool']:<14} {r['case']:<40} {r['median_wall_s']:>13.2f} {r['peak_rss_mb']:>11.0f} "
-                     f"{(f'{ratio:.1f}' if isinstance(ratio, float) else '-'):>9}  "
+                     f"{times(r['ratio_to_pandas']):>9} {times(r['ratio_to_polars']):>9}  "
                      f"{'= pandas' if r['counts_equal_pandas'] else 'DIFFER'}")
     return "\n".join(lines)
 
