@@ -498,6 +498,8 @@ def _as_text(item: Any) -> str:
                    "blank gives unknown",
                    [TEXT, LIST.must_be_fixed()], "yesno")
 def _exactly_in(text: Value, items: Value) -> Value:
+    if not isinstance(items, (tuple, list)):  # no list at all (never from a literal or a list parameter)
+        return pd.Series(pd.NA, index=text.index, dtype="boolean") if isinstance(text, pd.Series) else pd.NA
     allowed = [_as_text(i) for i in items]
     if not isinstance(text, pd.Series):
         return pd.NA if blank(text) else text in allowed
