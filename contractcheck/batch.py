@@ -17,8 +17,9 @@ import glob
 import multiprocessing
 import pickle
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,28 +158,52 @@ def _portable(error: ContractcheckError) -> ContractcheckError:
     return ContractcheckError(error.message, code=error.code, location=error.location)
 
 
-def _in_workers(paths: list[str], jobs: int, ordered: bool, setup: _WorkerSetup) -> Iterator[BatchItem]:
+def _in_workers(paths: list[str], jobs: int, ordered: bool, setup: _WorkerSetup,
+                work: Callable[[int, str], BatchItem] | None = None) -> Iterator[BatchItem]:
     """Check ``paths`` in ``jobs`` processes, with only a few files in flight (or finished but held for
-    ``ordered``) at a time, so memory stays bounded however many files there are."""
+    ``ordered``) at a time, so memory stays bounded however many files there are.
+
+    A worker process that dies (killed for memory, a crash in a reader) breaks the pool and every file in
+    flight with it. The pool is then restarted and those files are checked again one at a time, so only the
+    file that kills a worker on its own is given up, with an INTERNAL error; the batch goes on. (``work`` is
+    what a worker does with a file; tests give one that dies.)
+    """
+    task = work or _check_in_worker
+    pool = _Pool(jobs, setup)
     window = jobs * 4
-    # spawn, not fork: a process forked from one running pyarrow's threads can hang, and spawn is what
-    # Windows and macOS do anyway
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(setup,))
     pending: dict[Future[BatchItem], int] = {}
     held: dict[int, BatchItem] = {}
+    suspects: list[int] = []  # files in flight when a worker died, to be checked again one at a time
     submitted = next_out = 0
     try:
         while next_out < len(paths):
-            while submitted < len(paths) and len(pending) + len(held) < window:
-                pending[pool.submit(_check_in_worker, submitted, paths[submitted])] = submitted
-                submitted += 1
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=pending.__getitem__):
-                index = pending.pop(future)
-                item = future.result()  # the worker catches every error a file can cause
+            done: list[BatchItem] = []
+            if suspects:
+                index = suspects.pop(0)
+                done.append(pool.alone(task, index, paths[index]))
+            else:
+                while submitted < len(paths) and len(pending) + len(held) < window:
+                    try:
+                        pending[pool.submit(task, submitted, paths[submitted])] = submitted
+                    except BrokenProcessPool:  # a worker died since the last look: all in flight are suspects
+                        suspects = [submitted]
+                        break
+                    finally:
+                        submitted += 1
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED) if not suspects else ((), ())
+                for future in sorted(finished, key=pending.__getitem__):
+                    index = pending.pop(future)
+                    try:
+                        done.append(future.result())  # the worker catches every error a file can cause
+                    except BrokenProcessPool:
+                        suspects.append(index)
+                if suspects:
+                    suspects = sorted([*suspects, *pending.values()])
+                    pending.clear()
+                    pool.restart()
+            for item in done:
                 if ordered:
-                    held[index] = item
+                    held[item.index] = item
                 else:
                     next_out += 1
                     yield item
@@ -186,7 +211,44 @@ def _in_workers(paths: list[str], jobs: int, ordered: bool, setup: _WorkerSetup)
                 yield held.pop(next_out)
                 next_out += 1
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
+
+
+class _Pool:
+    """A process pool that can be started again after a worker dies."""
+
+    def __init__(self, jobs: int, setup: _WorkerSetup) -> None:
+        self.jobs = jobs
+        self.setup = setup
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        # spawn, not fork: a process forked from one running pyarrow's threads can hang, and spawn is what
+        # Windows and macOS do anyway
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
+                                   initargs=(self.setup,))
+
+    def submit(self, task: Callable[[int, str], BatchItem], index: int, path: str) -> Future[BatchItem]:
+        return self.pool.submit(task, index, path)
+
+    def alone(self, task: Callable[[int, str], BatchItem], index: int, path: str) -> BatchItem:
+        """Check one file with nothing else in flight: if its worker dies, it was this file."""
+        start = time.perf_counter()
+        try:
+            return self.pool.submit(task, index, path).result()
+        except BrokenProcessPool:
+            self.restart()
+            error = ContractcheckError("the process checking it stopped (out of memory, or a crash in a reader); "
+                                       "the other files were checked", code="INTERNAL", location=Location(file=path))
+            return BatchItem(index, path, None, error, time.perf_counter() - start)
+
+    def restart(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._start()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --------------------------------------------------------------------------------------------------

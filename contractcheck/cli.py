@@ -153,9 +153,9 @@ def output_format(chosen: Format | None, output: Path | None) -> str | None:
 
 @app.command("check")
 def check_command(
-    files: Annotated[list[str], typer.Argument(metavar="FILE...", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
+    file: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
-    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json; with several files: result lines, json gives JSON Lines]")] = None,
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table on a terminal, else json; with several files, json gives JSON Lines)")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format); with several files, a folder for one report each (json unless --format)")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,  # type: ignore[attr-defined]
     as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
@@ -168,9 +168,9 @@ def check_command(
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
                             as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
                             rules=rules or None, waivers=waivers)
-    if len(files) == 1 and not _names_several(files[0]):
-        return _check_one_file(Path(files[0]), options)
-    return _check_batch(files, options, jobs)
+    if len(file) == 1 and not _names_several(file[0]):
+        return _check_one_file(Path(file[0]), options)
+    return _check_batch(file, options, jobs)
 
 
 def _names_several(name: str) -> bool:
@@ -283,6 +283,10 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                     print(_result_line(item.path, item.report))
             sys.stdout.flush()
             progress.show(tally.files)
+    except KeyboardInterrupt:
+        progress.clear()
+        print(f"error: interrupted after {tally.files} of {len(paths)} files", file=sys.stderr)
+        raise
     finally:
         progress.clear()
     where = f"\nreports written to {options.output}{os.sep}" if options.output is not None else ""

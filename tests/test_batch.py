@@ -8,13 +8,23 @@ one return written as CSV files.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from contractcheck import api
-from contractcheck.batch import BatchItem, _portable, check_many, expand_inputs, is_csv_folder_return
+from contractcheck.batch import (
+    BatchItem,
+    _check_in_worker,
+    _in_workers,
+    _portable,
+    _WorkerSetup,
+    check_many,
+    expand_inputs,
+    is_csv_folder_return,
+)
 from contractcheck.errors import ContractcheckError, GivenValueError, RuleError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,3 +275,23 @@ def test_an_error_that_cannot_cross_processes_is_sent_as_its_base_class():
     assert isinstance(sent, UsageError) and sent.one_line() == error.one_line()
     plain = RuleError("bad rule")
     assert _portable(plain) is plain
+
+
+def _die_on_crash(index: int, path: str) -> BatchItem:
+    """What a worker does in the test below: die, as a process killed for memory does, on crash.xlsx."""
+    if path.endswith("crash.xlsx"):
+        os._exit(9)
+    return _check_in_worker(index, path)
+
+
+def test_a_worker_that_dies_costs_only_its_own_file(returns):
+    shutil.copy(returns / "a-compliant.xlsx", returns / "crash.xlsx")
+    paths = [str(returns / name) for name in ("a-compliant.xlsx", "crash.xlsx", "d-corrupt.xlsx")]
+    setup = _WorkerSetup(SCHEDULE, None, None, None, None, {})
+
+    items = list(_in_workers(paths, 2, True, setup, work=_die_on_crash))
+
+    assert [(i.index, i.ok) for i in items] == [(0, True), (1, False), (2, False)]
+    crashed = items[1].error
+    assert crashed is not None and crashed.code == "INTERNAL" and "crash.xlsx" in crashed.one_line()
+    assert items[2].error is not None and items[2].error.code == "LOAD"  # checked again, and still corrupt
