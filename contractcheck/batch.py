@@ -144,6 +144,11 @@ def _check_in_worker(index: int, path: str) -> BatchItem:
     return item
 
 
+def _ready() -> bool:
+    """A first task for a new pool: it returns once a worker has started and compiled the schedule."""
+    return _worker is not None
+
+
 def _portable(error: ContractcheckError) -> ContractcheckError:
     """The error itself if it survives being sent between processes, else one of its base classes that does,
     with the same code, message and place (an error class taking other arguments cannot be rebuilt)."""
@@ -226,8 +231,15 @@ class _Pool:
         # spawn, not fork: a process forked from one running pyarrow's threads can hang, and spawn is what
         # Windows and macOS do anyway
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_start_worker,
                                    initargs=(self.setup,))
+        try:  # a worker that cannot even start would otherwise look like every file killing it
+            pool.submit(_ready).result()
+        except BrokenProcessPool:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise ContractcheckError("the worker processes for jobs > 1 stop as they start (their error is above); "
+                                     "check with one job (--jobs 1)", code="INTERNAL") from None
+        return pool
 
     def submit(self, task: Callable[[int, str], BatchItem], index: int, path: str) -> Future[BatchItem]:
         return self.pool.submit(task, index, path)

@@ -7,6 +7,7 @@ one return written as CSV files.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ from contractcheck.batch import (
     expand_inputs,
     is_csv_folder_return,
 )
+from contractcheck.cli import _Progress
 from contractcheck.errors import ContractcheckError, GivenValueError, RuleError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -295,3 +297,21 @@ def test_a_worker_that_dies_costs_only_its_own_file(returns):
     crashed = items[1].error
     assert crashed is not None and crashed.code == "INTERNAL" and "crash.xlsx" in crashed.one_line()
     assert items[2].error is not None and items[2].error.code == "LOAD"  # checked again, and still corrupt
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_counter_is_rewritten_in_place_on_a_terminal_only():
+    terminal, log = _Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        progress = _Progress(200, stream)
+        progress.show(1)
+        progress.clear()  # before a result line is printed
+        progress.show(2)
+        progress.clear()
+
+    assert terminal.getvalue() == "\rchecked 1/200\r\033[K\rchecked 2/200\r\033[K"
+    assert log.getvalue() == ""
