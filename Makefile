@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench samples clean
+.PHONY: demo test bench bench-peers samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
+
+# contractcheck against pandas, polars and duckdb on the same checks; PEERS_PYTHON: a venv with those (see the script)
+bench-peers: $(STAMP)
+	$(BIN)/python benchmarks/bench_peers.py
 
 samples: $(STAMP)
 	$(BIN)/python samples/build_samples.py

@@ -5,6 +5,10 @@ The library API is what the CLI uses and what a portal imports::
     from contractcheck import check
     report = check("return.xlsx", "oxfordshire-help-to-live-at-home")
     report.summary.verdict, report.findings[0].location.cell
+
+    from contractcheck import check_many  # a folder of returns, the schedule compiled once
+    for item in check_many(["a.xlsx", "b.xlsx"], "statutory-minimum", jobs=2):
+        item.path, item.report or item.error
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 
 from contractcheck._version import __version__
 
-__all__ = ["check", "exit_code_for", "ContractcheckError", "Report", "__version__"]
+__all__ = ["check", "check_many", "exit_code_for", "ContractcheckError", "Report", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,6 +26,10 @@ def __getattr__(name: str) -> Any:
         from contractcheck import api
 
         return getattr(api, name)
+    if name == "check_many":
+        from contractcheck.batch import check_many
+
+        return check_many
     if name == "ContractcheckError":
         from contractcheck.errors import ContractcheckError
 

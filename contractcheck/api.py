@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,8 @@ from contractcheck.normalise import Dataset, normalise
 from contractcheck.report.findings import Findings
 from contractcheck.report.model import SEVERITIES, AsOf, InputInfo, Report, RuleResult, ScheduleInfo
 from contractcheck.report.summary import summarise
-from contractcheck.report.waivers import apply_waivers, load_waivers
+from contractcheck.report.waivers import WaiverFile, apply_waivers, load_waivers
+from contractcheck.return_format import ReturnFormat
 from contractcheck.rules import (
     CompiledRule,
     LoadedSchedule,
@@ -96,14 +98,62 @@ def check(
     entry that is no contract or bid field or does not read as one) when the check cannot be done; each
     renders as one line naming the file, sheet, row and column (``error.one_line()``).
     """
+    prepared = prepare(schedule, rules_paths=rules_paths, library=library, waivers=waivers)
+    return check_prepared(path, prepared, as_of=as_of, set_values=set_values)
+
+
+@dataclass(frozen=True)
+class PreparedSchedule:
+    """A schedule made ready to judge any number of files: loaded, its rules compiled, waivers read.
+
+    Made by :func:`prepare`; :func:`check_prepared` judges one file with it, so a batch
+    (``contractcheck.batch.check_many``) pays for loading and compiling once, not once a file.
+    """
+
+    schedule: LoadedSchedule
+    library: RuleLibrary
+    format: ReturnFormat
+    rules: list[CompiledRule]
+    waivers: WaiverFile | None
+    not_run: list[str]
+    """ids of rules given beside the shipped library that the schedule does not select"""
+
+
+def prepare(
+    schedule: str | LoadedSchedule,
+    *,
+    rules_paths: list[Path] | None = None,
+    library: RuleLibrary | None = None,
+    waivers: str | Path | None = None,
+) -> PreparedSchedule:
+    """Load and compile a schedule (and read a waiver file) once, before any data is read.
+
+    Arguments as :func:`check`. Raises ``RuleError`` for invalid rules, schedule or waivers and ``UsageError``
+    for an unknown schedule.
+    """
     loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule
     library = library or load_rules(rules_paths)
     fmt, rules = compile_schedule(loaded, library)  # rules are checked before any data is read
     waiver_file = load_waivers(waivers) if waivers is not None else None
+    return PreparedSchedule(schedule=loaded, library=library, format=fmt, rules=rules, waivers=waiver_file,
+                            not_run=_extra_rules_not_run(library, rules))
+
+
+def check_prepared(
+    path: str | Path,
+    prepared: PreparedSchedule,
+    *,
+    as_of: dt.date | None = None,
+    set_values: Mapping[str, str] | None = None,
+) -> Report:
+    """Check one return or bid with a schedule already prepared (:func:`prepare`): what :func:`check` does,
+    without loading and compiling the schedule again. Arguments, result and errors as :func:`check`."""
+    loaded, library, rules, fmt = prepared.schedule, prepared.library, prepared.rules, prepared.format
+    waiver_file = prepared.waivers
     source = open_source(Path(path))
     data = normalise(source, fmt, extra_scalars=set_values)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
-    not_run = _extra_rules_not_run(library, rules)
+    not_run = prepared.not_run
     if not_run:
         notes.append(f"rules given with --rules (rules_paths) that schedule {loaded.schedule.id} does not include, "
                      f"so not run: {', '.join(not_run)} — add them to the schedule's rules: to run them")

@@ -11,10 +11,12 @@ import functools
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 from typer.exceptions import Abort, TyperException
@@ -22,6 +24,10 @@ from typer.exceptions import Abort, TyperException
 from contractcheck._version import __version__
 from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, OutputError, UsageError
 from contractcheck.severity import FAIL_ON_CHOICES
+
+if TYPE_CHECKING:
+    from contractcheck.batch import BatchItem
+    from contractcheck.report.model import Report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Check care providers' workforce returns and bids against a contract's workforce schedule.")
@@ -153,38 +159,84 @@ def output_format(chosen: Format | None, output: Path | None) -> str | None:
 
 @app.command("check")
 def check_command(
-    file: Annotated[Path, typer.Argument(help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml")],
+    file: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
-    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format [default: table on a terminal, else json]")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format)")] = None,
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table on a terminal, else json; with several files, json gives JSON Lines)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format); with several files, a folder for one report each (json unless --format)")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,  # type: ignore[attr-defined]
     as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
     set_values: Annotated[list[str] | None, typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder, subfolders too (repeatable); the schedule picks which run")] = None,
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="With several files: check them in this many processes")] = 1,
     max_findings: Annotated[int | None, typer.Option("--max-findings", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
 ) -> int:
-    """Check a provider's return or bid against a contract schedule and report the findings."""
+    """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings."""
+    options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
+                            as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
+                            rules=rules or None, waivers=waivers, max_findings=max_findings)
+    if len(file) == 1 and not _names_several(file[0]):
+        return _check_one_file(Path(file[0]), options)
+    return _check_batch(file, options, jobs)
+
+
+def _names_several(name: str) -> bool:
+    """Whether one FILE argument names a portfolio: a folder of returns, or a glob pattern (quoted, so the
+    shell left it) that is no file's name."""
+    path = Path(name)
+    if path.is_dir():
+        from contractcheck.batch import is_csv_folder_return
+
+        return not is_csv_folder_return(path)
+    return not path.exists() and any(ch in name for ch in "*?[")
+
+
+@dataclass(frozen=True)
+class _CheckOptions:
+    """The check command's options, as the one-file and the batch paths both take them."""
+
+    schedule: str
+    format: Format | None
+    output: Path | None
+    fail_on: str
+    as_of: dt.date | None
+    set_values: dict[str, str]
+    rules: list[Path] | None
+    waivers: Path | None
+    max_findings: int | None = None
+
+    def limit(self) -> dict[str, int]:
+        """The renderers' ``max_findings=`` when --max-findings is given; else each format's own default (table,
+        markdown: 20 findings of each rule; json, csv: all)."""
+        return {} if self.max_findings is None else {"max_findings": self.max_findings}
+
+    def other_inputs(self) -> list[Path]:
+        """The files the check reads besides the returns: waivers, rules, a schedule given as a file."""
+        schedule_path = _as_path(self.schedule)
+        return [p for p in (self.waivers, *(self.rules or []), schedule_path) if p is not None]
+
+
+def _check_one_file(file: Path, options: _CheckOptions) -> int:
     # imported here, not at the top: --help, version and the rule tools start without pandas and pyarrow
     from contractcheck.api import check, exit_code_for
     from contractcheck.report.render import RENDERERS, write_json
 
+    output = options.output
     if output is not None:
-        check_output(output, inputs=[file, waivers, *(rules or []), _as_path(schedule)])
-    chosen = output_format(format, output)
+        check_output(output, inputs=[file, options.waivers, *(options.rules or []), _as_path(options.schedule)])
+    chosen = output_format(options.format, output)
     try:
-        report = check(file, schedule, as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
-                       rules_paths=rules or None, waivers=waivers)
+        report = check(file, options.schedule, as_of=options.as_of, set_values=options.set_values,
+                       rules_paths=options.rules, waivers=options.waivers)
     except GivenValueError as exc:  # the API words it for any caller; here the user typed --set
         raise UsageError(f"--set {exc.key}={exc.text}: {exc.problem}") from exc
     if chosen is None:
         chosen = "table" if sys.stdout.isatty() else "json"
     # JSON is streamed as it is written (a million findings are never one string); the others are rendered whole
-    # --max-findings when given; else each format's own default (table, markdown: 20 of each rule; json, csv: all)
-    limit = {} if max_findings is None else {"max_findings": max_findings}
-    text: str | Callable[[TextIO], None] = (functools.partial(write_json, report, max_findings=max_findings)
-                                            if chosen == "json" else RENDERERS[chosen](report, **limit))
-    code = exit_code_for(report, fail_on.value)
+    text: str | Callable[[TextIO], None] = (
+        functools.partial(write_json, report, max_findings=options.max_findings) if chosen == "json"
+        else RENDERERS[chosen](report, **options.limit()))
+    code = exit_code_for(report, options.fail_on)
     if output is not None:
         write_atomically(output, text)
         print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
@@ -193,6 +245,186 @@ def check_command(
     else:
         text(sys.stdout)
     return code
+
+
+#: the file extension of a report written into an --output folder, by format
+REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt"}
+
+
+def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
+    """Several returns in one run: one result line each on stdout as they are checked (or JSON Lines with
+    ``--format json``; or one report file each in the ``--output`` folder), then a summary. A file that
+    cannot be checked gets its one-line error as its result and the batch goes on."""
+    from contractcheck.api import exit_code_for
+    from contractcheck.batch import check_many, expand_inputs
+    from contractcheck.report.render import RENDERERS
+
+    started = time.perf_counter()
+    others = options.other_inputs()
+    paths = expand_inputs(names, exclude=others)
+    if not paths:
+        raise UsageError(f"no returns found in {', '.join(names)} (looked for .xlsx, .xlsm, .xls, .ods, .csv, "
+                         ".json, .yaml files and folders of .csv files)")
+    chosen = options.format.value if options.format is not None else None
+    targets: list[Path] = []
+    if options.output is not None:
+        chosen = chosen or "json"
+        targets = _report_targets(options.output, names, paths, others, chosen)
+    elif chosen not in (None, "table", "json"):
+        raise UsageError(f"--format {chosen} with several files needs --output FOLDER (one report file each); "
+                         "without it the results are one line a file, or JSON Lines with --format json")
+    json_lines = options.output is None and chosen == "json"
+    lines_out = sys.stderr if json_lines else sys.stdout  # JSON Lines keep stdout for JSON alone
+    progress = _Progress(len(paths), sys.stderr)
+    tally = _Tally()
+    code: int = ExitCode.OK
+    try:
+        items = check_many(paths, options.schedule, jobs=jobs, ordered=True, as_of=options.as_of,
+                           set_values=options.set_values, rules_paths=options.rules, waivers=options.waivers)
+        for item in items:
+            tally.add(item)
+            progress.clear()
+            if item.report is None:
+                assert item.error is not None
+                code = ExitCode.ERROR
+                print(_error_line(item.path, item.error), file=sys.stderr if json_lines else sys.stdout)
+                if json_lines:
+                    sys.stdout.write(_error_json(item.path, item.error))
+            else:
+                if code != ExitCode.ERROR:
+                    code = max(code, exit_code_for(item.report, options.fail_on))
+                if json_lines:
+                    sys.stdout.write(item.report.model_dump_json() + "\n")
+                else:
+                    if targets:
+                        write_atomically(targets[item.index],
+                                         RENDERERS[chosen or "json"](item.report, **options.limit()))
+                    print(_result_line(item.path, item.report))
+            sys.stdout.flush()
+            progress.show(tally.files)
+    except KeyboardInterrupt:
+        progress.clear()
+        print(f"error: interrupted after {tally.files} of {len(paths)} files", file=sys.stderr)
+        raise
+    finally:
+        progress.clear()
+    where = f"\nreports written to {options.output}{os.sep}" if options.output is not None else ""
+    print(tally.summary(time.perf_counter() - started, jobs) + where, file=lines_out)
+    return code
+
+
+def _report_targets(folder: Path, names: list[str], paths: list[Path], others: list[Path], fmt: str) -> list[Path]:
+    """Where each return's report goes in the --output folder (made if missing), named after the return
+    (``a.xlsx`` → ``a.xlsx.json``; a second ``a.xlsx`` from another folder → ``a.xlsx-2.json``). Refused,
+    before any work, when the folder is or lies inside a folder being checked, or a report would replace
+    an input."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--output {folder} is a file: with several returns give a folder, and one report a "
+                         "return is written into it")
+    folders = [Path(n) for n in names if Path(n).is_dir()] + [p for p in paths if p.is_dir()]
+    for given in folders:
+        if _is_input(folder, given):
+            raise UsageError(f"--output {folder} is inside {given}, a folder being checked; inputs are never "
+                             "written: choose a folder outside it")
+    if not folder.resolve().parent.is_dir():
+        raise UsageError(f"--output folder's parent does not exist: {folder.resolve().parent}")
+    suffix = REPORT_SUFFIX[fmt]
+    taken: set[str] = set()
+    targets: list[Path] = []
+    for path in paths:
+        base = path.resolve().name if path.name in ("", ".", "..") else path.name
+        name, n = f"{base}{suffix}", 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base}-{n}{suffix}"
+        taken.add(name.lower())
+        target = folder / name
+        for given in (*paths, *others):
+            if _is_input(target, given):
+                raise UsageError(f"--output {folder}: the report {target} would overwrite an input ({given}); "
+                                 "inputs are never written: choose another folder")
+        targets.append(target)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the --output folder {folder}: {exc.strerror or exc}") from None
+    return targets
+
+
+def _result_line(path: str, report: Report) -> str:
+    """One checked file: verdict, failing findings by severity, the rules that failed, the path."""
+    from contractcheck.severity import SEVERITIES
+
+    counts = " ".join(f"{report.summary.findings.get(sev, 0):>2} {sev}" for sev in SEVERITIES)
+    failed = ",".join(r.rule_id for r in report.results if r.status == "fail") or "-"
+    return f"{report.summary.verdict:<15}  {counts}  failed: {failed}  {path}"
+
+
+def _error_line(path: str, error: ContractcheckError) -> str:
+    """One file that could not be checked: its one-line error, naming the file."""
+    line = error.one_line()
+    return f"{'could not check':<15}  {line}" + ("" if path in line else f" ({path})")
+
+
+def _error_json(path: str, error: ContractcheckError) -> str:
+    """A JSON Lines record for a file that could not be checked (it has no report)."""
+    import json
+
+    record = {"input": {"path": path}, "error": {"code": error.code, "message": error.one_line()}}
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+class _Tally:
+    """The counts for the batch summary."""
+
+    def __init__(self) -> None:
+        from contractcheck.severity import SEVERITIES
+
+        self.files = self.compliant = self.non_compliant = self.errors = 0
+        self.findings: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
+
+    def add(self, item: BatchItem) -> None:
+        self.files += 1
+        if item.report is None:
+            self.errors += 1
+            return
+        if item.report.summary.verdict == "compliant":
+            self.compliant += 1
+        else:
+            self.non_compliant += 1
+        for sev, n in item.report.summary.findings.items():
+            self.findings[sev] = self.findings.get(sev, 0) + n
+
+    def summary(self, seconds: float, jobs: int) -> str:
+        found = ", ".join(f"{n} {sev}" for sev, n in self.findings.items())
+        each = seconds / self.files if self.files else 0.0
+        return (f"{self.files} files, {self.files - self.errors} checked: {self.compliant} compliant, "
+                f"{self.non_compliant} non-compliant; {self.errors} could not be checked\n"
+                f"findings (failing, not waived): {found}\n"
+                f"time: {seconds:.1f} s, {each:.2f} s a file (--jobs {jobs})")
+
+
+class _Progress:
+    """``checked 12/200`` on stderr, rewritten in place, only when stderr is a terminal (never in a log or
+    a pipe). A plain counter rather than a progress-bar library: it costs no dependency and no start-up."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.on = stream.isatty()
+        self.shown = False
+
+    def show(self, done: int) -> None:
+        if self.on:
+            self.stream.write(f"\rchecked {done}/{self.total}")
+            self.stream.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.on and self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
 
 
 rules_app = typer.Typer(no_args_is_help=True, help="Lint, test, list, show and document rules.")
@@ -207,11 +439,13 @@ RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule
 @rules_app.command("lint")
 def rules_lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
+    schedule: Annotated[str | None, typer.Option(
+        "--schedule", "-s", help="Check the rules against the fields this schedule declares too (id or file)")] = None,
 ) -> int:
     """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
     from contractcheck.authoring.lint import lint
 
-    result = lint(paths or None)
+    result = lint(paths or None, schedule)
     for problem in result.problems:
         print(problem.render())
     what = f"{result.rules} rules and {result.schedules} schedules in {len(result.files)} files"

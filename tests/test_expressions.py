@@ -135,6 +135,9 @@ def test_an_assertion_must_be_a_condition():
         ("contains(job_role, employment_status)", "contains() argument 2 must be a fixed value", 20),
         ('job_role in (roles if zero_hours else ["Nurse"])', "'in' needs a fixed list", 14),
         ("duplicated(provider_name)", "duplicated() takes a field of the rule's table", 1),
+        ("duplicated_after_first(provider_name)", "duplicated_after_first() takes a field of the rule's table", 1),
+        ('exactly_in(job_role, roles if zero_hours else ["Nurse"])', "exactly_in() argument 2 must be a fixed value",
+         22),
         ('missing_values(training, course, roles if course == "x" else ["y"]) == ""',
          "missing_values() argument 3 must be a fixed value", 34),
     ],
@@ -256,3 +259,51 @@ def test_add_months_moves_by_whole_months_only():
     assert compiled.evaluate(ctx).tolist() == [pd.NA]
     ctx = EvalContext({"workforce": frame}, {}, {"months": 1}, pd.Timestamp("2025-06-30"), "workforce")
     assert compiled.evaluate(ctx).tolist() == [True]
+
+
+# --- repeats after the first, and text compared exactly ----------------------------------------------------
+
+
+def test_duplicated_after_first_lets_the_first_occurrence_pass():
+    frame = workers(worker_id=["W1", "W2", "w1 ", None, "W2", None, "W3"])
+    assert run("duplicated(worker_id)", frame).tolist() == [True, True, True, False, True, False, False]
+    assert run("duplicated_after_first(worker_id)", frame).tolist() == [False, False, True, False, True, False,
+                                                                         False]
+
+
+def test_duplicated_after_first_of_numbers():
+    frame = workers(hourly_rate=[12.5, 13.0, 12.5, None, None])
+    assert run("duplicated_after_first(hourly_rate)", frame).tolist() == [False, False, True, False, False]
+
+
+def test_exactly_counts_case_and_blank_is_unknown():
+    frame = workers(job_role=["Care Worker", "care worker", None, "  "], employment_status=["Care Worker", "x",
+                                                                                           "y", "z"])
+    assert run('exactly(job_role, "care worker")', frame).tolist() == [False, True, pd.NA, pd.NA]
+    assert run('not exactly(job_role, "care worker")', frame).tolist() == [True, False, pd.NA, pd.NA]
+    assert run("exactly(job_role, employment_status)", frame).tolist() == [True, False, pd.NA, pd.NA]
+    assert run('job_role == "care worker"', frame).tolist()[:3] == [True, True, pd.NA]
+    assert run('exactly("Nurse", "Nurse")', frame) is True
+    assert run('exactly("Nurse", "nurse")', frame) is False
+    assert run('exactly("", "nurse")', frame) is pd.NA
+
+
+def test_exactly_in_counts_case_and_blank_is_unknown():
+    frame = workers(job_role=["Care Worker", "care worker", "nurse", None, "carer"])
+    roles = ("care worker", "nurse")
+    result = run("exactly_in(job_role, roles)", frame, params={"roles": roles})
+    assert result.tolist() == [False, True, True, pd.NA, False]
+    assert run('exactly_in(job_role, ["care worker", "nurse"])', frame).tolist() == result.tolist()
+    assert run("job_role in roles", frame, params={"roles": roles}).tolist() == [True, True, True, pd.NA, False]
+    assert run('exactly_in("Nurse", ["nurse"])', frame) is False
+
+
+def test_exactly_in_matches_whole_numbers_in_a_list_as_text():
+    frame = workers(job_role=["3", "3.0", "4"])
+    assert run("exactly_in(job_role, [3, 4.5])", frame).tolist() == [True, False, False]
+
+
+def test_exactly_needs_text():
+    with pytest.raises(ExpressionError) as err:
+        compile_expression("exactly(hourly_rate, 12)", WORKFORCE, "yesno")
+    assert "exactly() argument 1 must be text" in err.value.message

@@ -63,9 +63,21 @@ def _problem(exc: ContractcheckError) -> Problem:
     return Problem(replace(exc.location, file=exc.location.file or "?"), exc.code, exc.message)
 
 
-def lint(paths: list[Path] | None = None) -> LintResult:
-    """Every problem in the given rule and schedule files (default: the shipped ones)."""
+def lint(paths: list[Path] | None = None, schedule: str | None = None) -> LintResult:
+    """Every problem in the given rule and schedule files (default: the shipped ones).
+
+    Rules are compiled against the shipped return format or, given a ``schedule`` (an id or a file), against
+    that format plus the fields the schedule declares, as ``check`` compiles them under that schedule; the
+    schedule itself is linted too. A schedule that cannot be read raises its error: there is nothing to lint
+    against.
+    """
     given = rule_files(paths or [bundled_dir("rules"), bundled_dir("schedules")])
+    fmt = return_format()
+    if schedule is not None:
+        loaded = load_schedule(schedule)
+        fmt = fmt.with_extra_fields(loaded.schedule.fields)
+        if Path(loaded.file).resolve() not in {f.resolve() for f in given}:
+            given = [*given, Path(loaded.file)]
     kinds = {f: file_kind(f) for f in given}
     problems: list[Problem] = [
         Problem(_at(f, 1), "LINT000", "neither a rule file (rules: [...]) nor a schedule (id: ...)")
@@ -90,7 +102,6 @@ def lint(paths: list[Path] | None = None) -> LintResult:
                 if report:
                     problems.append(_problem(exc))
     library = RuleLibrary(versions, to_read)
-    fmt = return_format()
     rule_count = 0
     for _, vs in sorted(versions.items()):
         for sr in vs:

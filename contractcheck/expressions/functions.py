@@ -36,6 +36,8 @@ from contractcheck.expressions.columns import (
     completed_years,
     days_between,
     is_na,
+    or_masks,
+    set_na,
     shift_date,
     to_float,
 )
@@ -438,14 +440,68 @@ def _contains(text: Value, part: Value) -> Value:
 
 def _a_field_of_the_rows(call: Call) -> ValueType:
     if not isinstance(call.node.args[0], ast.Name) or not call.row_table or call.args[0].fixed:
-        call.fail("duplicated() takes a field of the rule's table")
+        call.fail(f"{call.name}() takes a field of the rule's table")
     return "yesno"
+
+
+def _repeats(v: Value, keep: Any) -> Value:
+    """Rows whose value (compared as ``==`` compares it) another row also has; blanks are never repeats.
+    ``keep=False`` marks every such row, ``keep="first"`` all but the first in the table's order."""
+    if not isinstance(v, pd.Series):  # not fixed, yet one value here (a let such as coalesce("x", field))
+        return False
+    key = casefold(v) if v.dtype != "Float64" else v
+    return (key.duplicated(keep=keep) & key.notna()).astype("boolean")
 
 
 @BUILTINS.function("duplicated(field)", "true where the value appears in more than one row", [ANY],
                    _a_field_of_the_rows)
 def _duplicated(v: Value) -> Value:
-    if not isinstance(v, pd.Series):  # not fixed, yet one value here (a let such as coalesce("x", field))
-        return False
-    key = casefold(v) if v.dtype != "Float64" else v
-    return (key.duplicated(keep=False) & key.notna()).astype("boolean")
+    return _repeats(v, False)
+
+
+@BUILTINS.function("duplicated_after_first(field)",
+                   "true where an earlier row has the same value (the first occurrence passes)",
+                   [ANY], _a_field_of_the_rows)
+def _duplicated_after_first(v: Value) -> Value:
+    return _repeats(v, "first")
+
+
+def _unknown_where_blank(result: Value, *values: Value) -> Value:
+    """``result`` with unknown wherever any of ``values`` is blank (Kleene: a blank is never equal)."""
+    missing: Value = False
+    for v in values:
+        missing = or_masks(missing, blank(v))
+    return set_na(result, missing)
+
+
+@BUILTINS.function("exactly(a, b)",
+                   "text equal character for character: case counts (== ignores case); blank gives unknown",
+                   [TEXT, TEXT], "yesno")
+def _exactly(a: Value, b: Value) -> Value:
+    if not isinstance(a, pd.Series) and not isinstance(b, pd.Series):
+        return pd.NA if blank(a) or blank(b) else a == b
+    left = a.astype("string[pyarrow]") if isinstance(a, pd.Series) else a
+    right = b.astype("string[pyarrow]") if isinstance(b, pd.Series) else b
+    same = (left == right).astype("boolean")
+    return _unknown_where_blank(same, a, b)
+
+
+def _as_text(item: Any) -> str:
+    """A list item as the text it matches: 3 and 3.0 both as "3"."""
+    if isinstance(item, float) and item.is_integer():
+        return str(int(item))
+    return str(item)
+
+
+@BUILTINS.function("exactly_in(text, list)",
+                   "text is one of the listed values character for character: case counts (in ignores case); "
+                   "blank gives unknown",
+                   [TEXT, LIST.must_be_fixed()], "yesno")
+def _exactly_in(text: Value, items: Value) -> Value:
+    if not isinstance(items, (tuple, list)):  # no list at all (never from a literal or a list parameter)
+        return pd.Series(pd.NA, index=text.index, dtype="boolean") if isinstance(text, pd.Series) else pd.NA
+    allowed = [_as_text(i) for i in items]
+    if not isinstance(text, pd.Series):
+        return pd.NA if blank(text) else text in allowed
+    found = text.astype("string[pyarrow]").isin(allowed).astype("boolean")
+    return _unknown_where_blank(found, text)
