@@ -234,3 +234,29 @@ def test_a_waiver_marks_one_row_of_a_block_waived(thirty_failing, tmp_path):
     assert report.summary.findings["critical"] == 29
     assert render_json(report) == the_old_json(report)
     assert render_csv(report) == the_old_csv(report)
+
+
+def test_blank_required_cells_are_one_block_per_column_in_row_then_column_order(tmp_path):
+    folder = _big_failing_return(tmp_path / "blanks", 12)
+    lines = (folder / "workforce.csv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:]]
+    for i, cells in enumerate(rows):
+        if i % 3 == 0:
+            cells[head.index("hourly_rate")] = ""
+        if i % 7 == 0:
+            cells[head.index("worker_id")] = ""
+    rows[4][head.index("hourly_rate")] = "abc"  # unreadable, not blank: DATA-03's, not DATA-01's
+    (folder / "workforce.csv").write_text("\n".join([lines[0], *map(",".join, rows)]) + "\n", encoding="utf-8")
+    report = check(folder, "leicester-homecare")
+    blanks = [f for f in report.findings if f.rule_id == "DATA-01"]
+    assert [(f.message, f.location.cell, f.subject.key) for f in blanks] == [
+        ("Workforce row 2: worker_id is blank", "workforce.csv!A2", None),
+        ("Workforce row 2: hourly_rate is blank", "workforce.csv!H2", None),
+        ("Workforce row 5: hourly_rate is blank", "workforce.csv!H5", "X000003"),
+        ("Workforce row 8: hourly_rate is blank", "workforce.csv!H8", "X000006"),
+        ("Workforce row 9: worker_id is blank", "workforce.csv!A9", None),
+        ("Workforce row 11: hourly_rate is blank", "workforce.csv!H11", "X000009"),
+    ]
+    assert any(isinstance(s, FindingBlock) and s.rule_id == "DATA-01" for s in report.findings._segments)
+    assert render_json(report) == the_old_json(report)
