@@ -260,3 +260,12 @@ def test_blank_required_cells_are_one_block_per_column_in_row_then_column_order(
     ]
     assert any(isinstance(s, FindingBlock) and s.rule_id == "DATA-01" for s in report.findings._segments)
     assert render_json(report) == the_old_json(report)
+
+
+def test_max_findings_reaches_each_report_of_a_batch(cli, thirty_failing, tmp_path):
+    out = tmp_path / "reports"
+    result = cli("check", thirty_failing, CSV_RETURN, "-s", "leicester-homecare", "-f", "markdown", "-o", out,
+                 "--max-findings", "4")
+    assert result.code == 1
+    thirty = (out / "thirty.md").read_text(encoding="utf-8")
+    assert thirty.count("is paid £9.00") == 4 and "… and 26 more (see -f json/csv for all)" in thirty
