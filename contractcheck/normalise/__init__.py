@@ -184,9 +184,14 @@ def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: Ta
     return _normalise_rows(raw, canonical, spec, issues)
 
 
+def _shown_sheet(raw: RawTable) -> str | None:
+    """The sheet a position names: the workbook sheet, the table's key in a JSON/YAML return, None for a CSV."""
+    return raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
+
+
 def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> Table:
     index = heading_index(spec)
-    sheet = raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
+    sheet = _shown_sheet(raw)
     mapped: dict[str, int] = {}
     headings: dict[str, str] = {}
     columns: dict[str, str] = {}
@@ -248,7 +253,7 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
 
 def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> KeyValueTable:
     index = heading_index(spec)
-    sheet = raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
+    sheet = _shown_sheet(raw)
     found: dict[str, Any] = {}
     rows: dict[str, int] = {}
     cols: dict[str, str] = {}
