@@ -246,7 +246,7 @@ def test_rules_list_in_a_schedule_shows_its_parameter_values(cli):
 def test_rules_show_gives_the_whole_rule(cli):
     result = cli("rules", "show", "PAY-02")
     assert result.code == 0
-    for part in ("PAY-02 — Effective hourly pay", "let effective_rate", "regs 31 and 34", "unpaid travel drags pay"):
+    for part in ("PAY-02 — Effective hourly pay", "let effective_rate", "reg 34", "unpaid travel drags pay"):
         assert part in result.out
 
 
@@ -396,7 +396,7 @@ def test_tags_pick_a_topic_from_the_rule_list(cli):
     pay = cli("rules", "list", "--tag", "pay")
     assert pay.code == 0
     listed = [line.split()[0] for line in pay.out.splitlines()[2:]]
-    assert listed == ["PAY-01", "PAY-02", "PAY-03", "PAY-04"]
+    assert listed == ["DATA-07", "PAY-01", "PAY-02", "PAY-03", "PAY-04", "PAY-05"]
     assert "pay, statutory" in pay.out
     shown = cli("rules", "show", "ZHC-01")
     assert "tags" in shown.out and "zero-hours" in shown.out

@@ -77,9 +77,9 @@ def test_pay_finding_points_at_the_cell_and_shows_the_values(monkeypatch):
     report = check("samples/failing-return.xlsx", "statutory-minimum")
     pay = next(f for f in report.findings if f.rule_id == "PAY-01" and f.subject.key == "W0101")
     assert pay.location.cell == "Workforce!K2"
-    assert pay.evidence["hourly_rate"] == 12.5
+    assert pay.evidence["pay_rate"] == 12.5
     assert pay.evidence["floor"] == 12.71
-    assert pay.evidence["age_then"] == 41
+    assert pay.evidence["band"] == "National Living Wage (21 and over) from 1 April 2026"
     assert "National Minimum Wage" in pay.reference
 
 

@@ -171,3 +171,22 @@ def read_column(ctx: EvalContext, table: str | None, name: str) -> pd.Series:
     if name not in frame.columns:
         raise MissingData(table, name)
     return frame[name]
+
+
+def lookup_by_key(ctx: EvalContext, own: str, table: str, key: str, name: str) -> pd.Series:
+    """For each row of ``own``, ``name`` from the row of ``table`` with the same key (compared trimmed and
+    ignoring case, as keys are everywhere); blank where ``table`` has no such row. Where ``table`` holds a key
+    more than once the first row is read (the data rules report the duplicate). Vectorised: one index look-up."""
+    own_keys = casefold(read_column(ctx, own, key))
+    their_keys = casefold(read_column(ctx, table, key))
+    values = read_column(ctx, table, name)
+    first = (their_keys.notna() & ~their_keys.duplicated()).to_numpy(dtype=bool)
+    index = pd.Index(their_keys[first].to_numpy(dtype=object))
+    positions = index.get_indexer(own_keys.to_numpy(dtype=object, na_value=None))
+    chosen = values[first].reset_index(drop=True)
+    found = positions >= 0
+    result = chosen.iloc[np.where(found, positions, 0)] if len(chosen) else chosen.reindex(range(len(positions)))
+    result = result.set_axis(own_keys.index)
+    if not found.all():
+        result = result.where(pd.Series(found, index=own_keys.index))
+    return result

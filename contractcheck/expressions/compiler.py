@@ -22,6 +22,7 @@ from contractcheck.expressions.columns import (
     casefold,
     clean_numeric,
     is_na,
+    lookup_by_key,
     or_masks,
     read_column,
     set_na,
@@ -262,6 +263,16 @@ class Compiler:
             self._use(name, "field", ty, table)
             self.reads(table, name)
             return Typed(ty, lambda ctx: read_column(ctx, table, name), False)
+        own = self.scope.row_table
+        key = self.scope.tables[own].key if own else None
+        if own and key and schema.key == key:
+            # the same key on both sides (a pay reference period's worker_id names a Workforce row): the value
+            # of that row, read by key, as a column of this table's rows
+            self._use(name, "field", ty, table)
+            self.reads(table, name)
+            self.reads(table, key)
+            self.reads(own, key)
+            return Typed(ty, lambda ctx: lookup_by_key(ctx, own, table, key, name), False)
         raise ExpressionError(
             f"'{table}.{name}' is a field of another table; use count(), sum(), has() or records() to reach it",
             column_of(node),

@@ -279,6 +279,8 @@ def _coalesce(*values: Value) -> Value:
     result = values[0]
     for nxt in values[1:]:
         if isinstance(result, pd.Series):
+            if isinstance(nxt, pd.Series) and result.dtype.kind == "M" and nxt.dtype != result.dtype:
+                nxt = pd.to_datetime(nxt).astype(result.dtype)  # dates of another unit: one dtype to fill from
             result = result.where(~result.isna(), nxt) if not isinstance(nxt, pd.Series) else result.fillna(nxt)
         elif is_na(result):
             result = nxt

@@ -1,4 +1,5 @@
-"""The pay functions rules call (``pay_floor``, ``pay_band``, ``living_wage``), as expression-language entries.
+"""The pay functions rules call (``pay_floor``, ``lowest_floor``, ``pay_period_start``, ``living_wage`` …), as
+expression-language entries.
 
 They live here, with the dated data they read, and are handed to the language through its ``Scope``
 (``Scope(..., functions=STANDARD_FUNCTIONS | PAY_FUNCTIONS)``): the expression language itself knows
@@ -13,8 +14,11 @@ from collections.abc import Callable
 import pandas as pd
 
 from contractcheck.expressions import (
+    BOOL,
     DATE,
+    NUMBER,
     NUMERIC,
+    TEXT,
     FunctionRegistry,
     Param,
     Value,
@@ -27,6 +31,14 @@ from contractcheck.expressions.columns import (
     is_na,
     to_date,
     to_float,
+)
+from contractcheck.reference.minimum_wage import (
+    FloorRange,
+    earliest_prp_start,
+    hourly_from_salary,
+    pay_basis,
+    pay_frequency,
+    prp_start_containing,
 )
 from contractcheck.reference.pay_floors import (
     real_living_wage,
@@ -81,3 +93,80 @@ def living_wage(on: Value, london: Value = False) -> Value:
         return pd.NA if is_na(v) else float(v)
     n = len(index)
     return real_living_wage(to_date(broadcast(on, n, index)), as_boolean(broadcast(london, n, index)).fillna(False))
+
+
+def _columns(*values: Value) -> tuple[pd.Series, ...]:
+    """Every argument as a column on one index (scalars broadcast; all scalars give one row)."""
+    index = common_index(list(values))
+    if index is None:
+        index = pd.RangeIndex(1)
+    return tuple(broadcast(v, len(index), index) for v in values)
+
+
+def _scalar_if_all_scalar(result: pd.Series, *values: Value) -> Value:
+    if common_index(list(values)) is not None:
+        return result
+    v = result.iloc[0]
+    return pd.NA if is_na(v) else v
+
+
+_FREQUENCY = TEXT.called("frequency (weekly, fortnightly, four-weekly, monthly)")
+
+
+@PAY_FUNCTIONS.function("pay_period_start(day, frequency, anchor)",
+                        "first day of the pay reference period containing the day, for pay of that frequency of "
+                        "which the anchor is any first day (blank when either is unknown)",
+                        [DATE, _FREQUENCY, DATE], "date")
+def pay_period_start(day: Value, frequency: Value, anchor: Value) -> Value:
+    d, f, a = _columns(to_date(day), frequency, to_date(anchor))
+    return _scalar_if_all_scalar(prp_start_containing(to_date(d), pay_frequency(f), to_date(a)), day, frequency,
+                                 anchor)
+
+
+@PAY_FUNCTIONS.function("earliest_pay_period_start(day, frequency)",
+                        "earliest first day a pay reference period containing the day could have (a month back "
+                        "when the frequency is monthly or unknown: reg 6)",
+                        [DATE, _FREQUENCY.or_omitted()], "date")
+def earliest_pay_period_start(day: Value, frequency: Value = pd.NA) -> Value:
+    d, f = _columns(to_date(day), frequency)
+    return _scalar_if_all_scalar(earliest_prp_start(to_date(d), pay_frequency(f)), day, frequency)
+
+
+_WORKER = [DATE.called("date_of_birth"), NUMBER.called("age"), BOOL.called("apprentice"),
+           DATE.called("apprenticeship_start"), DATE.called("first"), DATE.called("last")]
+
+
+def _range(date_of_birth: Value, age: Value, apprentice: Value, apprenticeship_start: Value, first: Value,
+           last: Value) -> FloorRange:
+    dob, years, flag, start, lo, hi = _columns(to_date(date_of_birth), to_float(age), as_boolean(apprentice),
+                                                to_date(apprenticeship_start), to_date(first), to_date(last))
+    return FloorRange.compute(to_date(dob), years, flag, to_date(start), to_date(lo), to_date(hi))
+
+
+def _floor_entry(name: str, doc: str, out: ValueType, pick: Callable[[FloorRange], pd.Series]) -> None:
+    def impl(date_of_birth: Value, age: Value, apprentice: Value, apprenticeship_start: Value, first: Value,
+             last: Value) -> Value:
+        args = (date_of_birth, age, apprentice, apprenticeship_start, first, last)
+        return _scalar_if_all_scalar(pick(_range(*args)), *args)
+
+    PAY_FUNCTIONS.function(f"{name}(date_of_birth, age, apprentice, apprenticeship_start, first, last)", doc,
+                           _WORKER, out)(impl)
+
+
+_floor_entry("lowest_floor", "lowest statutory hourly floor for a pay reference period starting between first "
+             "and last (reg 4B), over what is unknown of the worker (age, apprenticeship)", "money",
+             lambda r: r.lowest)
+_floor_entry("highest_floor", "highest statutory hourly floor for a pay reference period starting between first "
+             "and last, over what is unknown of the worker", "money", lambda r: r.highest)
+_floor_entry("lowest_floor_band", "the band and date behind lowest_floor", "text", lambda r: r.lowest_band)
+_floor_entry("highest_floor_band", "the band and date behind highest_floor", "text", lambda r: r.highest_band)
+
+
+@PAY_FUNCTIONS.function("hourly_from_salary(salary, pay_basis, hours_a_week)",
+                        "hourly pay of salaried staff: salary per pay_basis (hourly, weekly, monthly, annual) over "
+                        "contracted hours a week (a year is 52 weeks); blank when any is unknown",
+                        [Param("money", frozenset({"money", "number"})), TEXT.called("pay_basis"),
+                         NUMBER.called("hours_a_week")], "money")
+def salary_per_hour(salary: Value, basis: Value, hours_a_week: Value) -> Value:
+    s, b, h = _columns(to_float(salary), basis, to_float(hours_a_week))
+    return _scalar_if_all_scalar(hourly_from_salary(s, pay_basis(b), h), salary, basis, hours_a_week)
