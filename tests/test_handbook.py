@@ -114,7 +114,6 @@ def test_glossary_lists_only_the_functions_used():
     text = handbook("statutory-minimum")
     glossary = text[text.index("## Appendix B"):text.index("## Appendix C")]
     assert "| `lowest_floor(date_of_birth, age, apprentice, apprenticeship_start, first, last)` |" in glossary
-    assert "`pay_floor(" not in glossary  # PAY-04 (bids) uses it; this schedule judges returns
     assert "`living_wage(" not in glossary  # PAY-03 uses it, but this schedule does not include PAY-03
     assert "`share(" not in glossary
 

@@ -220,3 +220,37 @@ def _missing_values(rows: Rows) -> Value:
         sep = np.where(result.str.len().to_numpy() > 0, ", ", "")
         result = result.where(~lacking, result + pd.Series(sep, index=result.index) + str(item))
     return result.where(result.str.len() > 0, pd.NA)
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyTotal(Entry):
+    """``key_total(value)``: per row, the total of ``value`` over every row of the rule's own table that has the
+    same key (a worker's total over their pay reference periods). The value is read in the rule's own scope, so
+    it may use the rule's lets; blanks add nothing."""
+
+    def compile(self, node: ast.Call, compiler: Compiles) -> Typed:
+        own = compiler.row_table
+        key = compiler.tables[own].key if own else None
+        if own is None or key is None:
+            raise ExpressionError(f"{self.name}() totals rows that share a key: the rule's table needs a key field",
+                                  column_of(node))
+        args = [compiler.node(a) for a in node.args]
+        self.check_args(args, node.args)
+        compiler.reads(own, key)
+        value = args[0].run
+        result = self.result_type(Call(self.name, node, args, own))
+
+        def run(ctx: EvalContext) -> Value:
+            keys = casefold(read_column(ctx, own, key))
+            amounts = broadcast(to_float(value(ctx)), len(keys), keys.index).astype("Float64")
+            totals = amounts.fillna(0).groupby(keys.to_numpy(dtype=object, na_value=None), dropna=True).sum()
+            out = keys.map(totals).astype("Float64")
+            return out.where(keys.notna(), pd.NA)
+
+        return Typed(result, run, False)
+
+
+AGGREGATES.add(KeyTotal(name="key_total", signature="key_total(value)",
+                        doc="per row: the total of the value over the rows of this table with the same key (a "
+                            "worker's total over their pay reference periods; blanks add nothing)",
+                        params=(NUMBER.called("value"),), result=_total_type))
