@@ -45,6 +45,7 @@ from contractcheck.reference.pay_floors import (
     statutory_band,
     statutory_floor,
 )
+from contractcheck.reference.places import london_council
 
 PAY_FUNCTIONS = FunctionRegistry()
 
@@ -83,16 +84,22 @@ def pay_band(age: Value, on: Value, apprentice_rate: Value) -> Value:
 
 
 @PAY_FUNCTIONS.function("living_wage(on, london)",
-                        "Real Living Wage (Living Wage Foundation) rate in force on the date, UK or London",
+                        "Real Living Wage (Living Wage Foundation) rate in force on the date, UK or London (blank "
+                        "when the London flag is blank)",
                         [DATE, _LONDON], "money")
 def living_wage(on: Value, london: Value = False) -> Value:
+    # a blank London flag gives a blank rate: which of the two rates applies is unknown (a rule says what a blank
+    # means, e.g. coalesce(london, false) for "UK unless it says London")
     index = common_index([on, london])
     if index is None:
-        london_flag = False if is_na(london) else bool(london)
-        v = real_living_wage(pd.Series([to_date(on)]), pd.Series([london_flag], dtype="boolean")).iloc[0]
+        if is_na(london):
+            return pd.NA
+        v = real_living_wage(pd.Series([to_date(on)]), pd.Series([bool(london)], dtype="boolean")).iloc[0]
         return pd.NA if is_na(v) else float(v)
     n = len(index)
-    return real_living_wage(to_date(broadcast(on, n, index)), as_boolean(broadcast(london, n, index)).fillna(False))
+    flags = as_boolean(broadcast(london, n, index))
+    rates = real_living_wage(to_date(broadcast(on, n, index)), flags.fillna(False))
+    return rates.mask(flags.isna().to_numpy(dtype=bool))
 
 
 def _columns(*values: Value) -> tuple[pd.Series, ...]:
@@ -170,3 +177,12 @@ _floor_entry("highest_floor_band", "the band and date behind highest_floor", "te
 def salary_per_hour(salary: Value, basis: Value, hours_a_week: Value) -> Value:
     s, b, h = _columns(to_float(salary), basis, to_float(hours_a_week))
     return _scalar_if_all_scalar(hourly_from_salary(s, pay_basis(b), h), salary, basis, hours_a_week)
+
+
+@PAY_FUNCTIONS.function("london_council(council)",
+                        "blank for a Greater London council (the work may or may not be in London), false for any "
+                        "other or none: the default for a London flag, so the UK rate is never assumed in London",
+                        [TEXT.called("council")], "yesno")
+def london_council_flag(council: Value) -> Value:
+    (names,) = _columns(council)
+    return _scalar_if_all_scalar(london_council(names), council)
