@@ -7,7 +7,9 @@ Legal cases are named after the rule they test and cite their source.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.resources
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from contractcheck import check
 from contractcheck import reference as ref
+from contractcheck.batch import check_many
 from contractcheck.errors import RuleError
 from contractcheck.reference import functions as language
 
@@ -168,6 +172,19 @@ def test_pay_03_real_living_wage_unknown_from_the_next_expected_implement_by_dat
     assert ref.real_living_wage_in_force(D(2027, 5, 1)) is None
 
 
+def sample_return(tmp_path: Path, period_end: str, name: str = "r.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps({
+        "contract": {"provider_name": "Acme Care", "contract_ref": "T-1", "period_start": "2027-04-01",
+                     "period_end": period_end},
+        "workforce": [
+            {"worker_id": "W1", "date_of_birth": "1990-05-01", "hourly_rate": 12.80, "zero_hours": "N"},
+            {"worker_id": "W2", "date_of_birth": "1990-05-01", "hourly_rate": 13.50, "zero_hours": "N"},
+        ],
+    }), encoding="utf-8")
+    return path
+
+
 def newer_table(tmp_path: Path) -> Path:
     """The shipped table with a 2027 period added (test figures, not real rates) and the next change moved on."""
     text = packaged("uk_pay_floors.yaml")
@@ -193,7 +210,69 @@ def newer_table(tmp_path: Path) -> Path:
     return path
 
 
+def test_pay_10_a_return_judged_on_1_may_2027_is_not_compliant(tmp_path: Path) -> None:
+    """The 1 April 2027 rates are not in the shipped data: pay cannot be judged, so the verdict must not read
+    compliant; each worker gets a major PAY-10 finding saying how to give the rates (--reference)."""
+    report = check(sample_return(tmp_path, "2027-05-01"), "statutory-minimum")
+    assert report.summary.verdict == "non-compliant"
+    results = {r.rule_id: r for r in report.results}
+    assert results["PAY-01"].status == "not_applicable" and results["PAY-01"].not_judged == 2
+    assert results["PAY-10"].status == "fail" and results["PAY-10"].failed == 2
+    pay_10 = [f for f in report.findings if f.rule_id == "PAY-10"]
+    assert [f.subject.key for f in pay_10] == ["W1", "W2"]
+    assert {f.severity for f in pay_10} == {"major"}
+    assert "--reference FILE" in pay_10[0].remediation
+    assert "1 May 2027" in pay_10[0].message
+    assert any("--reference FILE" in note for note in report.notes)
+
+
+def test_pay_10_with_newer_rates_given_the_return_is_judged(tmp_path: Path) -> None:
+    newer = newer_table(tmp_path)
+    report = check(sample_return(tmp_path, "2027-05-01"), "statutory-minimum", reference=newer)
+    results = {r.rule_id: r for r in report.results}
+    assert results["PAY-10"].status == "pass"
+    assert results["PAY-01"].status == "fail" and results["PAY-01"].failed == 1
+    [finding] = [f for f in report.findings if f.rule_id == "PAY-01"]
+    assert finding.subject.key == "W1" and "£13.10" in finding.message
+    assert not any("--reference" in note for note in report.notes)
+    used = report.reference_data["uk_pay_floors"]
+    assert used["file"] == str(newer)
+    assert used["sha256"] == hashlib.sha256(newer.read_bytes()).hexdigest()
+    assert used["origin"].startswith("given with --reference")
+    assert used["latest_period_source"] == "test figures for 2027 (not real rates)"
+    assert report.reference_data["nmw_history"]["origin"] == "shipped with contractcheck"
+
+
+def test_pay_11_real_living_wage_not_passed_past_its_next_implement_by_date(tmp_path: Path) -> None:
+    report = check(sample_return(tmp_path, "2027-05-01"), "ethical-care-charter-homecare")
+    results = {r.rule_id: r for r in report.results}
+    assert results["PAY-03"].status == "not_applicable" and results["PAY-03"].not_judged == 2
+    assert results["PAY-11"].status == "fail" and results["PAY-11"].failed == 2
+    assert report.summary.verdict == "non-compliant"
+
+
+def test_the_shipped_schedules_with_pay_01_or_pay_03_run_pay_10_or_pay_11() -> None:
+    from contractcheck.rules import load_schedule
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "schedules").glob("*.yaml")):
+        rules = yaml.safe_load(path.read_text(encoding="utf-8")).get("rules", [])
+        assert ("PAY-01" in rules) == ("PAY-10" in rules), path.name
+        assert ("PAY-03" in rules) == ("PAY-11" in rules), path.name
+    assert load_schedule("leicester-homecare") is not None  # extends statutory-minimum, so runs PAY-10 too
+
+
 # --- --reference: newer or corrected tables, one run at a time ------------------------------------------
+
+
+def test_batch_workers_judge_with_the_rates_given(tmp_path: Path) -> None:
+    newer = newer_table(tmp_path)
+    paths = [sample_return(tmp_path, "2027-05-01", f"r{i}.json") for i in range(2)]
+    for jobs in (1, 2):
+        items = list(check_many(paths, "statutory-minimum", jobs=jobs, ordered=True, reference=[newer]))
+        for item in items:
+            assert item.report is not None, item.error
+            assert {r.rule_id: r.status for r in item.report.results}["PAY-10"] == "pass", jobs
+            assert item.report.reference_data["uk_pay_floors"]["file"] == str(newer)
 
 
 def test_a_run_with_newer_rates_does_not_change_another_threads_rates(tmp_path: Path) -> None:
