@@ -339,3 +339,26 @@ def test_a_bad_value_in_a_reference_table_names_its_line(tmp_path: Path) -> None
     with pytest.raises(RuleError) as caught:
         ref.load_reference([newer])
     assert caught.value.one_line().startswith(f"error REF001: {newer}:{line}: ")
+
+
+def test_cli_bad_reference_file_exits_2_with_one_line(cli, tmp_path: Path) -> None:
+    bad = tmp_path / "rates.yaml"
+    bad.write_text("statutory_periods: nope\n", encoding="utf-8")
+    result = cli("check", sample_return(tmp_path, "2027-05-01"), "--schedule", "statutory-minimum",
+                 "--reference", bad)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.count("\n") == 1 and result.err.startswith(f"error REF001: {bad}:1: ")
+
+
+def test_cli_reference_judges_with_the_newer_rates(cli, tmp_path: Path) -> None:
+    newer = newer_table(tmp_path)
+    given = sample_return(tmp_path, "2027-05-01")
+    without = cli("check", given, "--schedule", "statutory-minimum", "--format", "json")
+    assert without.code == 1
+    assert {r["rule_id"]: r["status"] for r in json.loads(without.out)["results"]}["PAY-10"] == "fail"
+    result = cli("check", given, "--schedule", "statutory-minimum", "--format", "json", "--reference", newer)
+    report = json.loads(result.out)
+    assert {r["rule_id"]: r["status"] for r in report["results"]}["PAY-10"] == "pass"
+    assert report["reference_data"]["uk_pay_floors"]["file"] == str(newer)
+    assert "--reference" in cli("check", "--help").out
