@@ -251,6 +251,26 @@ def test_pay_11_real_living_wage_not_passed_past_its_next_implement_by_date(tmp_
     assert report.summary.verdict == "non-compliant"
 
 
+@pytest.mark.parametrize(("contract_start", "real_living_wage", "newer", "status"), [
+    pytest.param("2027-03-31", "Yes", False, "pass", id="the last day of the known statutory rates"),
+    pytest.param("2027-04-01", "No", False, "fail", id="statutory rates from April 2027 not in the data"),
+    pytest.param("2027-04-01", "No", True, "pass", id="statutory rates from April 2027 given"),
+    pytest.param("2027-04-30", "Yes", True, "pass", id="the 2025 Real Living Wage still the latest due"),
+    pytest.param("2027-05-01", "Yes", True, "fail", id="a newer Real Living Wage may be due"),
+    pytest.param("2027-05-01", "No", True, "pass", id="no Real Living Wage commitment"),
+])
+def test_pay_12_a_bid_starting_past_the_data_is_not_passed(
+    tmp_path: Path, contract_start: str, real_living_wage: str, newer: bool, status: str
+) -> None:
+    """PAY-04 judges a bid on the rates at contract start (NMW Regulations 2015; Living Wage Foundation where the
+    bid commits to it); where those are not in the data, PAY-12 fails the bid instead of leaving it compliant."""
+    bid = tmp_path / "bid.json"
+    bid.write_text(json.dumps({"bid": {"bidder_name": "Acme Care", "tender_ref": "T1", "contract_start": contract_start,
+                                       "care_worker_rate": 14.00, "real_living_wage": real_living_wage}}))
+    report = check(bid, "oxfordshire-tender", reference=newer_table(tmp_path) if newer else None)
+    assert {r.rule_id: r.status for r in report.results}["PAY-12"] == status
+
+
 def test_the_shipped_schedules_with_pay_01_or_pay_03_run_pay_10_or_pay_11() -> None:
     from contractcheck.rules import load_schedule
 
@@ -258,6 +278,7 @@ def test_the_shipped_schedules_with_pay_01_or_pay_03_run_pay_10_or_pay_11() -> N
         rules = yaml.safe_load(path.read_text(encoding="utf-8")).get("rules", [])
         assert ("PAY-01" in rules) == ("PAY-10" in rules), path.name
         assert ("PAY-03" in rules) == ("PAY-11" in rules), path.name
+        assert ("PAY-04" in rules) == ("PAY-12" in rules), path.name
     assert load_schedule("leicester-homecare") is not None  # extends statutory-minimum, so runs PAY-10 too
 
 
