@@ -570,11 +570,15 @@ def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or 
 
 @app.command("explain")
 def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")], schedule: SchedOpt = None,
-                    rules: RulesOpt = None) -> int:
+                    rules: RulesOpt = None,
+                    reference: Annotated[list[Path] | None, typer.Option("--reference", help="Run the examples with this pay-rate table instead of the shipped one (as check --reference; repeatable)")] = None,
+                    ) -> int:
     """Explain a rule, running its examples to show how a finding's values are worked out."""
     from contractcheck.authoring.catalogue import explain
+    from contractcheck.reference import load_reference, using_reference
 
-    return _show_rule(explain, rule_id, schedule, rules)
+    with using_reference(load_reference(reference or [])):  # the examples' pay functions read these rates
+        return _show_rule(explain, rule_id, schedule, rules)
 
 
 @app.command("version")

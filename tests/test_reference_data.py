@@ -383,3 +383,11 @@ def test_cli_reference_judges_with_the_newer_rates(cli, tmp_path: Path) -> None:
     assert {r["rule_id"]: r["status"] for r in report["results"]}["PAY-10"] == "pass"
     assert report["reference_data"]["uk_pay_floors"]["file"] == str(newer)
     assert "--reference" in cli("check", "--help").out
+
+
+def test_cli_explain_runs_the_examples_with_the_rates_given(cli, tmp_path: Path) -> None:
+    shipped = cli("explain", "PAY-10")
+    assert "after the next expected change (1 April 2027) — expected to fail, got fail" in shipped.out
+    given = cli("explain", "PAY-10", "--reference", newer_table(tmp_path))
+    assert given.code == 0
+    assert "after the next expected change (1 April 2027) — expected to fail, got pass" in given.out

@@ -527,7 +527,7 @@ def _statutory_periods(floors: PayFloors, history: NmwHistory, history_source: s
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it holds numpy tables
 class PayReference:
     """The reference data one run judges with (pay floors + history), and the numpy tables built from it once.
 
