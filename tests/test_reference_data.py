@@ -391,3 +391,30 @@ def test_cli_explain_runs_the_examples_with_the_rates_given(cli, tmp_path: Path)
     given = cli("explain", "PAY-10", "--reference", newer_table(tmp_path))
     assert given.code == 0
     assert "after the next expected change (1 April 2027) — expected to fail, got pass" in given.out
+
+
+def only_the_2027_period(tmp_path: Path, start: str = "2027-04-01") -> Path:
+    """A pay-floor table holding only the period a user adds (the history fills the dates before it)."""
+    text = newer_table(tmp_path).read_text(encoding="utf-8")
+    head = text.index("\nstatutory_periods:\n")
+    text = text[:head] + "\nstatutory_periods:\n" + text[text.index("  - effective_from: 2027-04-01"):]
+    path = tmp_path / "only-2027.yaml"
+    text = text.replace("effective_from: 2027-04-01", f"effective_from: {start}")
+    next_change = dt.date.fromisoformat(start).replace(year=int(start[:4]) + 1).isoformat()
+    path.write_text(text.replace("next_expected_change: 2028-04-01", f"next_expected_change: {next_change}"),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_table_of_only_the_new_period_is_enough(tmp_path: Path) -> None:
+    data = ref.load_reference([only_the_2027_period(tmp_path)])
+    on = pd.Series(pd.to_datetime(["2008-01-01", "2026-05-01", "2027-05-01"]))
+    assert ref.statutory_floor(30, on, reference=data).tolist() == [5.52, 12.71, 13.10]
+    assert ref.accommodation_offset(on, reference=data).tolist() == [4.30, 11.10, pd.NA]  # 2027's not given
+
+
+def test_a_table_starting_long_after_the_history_ends_is_refused(tmp_path: Path) -> None:
+    """The history's last rates (April 2026) must not be stretched over dates whose rates have since changed."""
+    with pytest.raises(RuleError, match="add the periods between") as caught:
+        ref.load_reference([only_the_2027_period(tmp_path, start="2028-04-01")])
+    assert caught.value.code == "REF001"

@@ -516,10 +516,24 @@ def _day_number(d: dt.date) -> int:
     return (d - _EPOCH).days
 
 
-def _statutory_periods(floors: PayFloors, history: NmwHistory, history_source: str) -> list[StatutoryPeriod]:
+def _statutory_periods(
+    floors: PayFloors, history: NmwHistory, history_source: str, floors_file: str
+) -> list[StatutoryPeriod]:
     """The periods the look-ups use: the history's before the pay-floor file's first period (the pay-floor file,
-    with a source per period, governs from its first period on), then the pay-floor file's."""
+    with a source per period, governs from its first period on), then the pay-floor file's.
+
+    The history's last period is taken to run until the pay-floor file's first only when that starts within
+    12 months of it (rates have been uprated at least yearly since 1999); a longer gap would judge the dates
+    between on rates that have since changed, so it is an error naming the pay-floor file.
+    """
     first = floors.statutory_periods[0].effective_from
+    latest = history.periods[-1].effective_from
+    if first > _add_months(latest, 12):
+        raise RuleError(
+            f"pay-floor reference data starts on {first.isoformat()}, but the minimum wage history ends with the "
+            f"period from {latest.isoformat()}: add the periods between (rates change at least once a year)",
+            code="REF001", location=Location(file=floors_file),
+        )
     earlier = [h for h in history.periods if h.effective_from < first]
     ends = [h.effective_from - dt.timedelta(days=1) for h in earlier[1:]] + [first - dt.timedelta(days=1)]
     return [h.as_statutory_period(end, history_source) for h, end in zip(earlier, ends)] + list(
@@ -595,7 +609,7 @@ class PayReference:
 def _build(floors: PayFloors, history: NmwHistory, sources: dict[ReferenceKind, _Source]) -> PayReference:
     hist = sources["nmw_history"]
     history_source = NMW_HISTORY_SOURCE if hist.origin == SHIPPED else f"minimum wage history in {hist.file}"
-    periods = _statutory_periods(floors, history, history_source)
+    periods = _statutory_periods(floors, history, history_source, sources["uk_pay_floors"].file)
     until = _day_number(floors.next_expected_change)
     start = np.array([_day_number(p.effective_from) for p in periods], dtype=np.int64)
     end = np.array([_day_number(p.effective_to) if p.effective_to else until - 1 for p in periods], dtype=np.int64)
