@@ -376,7 +376,8 @@ class PayFloors(_Strict):
         return self
 
     def period_on(self, on: dt.date) -> StatutoryPeriod | None:
-        """The statutory period in force on a date, or None before the first one."""
+        """The period of this file in force on a date, or None before its first one (this file alone: the
+        look-ups also use the history before it and stop at ``next_expected_change``; see :func:`floors_in_force`)."""
         return next((p for p in self.statutory_periods if p.covers(on)), None)
 
 
