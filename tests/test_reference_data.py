@@ -418,3 +418,25 @@ def test_a_table_starting_long_after_the_history_ends_is_refused(tmp_path: Path)
     with pytest.raises(RuleError, match="add the periods between") as caught:
         ref.load_reference([only_the_2027_period(tmp_path, start="2028-04-01")])
     assert caught.value.code == "REF001"
+
+
+def test_pay_01_a_2007_return_is_judged_on_the_2007_rates(tmp_path: Path) -> None:
+    """NMW Regulations 1999 regs 11 and 13 as uprated from 1 October 2007 (gov.uk rates 2007: £5.52 at 22 and over,
+    £4.60 at 18-21): a worker aged 22 paid £5.50 is underpaid; one aged 21 paid £4.60 is not."""
+    path = tmp_path / "r2007.json"
+    path.write_text(json.dumps({
+        "contract": {"provider_name": "Acme Care", "contract_ref": "T-1", "period_start": "2007-10-01",
+                     "period_end": "2007-11-30"},
+        "workforce": [
+            {"worker_id": "A22", "date_of_birth": "1985-01-15", "hourly_rate": 5.50, "zero_hours": "N"},
+            {"worker_id": "B21", "date_of_birth": "1986-01-15", "hourly_rate": 4.60, "zero_hours": "N"},
+        ],
+    }), encoding="utf-8")
+    report = check(path, "statutory-minimum")
+    results = {r.rule_id: r for r in report.results}
+    assert results["PAY-10"].status == "pass"
+    assert (results["PAY-01"].checked, results["PAY-01"].failed) == (2, 1)
+    [finding] = [f for f in report.findings if f.rule_id == "PAY-01"]
+    assert finding.subject.key == "A22"
+    assert "below the statutory minimum of £5.52 (National Minimum Wage (22 and over) from 1 October 2007)" \
+        in finding.message
