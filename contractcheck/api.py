@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from contractcheck import reference
 from contractcheck._version import __version__
 from contractcheck.as_of import as_of_from
 from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
 from contractcheck.normalise import Dataset, normalise
+from contractcheck.reference import PayReference, load_reference, shipped_reference, using_reference
 from contractcheck.report.findings import Findings
 from contractcheck.report.model import SEVERITIES, AsOf, InputInfo, Report, RuleResult, ScheduleInfo
 from contractcheck.report.summary import summarise
@@ -31,6 +31,7 @@ from contractcheck.rules import (
     load_schedule,
     version_in_force,
 )
+from contractcheck.wording import long_date
 
 
 def resolve_as_of(
@@ -78,6 +79,7 @@ def check(
     rules_paths: list[Path] | None = None,
     library: RuleLibrary | None = None,
     waivers: str | Path | None = None,
+    reference: ReferenceGiven = None,
 ) -> Report:
     """Check a return or bid against a schedule and return the report (``docs/report.md``).
 
@@ -91,14 +93,19 @@ def check(
     - ``rules_paths``: extra rule files or folders (read with subfolders), added to the shipped library.
     - ``library``: a rule library already loaded (``rules.load_rules``); ``rules_paths`` is then not used.
     - ``waivers``: a waiver file; matching findings are marked waived (``contractcheck.report.waivers``).
+    - ``reference``: pay-rate tables to judge with instead of the shipped ones (newer or corrected rates): a
+      file or a list of files, each in the schema of ``contractcheck/data/uk_pay_floors.yaml`` or
+      ``contractcheck/data/nmw_history.yaml``; or a ``reference.PayReference`` already loaded. The report's
+      ``reference_data`` names the files that judged (path, SHA-256, sources).
 
     Rules and schedule are compiled before the file is read. Problems *in* the data are findings in the
     report. Raises ``ContractcheckError`` (``InputError`` for a file that cannot be read, ``RuleError`` for
-    invalid rules, schedule or waivers, ``UsageError`` for bad arguments: ``GivenValueError`` for a ``set_values``
+    invalid rules, schedule, waivers or reference data (codes ``REF000``/``REF001`` for a bad ``reference`` file),
+    ``UsageError`` for bad arguments: ``GivenValueError`` for a ``set_values``
     entry that is no contract or bid field or does not read as one) when the check cannot be done; each
     renders as one line naming the file, sheet, row and column (``error.one_line()``).
     """
-    prepared = prepare(schedule, rules_paths=rules_paths, library=library, waivers=waivers)
+    prepared = prepare(schedule, rules_paths=rules_paths, library=library, waivers=waivers, reference=reference)
     return check_prepared(path, prepared, as_of=as_of, set_values=set_values)
 
 
@@ -117,6 +124,21 @@ class PreparedSchedule:
     waivers: WaiverFile | None
     not_run: list[str]
     """ids of rules given beside the shipped library that the schedule does not select"""
+    reference: PayReference
+    """the pay-rate data every file is judged with (shipped, or given with ``reference=``), read once"""
+
+
+#: what ``reference=`` accepts: nothing (the shipped data), a file, several files, or data already loaded
+ReferenceGiven = PayReference | str | Path | Sequence[str | Path] | None
+
+
+def resolve_reference(reference: ReferenceGiven) -> PayReference:
+    """The pay-rate data a run judges with: the shipped data, or the files given read and validated once."""
+    if reference is None:
+        return shipped_reference()
+    if isinstance(reference, PayReference):
+        return reference
+    return load_reference([reference] if isinstance(reference, (str, Path)) else list(reference))
 
 
 def prepare(
@@ -125,18 +147,19 @@ def prepare(
     rules_paths: list[Path] | None = None,
     library: RuleLibrary | None = None,
     waivers: str | Path | None = None,
+    reference: ReferenceGiven = None,
 ) -> PreparedSchedule:
-    """Load and compile a schedule (and read a waiver file) once, before any data is read.
+    """Load and compile a schedule (and read a waiver file and any pay-rate files) once, before any data is read.
 
-    Arguments as :func:`check`. Raises ``RuleError`` for invalid rules, schedule or waivers and ``UsageError``
-    for an unknown schedule.
+    Arguments as :func:`check`. Raises ``RuleError`` for invalid rules, schedule, waivers or reference data and
+    ``UsageError`` for an unknown schedule.
     """
     loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule
     library = library or load_rules(rules_paths)
     fmt, rules = compile_schedule(loaded, library)  # rules are checked before any data is read
     waiver_file = load_waivers(waivers) if waivers is not None else None
     return PreparedSchedule(schedule=loaded, library=library, format=fmt, rules=rules, waivers=waiver_file,
-                            not_run=_extra_rules_not_run(library, rules))
+                            not_run=_extra_rules_not_run(library, rules), reference=resolve_reference(reference))
 
 
 def check_prepared(
@@ -160,11 +183,14 @@ def check_prepared(
     if loaded.schedule.kind != data.kind:
         notes.append(f"schedule {loaded.schedule.id} is written for a {loaded.schedule.kind}, "
                      f"but this file is a {data.kind}")
-    if reference.is_beyond_known(when.date()):
-        src = reference.reference_sources()["uk_pay_floors"]
-        notes.append(f"statutory pay floors are known up to the change expected on {src['next_expected_change']}; "
-                     f"this {data.kind} is judged on the latest known rates — update contractcheck")
-    results, findings = run_rules(rules, data, when)
+    pay_data = prepared.reference
+    if when.date() >= pay_data.next_expected_change:
+        last_day = long_date(pay_data.next_expected_change - dt.timedelta(days=1))
+        notes.append(f"reference data: the statutory pay rates in use end on {last_day}, before "
+                     f"{long_date(when.date())}; rules needing a later rate are not judged — give newer rates with "
+                     "--reference FILE")
+    with using_reference(pay_data):  # the pay functions judge with this run's data (this thread only)
+        results, findings = run_rules(rules, data, when)
     s = loaded.schedule
     report = Report(
         contractcheck_version=__version__,
@@ -176,7 +202,7 @@ def check_prepared(
         results=results,
         findings=findings,
         notes=notes,
-        reference_data=reference.reference_sources(),
+        reference_data=pay_data.provenance(),
     )
     if waiver_file is not None:
         ref = data.scalars.get("contract_ref") or data.scalars.get("tender_ref")

@@ -23,10 +23,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractcheck.api import PreparedSchedule, check_prepared, prepare
+from contractcheck.api import PreparedSchedule, ReferenceGiven, check_prepared, prepare
 from contractcheck.errors import ContractcheckError, InputError, Location, OutputError, RuleError, UsageError
 from contractcheck.load import SUPPORTED_SUFFIXES
 from contractcheck.normalise.headings import match_tables
+from contractcheck.reference import PayReference
 from contractcheck.report.model import Report
 from contractcheck.return_format import return_format
 from contractcheck.rules import LoadedSchedule, RuleLibrary
@@ -67,6 +68,7 @@ def check_many(
     rules_paths: list[Path] | None = None,
     library: RuleLibrary | None = None,
     waivers: str | Path | None = None,
+    reference: ReferenceGiven = None,
 ) -> Iterator[BatchItem]:
     """Check every file in ``paths`` against one schedule, yielding a :class:`BatchItem` as each finishes.
 
@@ -85,12 +87,13 @@ def check_many(
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"jobs (--jobs) must be a whole number of 1 or more, not {jobs!r}")
     listed = [str(p) for p in paths]
-    prepared = prepare(schedule, rules_paths=rules_paths, library=library, waivers=waivers)
+    prepared = prepare(schedule, rules_paths=rules_paths, library=library, waivers=waivers, reference=reference)
     if jobs == 1 or len(listed) <= 1:
         for index, path in enumerate(listed):
             yield _check_one(index, path, prepared, as_of, set_values)
         return
-    setup = _WorkerSetup(schedule, rules_paths, library, waivers, as_of, dict(set_values or {}))
+    # the pay-rate data read once here is sent to the workers, so every file is judged with the same tables
+    setup = _WorkerSetup(schedule, rules_paths, library, waivers, as_of, dict(set_values or {}), prepared.reference)
     yield from _in_workers(listed, min(jobs, len(listed)), ordered, setup)
 
 
@@ -123,6 +126,8 @@ class _WorkerSetup:
     waivers: str | Path | None
     as_of: dt.date | None
     set_values: dict[str, str]
+    reference: PayReference | None = None
+    """the pay-rate data the parent read (it pickles); None: the shipped data"""
 
 
 _worker: tuple[PreparedSchedule, _WorkerSetup] | None = None
@@ -131,7 +136,8 @@ _worker: tuple[PreparedSchedule, _WorkerSetup] | None = None
 def _start_worker(setup: _WorkerSetup) -> None:
     """A worker's initializer: compile the schedule once for every file this process will check."""
     global _worker
-    prepared = prepare(setup.schedule, rules_paths=setup.rules_paths, library=setup.library, waivers=setup.waivers)
+    prepared = prepare(setup.schedule, rules_paths=setup.rules_paths, library=setup.library, waivers=setup.waivers,
+                       reference=setup.reference)
     _worker = (prepared, setup)
 
 

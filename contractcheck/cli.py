@@ -170,11 +170,13 @@ def check_command(
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="With several files: check them in this many processes")] = 1,
     max_findings: Annotated[int | None, typer.Option("--max-findings", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
+    reference: Annotated[list[Path] | None, typer.Option("--reference", help="Judge pay with this rate table instead of the shipped one (newer or corrected rates): YAML in the schema of contractcheck/data/uk_pay_floors.yaml, or of nmw_history.yaml for the history (repeatable, one of each)")] = None,
 ) -> int:
     """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings."""
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
                             as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
-                            rules=rules or None, waivers=waivers, max_findings=max_findings)
+                            rules=rules or None, waivers=waivers, max_findings=max_findings,
+                            reference=reference or None)
     if len(file) == 1 and not _names_several(file[0]):
         return _check_one_file(Path(file[0]), options)
     return _check_batch(file, options, jobs)
@@ -204,6 +206,7 @@ class _CheckOptions:
     rules: list[Path] | None
     waivers: Path | None
     max_findings: int | None = None
+    reference: list[Path] | None = None
 
     def limit(self) -> dict[str, int]:
         """The renderers' ``max_findings=`` when --max-findings is given; else each format's own default (table,
@@ -211,9 +214,10 @@ class _CheckOptions:
         return {} if self.max_findings is None else {"max_findings": self.max_findings}
 
     def other_inputs(self) -> list[Path]:
-        """The files the check reads besides the returns: waivers, rules, a schedule given as a file."""
+        """The files the check reads besides the returns: waivers, rules, a schedule given as a file, rate tables."""
         schedule_path = _as_path(self.schedule)
-        return [p for p in (self.waivers, *(self.rules or []), schedule_path) if p is not None]
+        return [p for p in (self.waivers, *(self.rules or []), schedule_path, *(self.reference or []))
+                if p is not None]
 
 
 def _check_one_file(file: Path, options: _CheckOptions) -> int:
@@ -223,11 +227,11 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
 
     output = options.output
     if output is not None:
-        check_output(output, inputs=[file, options.waivers, *(options.rules or []), _as_path(options.schedule)])
+        check_output(output, inputs=[file, *options.other_inputs()])
     chosen = output_format(options.format, output)
     try:
         report = check(file, options.schedule, as_of=options.as_of, set_values=options.set_values,
-                       rules_paths=options.rules, waivers=options.waivers)
+                       rules_paths=options.rules, waivers=options.waivers, reference=options.reference)
     except GivenValueError as exc:  # the API words it for any caller; here the user typed --set
         raise UsageError(f"--set {exc.key}={exc.text}: {exc.problem}") from exc
     if chosen is None:
@@ -280,7 +284,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     code: int = ExitCode.OK
     try:
         items = check_many(paths, options.schedule, jobs=jobs, ordered=True, as_of=options.as_of,
-                           set_values=options.set_values, rules_paths=options.rules, waivers=options.waivers)
+                           set_values=options.set_values, rules_paths=options.rules, waivers=options.waivers,
+                           reference=options.reference)
         for item in items:
             tally.add(item)
             progress.clear()
@@ -565,11 +570,15 @@ def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or 
 
 @app.command("explain")
 def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")], schedule: SchedOpt = None,
-                    rules: RulesOpt = None) -> int:
+                    rules: RulesOpt = None,
+                    reference: Annotated[list[Path] | None, typer.Option("--reference", help="Run the examples with this pay-rate table instead of the shipped one (as check --reference; repeatable)")] = None,
+                    ) -> int:
     """Explain a rule, running its examples to show how a finding's values are worked out."""
     from contractcheck.authoring.catalogue import explain
+    from contractcheck.reference import load_reference, using_reference
 
-    return _show_rule(explain, rule_id, schedule, rules)
+    with using_reference(load_reference(reference or [])):  # the examples' pay functions read these rates
+        return _show_rule(explain, rule_id, schedule, rules)
 
 
 @app.command("version")

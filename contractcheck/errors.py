@@ -45,6 +45,8 @@ ERROR_CODES: dict[str, str] = {
     "YAML001": "a YAML file cannot be parsed (or uses a Python object tag)",
     "YAML002": "a key is written twice in one mapping of a YAML file",
     "YAML003": "a date in a YAML file is not a real date",
+    "REF000": "a --reference file is not a pay-rate table (no 'statutory_periods:' or 'periods:'), or two of a kind",
+    "REF001": "a --reference pay-rate table has an unknown key, a missing key or a value of the wrong kind",
     "WAIVER000": "a waiver file is not a mapping with a 'waivers:' list",
     "WAIVER001": "a waiver has an unknown key, a missing key or a bad value",
     "WAIVER002": "the same waiver (rule, subject and contract) is written twice in a waiver file",

@@ -124,6 +124,12 @@ def parse_yaml_text(text: str, file: str) -> YamlDocument:
 
 def load_yaml(path: Path) -> YamlDocument:
     """Read and parse a YAML file (never written to)."""
+    return parse_yaml_text(read_text_file(path), str(path))
+
+
+def read_text_file(path: Path) -> str:
+    """The text of a YAML file (never written to); a folder, a missing file or one that is not UTF-8 text is a
+    ``YAML000`` RuleError naming it."""
     if path.is_dir():
         raise RuleError("is a folder, not a YAML file", code="YAML000", location=Location(file=str(path)))
     try:
@@ -132,7 +138,7 @@ def load_yaml(path: Path) -> YamlDocument:
         raise RuleError("file not found", code="YAML000", location=Location(file=str(path))) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"cannot be read: {exc}", code="YAML000", location=Location(file=str(path))) from None
-    return parse_yaml_text(text, str(path))
+    return text
 
 
 # ------------------------------------------------------------------------------------------------

@@ -69,7 +69,9 @@ def test_statutory_floor_examples(age: float, on: dt.date, apprentice: bool, exp
 @pytest.mark.parametrize(
     ("age", "on", "apprentice"),
     [
-        pytest.param(30, D(2014, 9, 30), False, id="before the first period"),
+        pytest.param(30, D(2006, 9, 30), False, id="before the first period (October 2006): never a floor"),
+        pytest.param(30, D(2027, 4, 1), False, id="from the next expected change: rates not in the data"),
+        pytest.param(17, D(2030, 1, 1), True, id="apprentice past the known data"),
         pytest.param(15, D(2025, 6, 1), False, id="under 16: no statutory floor"),
         pytest.param(15, D(2025, 6, 1), True, id="under 16 apprentice: still none"),
         pytest.param(-1, D(2025, 6, 1), False, id="negative age"),
@@ -249,9 +251,12 @@ def test_floors_in_force() -> None:
     period = ref.floors_in_force(D(2025, 6, 30))
     assert period.effective_from == D(2025, 4, 1)
     assert period.nlw_band is not None and period.nlw_band.rate == 12.21
-    assert ref.floors_in_force(D(2030, 1, 1)).effective_from == D(2026, 4, 1)  # latest known
-    with pytest.raises(LookupError):
-        ref.floors_in_force(D(2014, 9, 30))
+    assert ref.floors_in_force(D(2027, 3, 31)).effective_from == D(2026, 4, 1)  # latest known
+    assert ref.floors_in_force(D(2014, 9, 30)).effective_from == D(2013, 10, 1)  # from the history
+    with pytest.raises(LookupError, match="2027-04-01"):
+        ref.floors_in_force(D(2030, 1, 1))  # past the known data: never last year's rates
+    with pytest.raises(LookupError, match="2006-10-01"):
+        ref.floors_in_force(D(2006, 9, 30))
 
 
 def test_is_beyond_known() -> None:
@@ -370,7 +375,7 @@ def test_nlw_applies_from_25_and_never_falls(first: dt.date, second: dt.date, ag
     rows=st.lists(
         st.tuples(
             st.one_of(st.none(), st.integers(min_value=0, max_value=90)),
-            st.one_of(st.none(), st.dates(min_value=D(2013, 1, 1), max_value=D(2028, 12, 31))),
+            st.one_of(st.none(), st.dates(min_value=D(2005, 1, 1), max_value=D(2028, 12, 31))),
             st.one_of(st.none(), st.booleans()),
         ),
         min_size=1,
@@ -385,13 +390,17 @@ def test_vectorised_matches_a_row_by_row_reading_of_the_data(
     apprentice = pd.Series([r[2] for r in rows], dtype="boolean")
     got = ref.statutory_floor(ages, on, apprentice).tolist()
     for (age, day, is_apprentice), value in zip(rows, got):
-        period = ref.pay_floors().period_on(day) if day is not None else None
+        try:
+            period = ref.floors_in_force(day) if day is not None else None
+        except LookupError:
+            period = None
         age_band = period.band_for_age(age) if period is not None and age is not None else None
         if age_band is None:
             assert value is pd.NA
         else:
             assert period is not None
-            assert value == (period.apprentice if is_apprentice else age_band.rate)
+            apprentice_rate = period.apprentice if is_apprentice else None
+            assert value == (apprentice_rate if apprentice_rate is not None else age_band.rate)
 
 
 def test_an_invalid_pay_floor_names_the_line_it_is_on() -> None:
