@@ -211,10 +211,14 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                                                    fname, None), {"field": fname}))
                 continue
             blank = table.frame[fname].isna().to_numpy() & ~np.isin(table.rows, unreadable.get((name, fname), []))
+            for other in fspec.unless:  # e.g. no hourly rate is needed where a salary is given
+                if other in table.frame.columns:
+                    blank &= table.frame[other].isna().to_numpy()
             positions = np.flatnonzero(blank)
             if len(positions):
                 rows = np.array(list(map(str, table.rows[positions].tolist())), dtype=object)
-                messages = (f"{table.spec.title} row " + rows + f": {fname} is blank").tolist()
+                instead = f" (and no {' or '.join(fspec.unless)} is given)" if fspec.unless else ""
+                messages = (f"{table.spec.title} row " + rows + f": {fname} is blank{instead}").tolist()
                 keys = per_value(table.frame[key], positions, _key_words, text_as_is=True) \
                     if key and key != fname else np.full(len(positions), None, dtype=object)
                 findings.append(_block(cr, table, positions, field=fname, keys=keys, messages=messages,

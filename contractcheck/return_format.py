@@ -24,6 +24,8 @@ class FieldSpec(BaseModel):
 
     type: FieldType
     required: bool = False
+    # a required value may be blank on a row where one of these fields is given (hourly_rate, unless a salary)
+    unless: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     description: str = ""
 

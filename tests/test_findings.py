@@ -252,11 +252,11 @@ def test_blank_required_cells_are_one_block_per_column_in_row_then_column_order(
     blanks = [f for f in report.findings if f.rule_id == "DATA-01"]
     assert [(f.message, f.location.cell, f.subject.key) for f in blanks] == [
         ("Workforce row 2: worker_id is blank", "workforce.csv!A2", None),
-        ("Workforce row 2: hourly_rate is blank", "workforce.csv!H2", None),
-        ("Workforce row 5: hourly_rate is blank", "workforce.csv!H5", "X000003"),
-        ("Workforce row 8: hourly_rate is blank", "workforce.csv!H8", "X000006"),
+        ("Workforce row 2: hourly_rate is blank (and no salary is given)", "workforce.csv!H2", None),
+        ("Workforce row 5: hourly_rate is blank (and no salary is given)", "workforce.csv!H5", "X000003"),
+        ("Workforce row 8: hourly_rate is blank (and no salary is given)", "workforce.csv!H8", "X000006"),
         ("Workforce row 9: worker_id is blank", "workforce.csv!A9", None),
-        ("Workforce row 11: hourly_rate is blank", "workforce.csv!H11", "X000009"),
+        ("Workforce row 11: hourly_rate is blank (and no salary is given)", "workforce.csv!H11", "X000009"),
     ]
     assert any(isinstance(s, FindingBlock) and s.rule_id == "DATA-01" for s in report.findings._segments)
     assert render_json(report) == the_old_json(report)
