@@ -22,10 +22,10 @@ from contractcheck.expressions import EvalContext, MissingData
 from contractcheck.normalise import DataIssue, Dataset
 from contractcheck.position import Position
 from contractcheck.report.findings import FindingBlock, Findings
-from contractcheck.report.model import Finding, FindingLocation, RuleResult, Status, Subject
+from contractcheck.report.model import EXTENT_OVER, Extent, Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
 from contractcheck.rules.model import fill_message, fill_messages
-from contractcheck.wording import numbers_words
+from contractcheck.wording import numbers_words, share_words
 from contractcheck.wording import value_words as format_value
 
 
@@ -359,8 +359,18 @@ def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: 
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=why,
                                   not_judged=not_judged), [])
     findings = _row_findings(cr, ctx, table, failed_positions)
-    return Outcome(_result(cr, status="fail" if findings else "pass", checked=checked, failed=len(failed_positions),
-                           note=note, not_judged=not_judged), findings)
+    result = _result(cr, status="fail" if findings else "pass", checked=checked, failed=len(failed_positions),
+                     note=note, not_judged=not_judged)
+    result.extent = _extent(len(failed_positions), checked, table.spec.row_noun)
+    return Outcome(result, findings)
+
+
+def _extent(failed: int, checked: int, noun: str) -> Extent | None:
+    """How widespread a row rule's failures are, when they are more than ``EXTENT_OVER`` rows."""
+    if failed <= EXTENT_OVER:
+        return None
+    return Extent(failed=failed, of=checked, share=round(failed / checked, 4) if checked else 0.0,
+                  rows=f"{noun}s", text=share_words(failed, checked, noun))
 
 
 def _mask(value: Any, n: int, default_na: bool) -> np.ndarray:

@@ -100,11 +100,14 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
     lines = [head, ""]
+    extents = _extents(report)
     if report.findings:
         rows: list[list[str]] = []
         for f, last_of_rule in _with_ends(shown):
             rows.append([SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id, _where(f),
                          f.subject.key or "", shorten(f.message, MAX_TABLE_MESSAGE)])
+            if last_of_rule and f.rule_id in extents:
+                rows.append(["", f.rule_id, "", "", extents[f.rule_id]])
             if last_of_rule and omitted.get(f.rule_id):
                 rows.append(["", f.rule_id, "", "", more_line(omitted[f.rule_id])])
         lines.append(tabulate(rows, headers=["severity", "rule", "where", "subject", "finding"], tablefmt="simple"))
@@ -172,6 +175,7 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
     """A letter-ready summary: what failed, where, why it matters, what would fix it (the first ``max_findings``
     findings of each rule, then how many more)."""
     shown, omitted = _shown(report, max_findings)
+    extents = _extents(report)
     s = report.summary
     out = [
         f"# Workforce schedule check: {_md(report.schedule.title)}",
@@ -196,8 +200,10 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
             if f.rule_id != current:
                 current = f.rule_id
                 out += [f"### {f.rule_id} — {_md(f.title)} ({f.severity})", "",
-                        f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", "",
-                        "| where | subject | finding |", "|---|---|---|"]
+                        f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", ""]
+                if f.rule_id in extents:
+                    out += [f"**{_md(extents[f.rule_id])}.**", ""]
+                out += ["| where | subject | finding |", "|---|---|---|"]
             waived = ""
             if f.status == "waived":
                 w = f.waiver or {}
@@ -209,6 +215,12 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
     if report.notes:
         out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]
     return "\n".join(out) + "\n"
+
+
+def _extents(report: Report) -> dict[str, str]:
+    """The sentence saying how widespread each rule's failures are, for the rules that have one
+    (``RuleResult.extent``: a row rule failing on more than ``EXTENT_OVER`` rows)."""
+    return {r.rule_id: r.extent.text for r in report.results if r.extent is not None}
 
 
 def _with_ends(findings: Iterable[Finding]) -> Iterator[tuple[Finding, bool]]:
