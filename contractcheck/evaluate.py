@@ -19,7 +19,7 @@ import pandas as pd
 
 from contractcheck.blank import is_null
 from contractcheck.expressions import EvalContext, MissingData
-from contractcheck.normalise import DataIssue, Dataset
+from contractcheck.normalise import DataIssue, Dataset, Table, UnreadableCells
 from contractcheck.position import Position
 from contractcheck.report.findings import FindingBlock, Findings
 from contractcheck.report.model import EXTENT_OVER, Extent, Finding, FindingLocation, RuleResult, Status, Subject
@@ -161,18 +161,36 @@ def _judge(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Outcome:
 
 
 def _values_parse(cr: CompiledRule, data: Dataset) -> Outcome:
-    """Every value that could not be read as its type, every heading row not found and every duplicate heading."""
-    return _issues_rule(cr, [i for i in data.issues if i.kind in ("unparseable", "no_header", "duplicate_heading")])
+    """Every value that could not be read as its type, every heading row not found and every duplicate heading.
+
+    A row table's unreadable cells are one block per column (``Table.unreadable``), worded column by column: a
+    column of text in a money field costs arrays, not an object per cell.
+    """
+    issues = [i for i in data.issues if i.kind in ("unparseable", "no_header", "duplicate_heading")]
+    findings: list[Finding | FindingBlock] = [_issue_finding(cr, i) for i in issues]
+    for table in data.tables.values():
+        findings += [_unreadable_block(cr, table, cells) for cells in table.unreadable.values()]
+    failed = sum(len(f) if isinstance(f, FindingBlock) else 1 for f in findings)
+    return Outcome(_result(cr, status="fail" if failed else "pass", checked=1, failed=failed), findings)
 
 
-def _issues_rule(cr: CompiledRule, issues: list[DataIssue]) -> Outcome:
-    findings = []
-    for issue in issues:
-        pos = issue.position
-        findings.append(_finding(
-            cr, issue.message, _subject(table=issue.table, key=issue.key), _location(pos, issue.field, None),
-            {"value": evidence_value(issue.value), "expected": issue.expected} if issue.expected else {}))
-    return Outcome(_result(cr, status="fail" if findings else "pass", checked=1, failed=len(findings)), findings)
+def _issue_finding(cr: CompiledRule, issue: DataIssue) -> Finding:
+    return _finding(cr, issue.message, _subject(table=issue.table, key=issue.key),
+                    _location(issue.position, issue.field, None),
+                    {"value": evidence_value(issue.value), "expected": issue.expected} if issue.expected else {})
+
+
+def _unreadable_block(cr: CompiledRule, table: Table, cells: UnreadableCells) -> FindingBlock:
+    """A column's unreadable cells as one block: each cell's value as read and what it should have been."""
+    rule = cr.rule
+    value = per_value(pd.Series(cells.values, dtype=object), np.arange(len(cells)), evidence_value,
+                      text_as_is=True, numbers=evidence_numbers)
+    return FindingBlock(
+        rule_id=rule.id, title=rule.title, severity=cr.severity, reference=cr.reference, remediation=rule.remediation,
+        table=table.name, field=cells.field, heading=None, file=table.file or "", sheet=table.sheet,
+        style=table.style, column=cells.column, rows=cells.rows, keys=cells.keys,
+        messages=np.asarray(cells.messages(), dtype=object), evidence={"value": value, "expected": cells.expected},
+        varying=frozenset({"value"}))
 
 
 def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
@@ -182,10 +200,13 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
         for i in data.issues if i.kind == "missing_table"
     ]
     checked = 0
-    unreadable: dict[tuple[str, str], list[int]] = {}
+    unreadable: dict[tuple[str, str], Any] = {}  # (table, field) → rows of cells that did not read
     for issue in data.issues:
         if issue.kind == "unparseable" and issue.field and issue.position.row is not None:
             unreadable.setdefault((issue.table, issue.field), []).append(issue.position.row)
+    for table_name, table in data.tables.items():
+        for fname, cells in table.unreadable.items():
+            unreadable[(table_name, fname)] = cells.rows
     for name, kv in data.keyvalues.items():
         for fname, fspec in kv.spec.fields.items():
             if not fspec.required:
