@@ -271,6 +271,61 @@ def test_max_findings_reaches_each_report_of_a_batch(cli, thirty_failing, tmp_pa
     assert thirty.count("is paid £9.00") == 4 and "… and 26 more (see -f json/csv for all)" in thirty
 
 
+# paths that can run to millions of findings never build a Finding object per finding
+
+
+@pytest.fixture
+def no_finding_objects(monkeypatch):
+    """Building a Finding from a block's columns fails the test (undo with ``.undo()``)."""
+    def built(self, i):
+        raise AssertionError("a Finding object was built")
+    monkeypatch.setattr(FindingBlock, "finding", built)
+    return monkeypatch
+
+
+def test_json_lines_of_a_batch_are_written_from_the_columns(cli, thirty_failing, no_finding_objects):
+    result = cli("check", thirty_failing, CSV_RETURN, "-s", "leicester-homecare", "-f", "json")
+    no_finding_objects.undo()
+    first, second = (json.loads(line) for line in result.out.splitlines())
+    assert result.code == 1 and "\n" not in result.out.rstrip("\n").split("\n")[0]
+    assert first == json.loads(cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "json").out)
+    assert second == json.loads(cli("check", CSV_RETURN, "-s", "leicester-homecare", "-f", "json").out)
+
+
+def test_json_lines_keep_to_max_findings(cli, thirty_failing):
+    result = cli("check", thirty_failing, CSV_RETURN, "-s", "leicester-homecare", "-f", "json", "--max-findings", "3")
+    first = json.loads(result.out.splitlines()[0])
+    pay = next(r for r in first["results"] if r["rule_id"] == "PAY-01")
+    assert pay["findings_omitted"] == 27 and sum(f["rule_id"] == "PAY-01" for f in first["findings"]) == 3
+
+
+def test_compact_json_is_the_indented_json_on_one_line(thirty_failing, tmp_path):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: PAY-01\n    subject: X000005\n    reason: Back pay agreed\n"
+                       "    approved_by: J. Smith\n    approved_on: 2026-09-01\n    expires: 2027-03-31\n",
+                       encoding="utf-8")
+    report = check(thirty_failing, "leicester-homecare", waivers=waivers)
+    stream = io.StringIO()
+    write_json(report, stream, compact=True)
+    assert stream.getvalue().count("\n") == 1
+    assert json.loads(stream.getvalue()) == json.loads(render_json(report)) == json.loads(report.model_dump_json())
+
+
+def test_the_failing_findings_are_chosen_without_building_them(thirty_failing, tmp_path, no_finding_objects):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: PAY-01\n    subject: X000005\n    reason: Back pay agreed\n"
+                       "    approved_by: J. Smith\n    approved_on: 2026-09-01\n    expires: 2027-03-31\n",
+                       encoding="utf-8")
+    no_finding_objects.undo()
+    report = check(thirty_failing, "leicester-homecare", waivers=waivers)
+    no_finding_objects.setattr(FindingBlock, "finding", lambda self, i: pytest.fail("a Finding was built"))
+    critical, minor = report.failing("critical"), report.failing("minor")
+    assert (len(critical), len(minor)) == (29, len(report.findings) - 1)
+    no_finding_objects.undo()
+    assert list(minor) == [f for f in report.findings if f.status == "fail"]
+    assert all(f.severity == "critical" for f in critical)
+
+
 # a rule failing on more than EXTENT_OVER rows says how many and what share of the rows it checked
 
 

@@ -99,9 +99,9 @@ class FindingBlock:
             location=FindingLocation.at(self.position(int(self.rows[i])), self.field, self.heading),
             evidence=evidence, reference=self.reference, remediation=self.remediation)
 
-    def _template(self) -> list[str] | None:
-        """The JSON of one of this block's findings (indent 2) cut at the parts that change from row to row:
-        message, key, row, cell and each varying evidence value, in that order."""
+    def _template(self, compact: bool = False) -> list[str] | None:
+        """The JSON of one of this block's findings (indent 2, or on one line when ``compact``) cut at the parts
+        that change from row to row: message, key, row, cell and each varying evidence value, in that order."""
         marks = {"message": "\x01m\x01", "key": "\x01k\x01", "row": "\x01r\x01", "cell": "\x01c\x01"}
         evidence = {n: (f"\x01e{j}\x01" if n in self.varying else v)
                     for j, (n, v) in enumerate(self.evidence.items())}
@@ -112,7 +112,7 @@ class FindingBlock:
                 file=self.file, sheet=self.sheet, row=marks["row"], column=self.column, cell=marks["cell"],
                 field=self.field, heading=self.heading, line=None),
             evidence=evidence, reference=self.reference, remediation=self.remediation)
-        text = json.dumps(sample.model_dump(mode="json", warnings=False), indent=2, ensure_ascii=False)
+        text = _dumps(sample.model_dump(mode="json", warnings=False), compact)
         cuts = [json.dumps(m) for m in marks.values()]
         cuts += [json.dumps(f"\x01e{j}\x01") for j, n in enumerate(self.evidence) if n in self.varying]
         parts = []
@@ -124,12 +124,16 @@ class FindingBlock:
         parts.append(text)
         return parts
 
-    def json_items(self, start: int, stop: int, indent: str) -> str:
-        """The JSON of findings ``start:stop`` of the block, each indented by ``indent``, joined by ``,\\n``."""
-        template = self._template() if not any(start <= i < stop for i in self.changed) else None
+    def json_items(self, start: int, stop: int, indent: str | None) -> str:
+        """The JSON of findings ``start:stop`` of the block, each indented by ``indent``, joined by ``,\\n``
+        (``indent`` None: each on one line, joined by ``,``)."""
+        compact = indent is None
+        template = self._template(compact) if not any(start <= i < stop for i in self.changed) else None
         columns = self._json_columns(start, stop) if template is not None else None
         if template is None or columns is None:  # a finding changed by hand, or a list or mapping as evidence
-            return ",\n".join(_indented(self.finding(i), indent) for i in range(start, stop))
+            return _joiner(indent).join(_indented(self.finding(i), indent) for i in range(start, stop))
+        if indent is None:
+            return ",".join(map("{}".join(map(_braced, template)).format, *columns))
         # one format string per block, filled row by row by C-level map: no Python loop over the rows
         literals = [(indent if i == 0 else "") + part.replace("\n", "\n" + indent) for i, part in enumerate(template)]
         form = "{}".join(map(_braced, literals))
@@ -173,9 +177,21 @@ def _braced(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _indented(finding: Finding, indent: str) -> str:
-    text = json.dumps(finding.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return indent + text.replace("\n", "\n" + indent)
+def _dumps(value: Any, compact: bool) -> str:
+    """JSON text as the report writes it: indent 2, or on one line (JSON Lines), UTF-8 text as it is."""
+    if compact:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _joiner(indent: str | None) -> str:
+    """What goes between two findings: a comma and a new line, or a comma alone when each is on one line."""
+    return "," if indent is None else ",\n"
+
+
+def _indented(finding: Finding, indent: str | None) -> str:
+    text = _dumps(finding.model_dump(mode="json"), indent is None)
+    return text if indent is None else indent + text.replace("\n", "\n" + indent)
 
 
 Segment = FindingBlock | list[Finding]
@@ -326,6 +342,24 @@ class Findings(Sequence[Finding]):
                 keys[here] = [seg[o].subject.key for o in off_of[here].tolist()]
         return positions, keys
 
+    def failing(self, at_or_above: Severity) -> Findings:
+        """The failing (not waived) findings at or above a severity, in order: a view, decided per block and
+        per finding changed by hand, not per finding."""
+        limit = SEVERITY_RANK[at_or_above]
+        keep = np.zeros(len(self), dtype=bool)
+        for s, seg in enumerate(self._segments):
+            here = np.flatnonzero(self._segment_of == s)
+            if isinstance(seg, FindingBlock):
+                ok = np.full(len(seg), SEVERITY_RANK[seg.severity] <= limit)
+                changed: Iterable[tuple[int, Finding]] = seg.changed.items()
+            else:
+                ok = np.zeros(len(seg), dtype=bool)
+                changed = enumerate(seg)
+            for off, f in changed:
+                ok[off] = f.status == "fail" and SEVERITY_RANK[f.severity] <= limit
+            keep[here] = ok[self._offset_of[here]]
+        return self.subset(np.flatnonzero(keep))
+
     def subset(self, positions: np.ndarray) -> Findings:
         """The findings at these positions, in this order (a view: nothing is built or copied)."""
         return Findings(self._segments, self._segment_of[positions], self._offset_of[positions])
@@ -372,16 +406,18 @@ class Findings(Sequence[Finding]):
                 counts[(f.rule_id, f.severity, f.status)] += 1
         return counts
 
-    def write_items(self, stream: TextIO, indent: str) -> None:
-        """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n``; a run of one
-        block's rows is written from its columns, ``CHUNK`` findings at a time."""
+    def write_items(self, stream: TextIO, indent: str | None) -> None:
+        """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n`` (``indent``
+        None: each on one line, separated by ``,``); a run of one block's rows is written from its columns,
+        ``CHUNK`` findings at a time."""
         first = True
+        joiner = _joiner(indent)
         for seg, start, stop in self.chunks():
             if isinstance(seg, FindingBlock):
                 text = seg.json_items(start, stop, indent)
             else:
-                text = ",\n".join(_indented(seg[i], indent) for i in range(start, stop))
-            stream.write(text if first else ",\n" + text)
+                text = joiner.join(_indented(seg[i], indent) for i in range(start, stop))
+            stream.write(text if first else joiner + text)
             first = False
 
     def chunks(self) -> Iterator[tuple[Segment, int, int]]:

@@ -160,10 +160,10 @@ class Report(_Model):
     """when a waiver file was applied: ``file``, ``waivers``, ``applied``, ``expired``, ``unused``,
     ``other_contract``, ``findings_waived`` (``contractcheck.report.waivers``); left out otherwise"""
 
-    def failing(self, at_or_above: Severity) -> list[Finding]:
-        """Failing (not waived) findings at or above a severity, for the exit code."""
-        limit = SEVERITY_RANK[at_or_above]
-        return [f for f in self.findings if f.status == "fail" and SEVERITY_RANK[f.severity] <= limit]
+    def failing(self, at_or_above: Severity) -> Findings:
+        """Failing (not waived) findings at or above a severity: a ``Findings`` view (reads like a list of
+        ``Finding``), chosen from the columns without building a finding."""
+        return as_findings(self.findings).failing(at_or_above)
 
     def any_failing(self, at_or_above: Severity) -> bool:
         """Whether any finding at or above a severity fails (not waived), counted without building the findings."""

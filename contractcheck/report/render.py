@@ -53,26 +53,36 @@ def render_json(report: Report, *, max_findings: int | None = None) -> str:
 
 
 _FINDINGS_KEY = '\n  "findings": []'  # a string's newline is escaped, so only the top-level key reads like this
+_FINDINGS_KEY_COMPACT = '"findings":[]'  # inside a string its quotes would be escaped: only a key reads like this
 
 
-def write_json(report: Report, stream: TextIO, *, max_findings: int | None = None) -> None:
+def write_json(report: Report, stream: TextIO, *, max_findings: int | None = None, compact: bool = False) -> None:
     """Write ``render_json``'s text to a stream without building it all: the report around its findings is
     dumped once, and the findings are written a chunk at a time from their columns
-    (``Findings.write_items``), each exactly as ``json.dumps(finding.model_dump(mode="json"), indent=2)``."""
+    (``Findings.write_items``), each exactly as ``json.dumps(finding.model_dump(mode="json"), indent=2)``.
+
+    ``compact``: the same object on one line (no spaces, a newline at the end), as a JSON Lines record is.
+    """
     findings, omitted = _shown(report, max_findings)
     if omitted:
         report = report.model_copy(update={"results": [
             r.model_copy(update={"findings_omitted": omitted.get(r.rule_id, 0)}) for r in report.results]})
     head = report.model_dump(mode="json", exclude={"findings"})
     ordered = {k: ([] if k == "findings" else head[k]) for k in Report.model_fields if k in head or k == "findings"}
-    text = json.dumps(ordered, indent=2, ensure_ascii=False)
-    before, found, after = text.partition(_FINDINGS_KEY)
+    if compact:
+        text = json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
+        before, found, after = text.partition(_FINDINGS_KEY_COMPACT)
+        opening, closing, indent = '"findings":[', "]", None
+    else:
+        text = json.dumps(ordered, indent=2, ensure_ascii=False)
+        before, found, after = text.partition(_FINDINGS_KEY)
+        opening, closing, indent = '\n  "findings": [\n', "\n  ]", "    "
     if not found or not len(findings):
         stream.write(text + "\n")
         return
-    stream.write(before + '\n  "findings": [\n')
-    findings.write_items(stream, indent="    ")
-    stream.write("\n  ]" + after + "\n")
+    stream.write(before + opening)
+    findings.write_items(stream, indent=indent)
+    stream.write(closing + after + "\n")
 
 
 def _where(f: Finding) -> str:
