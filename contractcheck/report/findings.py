@@ -13,12 +13,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO, overload
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic_core import core_schema
 
 from contractcheck.position import LocationStyle, Position
@@ -49,6 +52,32 @@ def json_texts(values: Sequence[Any] | np.ndarray, *, finite_only: bool = True) 
     return texts
 
 
+def json_text_array(values: Sequence[Any] | np.ndarray | pa.Array, *, finite_only: bool = True) -> pa.Array | None:
+    """``json_texts`` as an Arrow string array, with no Python string per value: the values are dumped by one
+    C-speed ``json.dumps`` into one text, which Arrow splits; an Arrow string array is quoted by Arrow itself
+    when nothing in it needs escaping. None where ``json_texts`` gives None."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        if values.null_count == 0 and not pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
+            return pc.binary_join_element_wise('"', values, '"', "")
+        values = values.to_pylist()
+    n = len(values)
+    if n == 0:
+        return pa.array([], pa.string())
+    dumped = json.dumps(list(values), ensure_ascii=False, separators=(_SEP, ":"))[1:-1]
+    texts = pc.list_flatten(pc.split_pattern(pa.array([dumped], pa.large_string()), _SEP)).cast(pa.string())
+    if len(texts) != n:
+        return None
+    if ("[" in dumped or "{" in dumped) and pc.any(pc.match_substring_regex(texts, r"^[\[{]")).as_py():
+        return None
+    if finite_only and any(word in dumped for word in _NOT_FINITE):
+        texts = pc.if_else(pc.is_in(texts, pa.array(sorted(_NOT_FINITE))), "null", texts)
+    return texts
+
+
+#: a character json.dumps writes escaped (ensure_ascii=False): a quote, a backslash, a control character
+_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
+
+
 @dataclass
 class FindingBlock:
     """The failing rows of one rule in one table, as columns (rows in ascending order).
@@ -72,7 +101,7 @@ class FindingBlock:
     column: str | None
     rows: np.ndarray
     keys: np.ndarray
-    messages: np.ndarray
+    messages: np.ndarray | pa.Array  # an object array of str, or an Arrow string array (filled by Arrow)
     evidence: dict[str, Any]
     varying: frozenset[str] = frozenset()
     changed: dict[int, Finding] = dataclasses.field(default_factory=dict)
@@ -95,7 +124,8 @@ class FindingBlock:
                     for n in self.evidence}
         return Finding.model_construct(
             rule_id=self.rule_id, title=self.title, severity=self.severity, status="fail",
-            message=self.messages[i], subject=Subject.model_construct(table=self.table, key=self.keys[i]),
+            message=self.message_list(i, i + 1)[0],
+            subject=Subject.model_construct(table=self.table, key=self.keys[i]),
             location=FindingLocation.at(self.position(int(self.rows[i])), self.field, self.heading),
             evidence=evidence, reference=self.reference, remediation=self.remediation)
 
@@ -140,6 +170,45 @@ class FindingBlock:
         return ",\n".join(map(form.format, *columns))
 
 
+    def message_list(self, start: int, stop: int) -> list[str]:
+        """The messages of rows ``start:stop`` as Python text."""
+        picked = self.messages[start:stop]
+        return picked.to_pylist() if isinstance(picked, pa.Array) else picked.tolist()
+
+    def json_array(self, start: int, stop: int, indent: str | None) -> pa.Array | None:
+        """``json_items`` of findings ``start:stop`` as an Arrow string array, each finding's text followed by
+        its separator (``,\\n``, or ``,`` for one line): the template's literal parts and the columns' JSON text
+        joined by Arrow, no Python string per finding. None where it cannot (``json_items`` then writes them)."""
+        if any(start <= i < stop for i in self.changed):
+            return None
+        template = self._template(indent is None)
+        if template is None:
+            return None
+        columns = self._json_arrays(start, stop)
+        if columns is None:
+            return None
+        if indent is None:
+            literals = list(template)
+        else:
+            literals = [(indent if i == 0 else "") + part.replace("\n", "\n" + indent)
+                        for i, part in enumerate(template)]
+        literals[-1] += _joiner(indent)
+        parts: list[Any] = [literals[0]]
+        for column, literal in zip(columns, literals[1:]):
+            parts += [column, literal]
+        return pc.binary_join_element_wise(*parts, "")
+
+    def _json_arrays(self, start: int, stop: int) -> list[pa.Array] | None:
+        """``_json_columns`` as Arrow string arrays."""
+        rows = pa.array(self.rows[start:stop], pa.int64()).cast(pa.string())
+        before, after = self.position(0).cell_parts()
+        quoted = json.dumps(before + "\x01" + after, ensure_ascii=False)
+        head, _, tail = quoted.partition("\\u0001")
+        columns = [json_text_array(self.messages[start:stop]), json_text_array(self.keys[start:stop]), rows,
+                   pc.binary_join_element_wise(head, rows, tail, "")]
+        columns += [json_text_array(self.evidence[n][start:stop]) for n in self.evidence if n in self.varying]
+        return None if any(c is None for c in columns) else columns
+
     def cells(self, start: int, stop: int) -> list[str]:
         """``location.cell`` of rows ``start:stop``."""
         before, after = self.position(0).cell_parts()
@@ -166,10 +235,32 @@ class FindingBlock:
     def _json_columns(self, start: int, stop: int) -> list[list[str]] | None:
         """The JSON text of the parts that change from row to row, in ``_template``'s order."""
         rows = list(map(str, self.rows[start:stop].tolist()))
-        columns = [json_texts(self.messages[start:stop]), json_texts(self.keys[start:stop]), rows,
+        columns = [json_texts(self.message_list(start, stop)), json_texts(self.keys[start:stop]), rows,
                    json_texts(self.cells(start, stop))]
         columns += [json_texts(self.evidence[n][start:stop]) for n in self.evidence if n in self.varying]
         return None if any(c is None for c in columns) else columns  # type: ignore[return-value]
+
+
+def _text_bytes(texts: pa.Array) -> memoryview:
+    """The UTF-8 bytes of an Arrow string array's values, one after another (its data buffer, not copied)."""
+    texts = texts.cast(pa.large_string())
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64, count=len(texts) + 1, offset=texts.offset * 8)
+    data = texts.buffers()[2]
+    if data is None:
+        return memoryview(b"")
+    return memoryview(data)[int(offsets[0]):int(offsets[-1])]
+
+
+def _write_utf8(stream: TextIO, data: memoryview) -> None:
+    """Write UTF-8 bytes to a text stream: to its byte buffer when it has one that takes UTF-8 as it is (no
+    newline translation), else as text."""
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if buffer is not None and encoding == "utf8" and os.linesep == "\n":
+        stream.flush()
+        buffer.write(data)
+    else:
+        stream.write(str(data, "utf-8"))
 
 
 def _braced(text: str) -> str:
@@ -413,6 +504,13 @@ class Findings(Sequence[Finding]):
         first = True
         joiner = _joiner(indent)
         for seg, start, stop in self.chunks():
+            joined = seg.json_array(start, stop, indent) if isinstance(seg, FindingBlock) else None
+            if joined is not None:  # Arrow's UTF-8 text, straight to the stream
+                if not first:
+                    stream.write(joiner)
+                _write_utf8(stream, _text_bytes(joined)[:-len(joiner)])
+                first = False
+                continue
             if isinstance(seg, FindingBlock):
                 text = seg.json_items(start, stop, indent)
             else:
