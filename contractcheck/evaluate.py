@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from contractcheck.blank import is_null
 from contractcheck.expressions import EvalContext, MissingData
@@ -24,7 +26,7 @@ from contractcheck.position import Position
 from contractcheck.report.findings import FindingBlock, Findings
 from contractcheck.report.model import EXTENT_OVER, Extent, Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
-from contractcheck.rules.model import fill_message, fill_messages
+from contractcheck.rules.model import PLACEHOLDER, fill_message, fill_messages
 from contractcheck.wording import numbers_words, share_words
 from contractcheck.wording import value_words as format_value
 
@@ -73,16 +75,22 @@ def evidence_numbers(values: np.ndarray) -> list[Any]:
 
 
 def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any], *, text_as_is: bool = False,
-              numbers: Callable[[np.ndarray], list[Any] | None] | None = None) -> np.ndarray | Any:
+              numbers: Callable[[np.ndarray], list[Any] | None] | None = None, as_arrow: bool = False) -> Any:
     """``word`` of the value at each failing row, as an object array; one word when ``values`` is one value.
 
     A column is worded once per distinct value (``pd.factorize``), not once per row; a column of mixed Python
     objects (where 1 and True would count as one value) is worded value by value. ``text_as_is``: the caller's
     ``word`` of a text is the text itself, so a text column is taken as it is (blanks worded once). ``numbers``:
     ``word`` for a whole float array at once (None when it cannot), used for the distinct values of a float column.
+    ``as_arrow``: the words as an Arrow string array (a text column taken, the distinct words taken by their
+    codes, all in Arrow: no Python string per row), or an object array when a word is not text.
     """
     if not isinstance(values, pd.Series):
         return word(values)
+    if as_arrow and text_as_is and isinstance(values.dtype, pd.StringDtype):
+        taken = pc.take(pa.array(values.array), pa.array(positions, pa.int64()))
+        taken = taken.combine_chunks() if isinstance(taken, pa.ChunkedArray) else taken
+        return pc.fill_null(taken, word(None)) if taken.null_count else taken
     picked = values.iloc[positions]
     if text_as_is and isinstance(picked.dtype, pd.StringDtype):
         blank = picked.isna().to_numpy()
@@ -93,14 +101,72 @@ def per_value(values: Any, positions: np.ndarray, word: Callable[[Any], Any], *,
     out = np.empty(len(picked), dtype=object)
     if picked.dtype == object and pd.api.types.infer_dtype(picked, skipna=True) not in ("string", "empty"):
         out[:] = [word(v) for v in picked.tolist()]
-        return out
+        return _arrow_text(out) if as_arrow else out
     codes, uniques = pd.factorize(picked, use_na_sentinel=True)
     worded = np.empty(len(uniques) + 1, dtype=object)
     done = numbers(np.asarray(uniques, dtype=float)) \
         if numbers is not None and pd.api.types.is_float_dtype(picked.dtype) else None
     worded[:-1] = done if done is not None else [word(v) for v in uniques]
     worded[-1] = word(None)  # code -1: a blank
+    if as_arrow:
+        distinct = _arrow_text(worded)
+        if isinstance(distinct, pa.Array):
+            return pc.take(distinct, pa.array(np.where(codes < 0, len(uniques), codes), pa.int64()))
     return worded[codes]
+
+
+def _arrow_text(words: np.ndarray) -> pa.Array | np.ndarray:
+    """Words as an Arrow string array; as they are when one is not text."""
+    try:
+        return pa.array(words, pa.string(), from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return words
+
+
+#: what makes a word unsafe to put in a message as it is (``fill_message`` collapses whitespace): empty, a space
+#: at either end, two spaces, or any whitespace but a space (every character ``str.isspace`` knows, for RE2)
+_UNSPACED = (r"^$|^ | $|  |[\t\n\x0b\x0c\r\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+             r"\x{202f}\x{205f}\x{3000}]")
+
+
+def fill_messages_arrow(template: str, words: dict[str, Any], n: int) -> pa.Array | None:
+    """``fill_messages`` done by Arrow: the template's literal parts (spaced as ``fill_message`` spaces them) and
+    each name's words joined row by row in C++, no Python string per row. None when it cannot give the same
+    text (a name's words are not all Arrow text, or one could change how the message is spaced): then use
+    ``fill_messages``."""
+    parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+    pieces: list[Any] = [parts[0]]
+    for i in range(1, len(parts), 2):
+        value = words.get(parts[i], "{" + parts[i] + "}")
+        if isinstance(value, str):
+            pieces[-1] += value + parts[i + 1]
+        elif isinstance(value, pa.Array) and (pa.types.is_string(value.type) or pa.types.is_large_string(value.type)):
+            if value.null_count or len(value) != n or pc.any(pc.match_substring_regex(value, _UNSPACED)).as_py():
+                return None
+            pieces += [value.cast(pa.string()), parts[i + 1]]
+        else:
+            return None
+    if len(pieces) == 1:
+        return None
+    last = len(pieces) - 1
+    for i in range(0, len(pieces), 2):
+        pieces[i] = _spaced(pieces[i], first=i == 0, last=i == last)
+    return pc.binary_join_element_wise(*pieces, "")
+
+
+def _spaced(text: str, *, first: bool, last: bool) -> str:
+    """A literal part of a message spaced as ``" ".join(message.split())`` leaves it beside words that neither
+    start nor end with a space: each run of whitespace one space, none at the message's ends."""
+    inner = " ".join(text.split())
+    if not inner:
+        out = " " if text else ""
+    else:
+        out = (" " if text[0].isspace() else "") + inner + (" " if text[-1].isspace() else "")
+    if first:
+        out = out.lstrip(" ")
+    if last:
+        out = out.rstrip(" ")
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -403,7 +469,7 @@ def _mask(value: Any, n: int, default_na: bool) -> np.ndarray:
 
 
 def _block(cr: CompiledRule, table: Any, positions: np.ndarray, *, field: str | None, keys: Any,
-           messages: Sequence[str], evidence: dict[str, Any]) -> FindingBlock:
+           messages: Sequence[str] | pa.Array, evidence: dict[str, Any]) -> FindingBlock:
     """The failing rows of one rule in one table, as columns (``contractcheck.report.findings``)."""
     rule = cr.rule
     varying = frozenset(n for n, v in evidence.items() if isinstance(v, np.ndarray))
@@ -412,7 +478,8 @@ def _block(cr: CompiledRule, table: Any, positions: np.ndarray, *, field: str | 
         table=table.name, field=field, heading=table.headings.get(field) if field else None, file=table.file or "",
         sheet=table.sheet, style=table.style, column=table.columns.get(field) if field else None,
         rows=np.asarray(table.rows[positions], dtype=np.int64), keys=np.asarray(keys, dtype=object),
-        messages=np.asarray(messages, dtype=object), evidence=evidence, varying=varying)
+        messages=messages if isinstance(messages, pa.Array) else np.asarray(messages, dtype=object),
+        evidence=evidence, varying=varying)
 
 
 def _key_words(v: Any) -> str | None:
@@ -429,9 +496,12 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table: Any, positions: np.
     values = {name: _shown(name, cr, ctx) for name in dict.fromkeys([*cr.evidence_names, *cr.message_names])}
     words = {name: per_value(values[name], positions, functools.partial(format_value, type_=cr.types.get(name)),
                              text_as_is=cr.types.get(name) in (None, "text"),
-                             numbers=functools.partial(numbers_words, type_=cr.types.get(name)))
+                             numbers=functools.partial(numbers_words, type_=cr.types.get(name)), as_arrow=True)
              for name in cr.message_names}
-    messages = fill_messages(rule.message, words, n)
+    messages: Any = fill_messages_arrow(rule.message, words, n)
+    if messages is None:
+        messages = fill_messages(rule.message, {k: v.to_numpy(zero_copy_only=False) if isinstance(v, pa.Array) else v
+                                                for k, v in words.items()}, n)
     evidence = {name: per_value(values[name], positions, evidence_value, text_as_is=True, numbers=evidence_numbers)
                 for name in cr.evidence_names}
     key = table.spec.key

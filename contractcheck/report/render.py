@@ -173,7 +173,7 @@ def _block_csv_rows(block: FindingBlock, start: int, stop: int) -> Iterable[Sequ
     after_cell = [block.field or ""]
     return zip(*(repeat(v, n) for v in same), keys, *(repeat(v, n) for v in where), block.rows[start:stop].tolist(),
                *(repeat(v, n) for v in column), block.cells(start, stop), *(repeat(v, n) for v in after_cell),
-               block.messages[start:stop].tolist(), evidence, repeat(block.reference, n), repeat(block.remediation, n),
+               block.message_list(start, stop), evidence, repeat(block.reference, n), repeat(block.remediation, n),
                strict=False)
 
 
