@@ -301,6 +301,7 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
     headings: dict[str, str] = {}
     data = raw.data
     ncols = data.shape[1]
+    given: dict[str, tuple[Any, Any]] = {}  # field → (its label cell, its value cell as read)
     for pos in range(len(data)):
         cells = data.iloc[pos].tolist()
         # the key is the first non-blank cell; its value the next cell to the right
@@ -308,20 +309,38 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
         if key_at is None or key_at + 1 >= ncols:
             continue
         fname = index.get(canonical_heading(cells[key_at]))
-        if fname is None or fname in found:
+        if fname is None or fname in given:
             continue
-        raw_value = cells[key_at + 1]
-        row_number = int(raw.row_numbers[pos])
-        value, invalid = parse_scalar(raw_value, spec.fields[fname].type)
-        found[fname], rows[fname] = value, row_number
+        given[fname] = (cells[key_at], cells[key_at + 1])
+        rows[fname] = int(raw.row_numbers[pos])
         cols[fname], headings[fname] = raw.column_labels[key_at + 1], str(cells[key_at])
+    # the values of one type are parsed as one column (each parse costs the same for one value as for ten)
+    parsed = _parse_scalars({f: cell for f, (_, cell) in given.items()}, spec)
+    for fname, (label, raw_value) in given.items():
+        found[fname], invalid = parsed[fname]
         if invalid:
             ftype = spec.fields[fname].type
             issues.append(DataIssue(
-                "unparseable", canonical, fname, f"{cells[key_at]} {raw_value!r} is not {EXPECTED[ftype]}",
-                Position(file=raw.file, sheet=sheet, style=raw.style, row=row_number, column=cols[fname]),
+                "unparseable", canonical, fname, f"{label} {raw_value!r} is not {EXPECTED[ftype]}",
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=rows[fname], column=cols[fname]),
                 _python_scalar(raw_value), EXPECTED[ftype]))
     return KeyValueTable(canonical, spec, found, rows, cols, headings, raw.file, sheet, raw.style)
+
+
+def _parse_scalars(cells: dict[str, Any], spec: TableSpec) -> dict[str, tuple[Any, bool]]:
+    """``parse_scalar`` of each field's cell, the cells of one type parsed together as one column (the parsers
+    read each cell on its own, so a cell parses the same alone or among others)."""
+    out: dict[str, tuple[Any, bool]] = {}
+    by_type: dict[FieldType, list[str]] = {}
+    for fname in cells:
+        by_type.setdefault(spec.fields[fname].type, []).append(fname)
+    for ftype, names in by_type.items():
+        parsed = PARSERS[ftype](pd.Series([cells[f] for f in names], dtype=object))
+        values, invalid = parsed.values.tolist(), parsed.invalid.tolist()
+        for fname, value, bad in zip(names, values, invalid):
+            value = _python_scalar(value)
+            out[fname] = (value.normalize() if isinstance(value, pd.Timestamp) else value, bool(bad))
+    return out
 
 
 def _keyvalue_from_mapping(raw: RawTable) -> RawTable:
