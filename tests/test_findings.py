@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import contractcheck.report.findings as findings_module
 from contractcheck import check
 from contractcheck.evaluate import evidence_numbers, evidence_value
 from contractcheck.report.findings import FindingBlock, Findings
@@ -374,3 +375,19 @@ def test_the_table_and_markdown_print_the_share_with_the_first_findings(cli, thi
 ])
 def test_share_words(failed, of, noun, text):
     assert share_words(failed, of, noun) == text
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_arrow_and_format_strings_write_the_same_json(thirty_failing, tmp_path, monkeypatch, compact):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: PAY-01\n    subject: X000005\n    reason: Back pay agreed\n"
+                       "    approved_by: J. Smith\n    approved_on: 2026-09-01\n    expires: 2027-03-31\n",
+                       encoding="utf-8")
+    report = check(thirty_failing, "leicester-homecare", waivers=waivers)
+    by_format, by_arrow, to_file = io.StringIO(), io.StringIO(), tmp_path / "report.json"
+    write_json(report, by_format, compact=compact)
+    monkeypatch.setattr(findings_module, "ARROW_MIN", 0)  # every block joined by Arrow
+    write_json(report, by_arrow, compact=compact)
+    with open(to_file, "w", encoding="utf-8", newline="") as stream:  # bytes straight to the file's buffer
+        write_json(report, stream, compact=compact)
+    assert by_arrow.getvalue() == by_format.getvalue() == to_file.read_text(encoding="utf-8")

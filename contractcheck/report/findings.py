@@ -30,6 +30,9 @@ from contractcheck.severity import SEVERITY_RANK, Severity
 
 #: findings written to JSON at once from a block: bounds the text held in memory
 CHUNK = 20_000
+#: a run of fewer findings of a block is written by one format string (Arrow's fixed cost per call is more
+#: than it saves on a 90-worker return's few findings)
+ARROW_MIN = 500
 _SEP = "\x00"  # JSON escapes a NUL inside a string, so a bare one can only be the separator
 _NOT_FINITE = {"NaN", "Infinity", "-Infinity"}
 
@@ -504,7 +507,8 @@ class Findings(Sequence[Finding]):
         first = True
         joiner = _joiner(indent)
         for seg, start, stop in self.chunks():
-            joined = seg.json_array(start, stop, indent) if isinstance(seg, FindingBlock) else None
+            joined = seg.json_array(start, stop, indent) \
+                if isinstance(seg, FindingBlock) and stop - start >= ARROW_MIN else None
             if joined is not None:  # Arrow's UTF-8 text, straight to the stream
                 if not first:
                     stream.write(joiner)
