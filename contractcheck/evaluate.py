@@ -23,7 +23,7 @@ from contractcheck.blank import is_null
 from contractcheck.expressions import EvalContext, MissingData
 from contractcheck.normalise import DataIssue, Dataset, Table, UnreadableCells
 from contractcheck.position import Position
-from contractcheck.report.findings import FindingBlock, Findings
+from contractcheck.report.findings import ARROW_MIN, FindingBlock, Findings
 from contractcheck.report.model import EXTENT_OVER, Extent, Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
 from contractcheck.rules.model import PLACEHOLDER, fill_message, fill_messages
@@ -499,9 +499,10 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table: Any, positions: np.
     values = {name: _shown(name, cr, ctx) for name in dict.fromkeys([*cr.evidence_names, *cr.message_names])}
     words = {name: per_value(values[name], positions, functools.partial(format_value, type_=cr.types.get(name)),
                              text_as_is=cr.types.get(name) in (None, "text"),
-                             numbers=functools.partial(numbers_words, type_=cr.types.get(name)), as_arrow=True)
+                             numbers=functools.partial(numbers_words, type_=cr.types.get(name)),
+                             as_arrow=n >= ARROW_MIN)
              for name in cr.message_names}
-    messages: Any = fill_messages_arrow(rule.message, words, n)
+    messages: Any = fill_messages_arrow(rule.message, words, n) if n >= ARROW_MIN else None
     if messages is None:
         messages = fill_messages(rule.message, {k: v.to_numpy(zero_copy_only=False) if isinstance(v, pa.Array) else v
                                                 for k, v in words.items()}, n)

@@ -30,8 +30,9 @@ from contractcheck.severity import SEVERITY_RANK, Severity
 
 #: findings written to JSON at once from a block: bounds the text held in memory
 CHUNK = 20_000
-#: a run of fewer findings of a block is written by one format string (Arrow's fixed cost per call is more
-#: than it saves on a 90-worker return's few findings)
+#: fewer rows than this are worded and written by Python's C-level string calls, not Arrow's (Arrow's fixed cost
+#: per call is more than it saves on a 90-worker return's few findings): a block's run of findings written to
+#: JSON, a rule's failing rows whose messages are filled
 ARROW_MIN = 500
 _SEP = "\x00"  # JSON escapes a NUL inside a string, so a bare one can only be the separator
 _NOT_FINITE = {"NaN", "Infinity", "-Infinity"}
