@@ -261,7 +261,7 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     cannot be checked gets its one-line error as its result and the batch goes on."""
     from contractcheck.api import exit_code_for
     from contractcheck.batch import check_many, expand_inputs
-    from contractcheck.report.render import RENDERERS
+    from contractcheck.report.render import RENDERERS, write_json
 
     started = time.perf_counter()
     others = options.other_inputs()
@@ -299,7 +299,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                 if code != ExitCode.ERROR:
                     code = max(code, exit_code_for(item.report, options.fail_on))
                 if json_lines:
-                    sys.stdout.write(item.report.model_dump_json() + "\n")
+                    # from the columns, never one Finding object per finding
+                    write_json(item.report, sys.stdout, max_findings=options.max_findings, compact=True)
                 else:
                     if targets:
                         write_atomically(targets[item.index],

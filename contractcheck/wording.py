@@ -42,6 +42,23 @@ def yes_no(v: object) -> str:
     return "yes" if bool(v) else "no"
 
 
+def share_words(failed: int, of: int, noun: str) -> str:
+    """How widespread a rule's failures are: ``612 of 1,000 workers (61.2%) fail``.
+
+    ``noun`` is what one row is (``worker``); the share is to one place, never rounded to 0% or 100% when it
+    is not (``under 0.1%``, ``over 99.9%``).
+    """
+    share = failed / of if of else 0.0
+    if 0 < share < 0.0005:
+        shown = "under 0.1%"
+    elif 0.9995 <= share < 1:
+        shown = "over 99.9%"
+    else:
+        shown = percent(share)
+    rows = noun if of == 1 else f"{noun}s"
+    return f"{number(failed)} of {number(of)} {rows} ({shown}) {'fails' if failed == 1 else 'fail'}"
+
+
 def shorten(text: str, width: int) -> str:
     """Text on one line, cut to ``width`` characters with an ellipsis when longer."""
     text = " ".join(text.split())

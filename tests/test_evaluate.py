@@ -7,14 +7,18 @@ would be, so each test shows a rule, the records and what the stage makes of the
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pytest
 
-from contractcheck.evaluate import Outcome, evaluate_rule
+from contractcheck.evaluate import Outcome, evaluate_rule, fill_messages_arrow
 from contractcheck.normalise import dataset_from_mapping
 from contractcheck.return_format import return_format
 from contractcheck.rules import Rule, SourcedRule, compile_rule
+from contractcheck.rules.model import fill_messages
 
 CONTRACT = {"provider_name": "Acme Care", "contract_ref": "C-1", "period_start": "2026-04-01",
             "period_end": "2026-06-30"}
@@ -123,3 +127,45 @@ def test_an_evidence_name_the_rule_cannot_read_is_refused_when_compiling() -> No
 
     with pytest.raises(RuleError, match="evidence names 'wage', which is not a field, parameter or let"):
         compile_rule(rule(evidence=["hourly_rate", "wage"]), None, return_format())
+
+
+# Arrow fills a message column exactly as fill_messages fills it row by row, or says it cannot
+
+KEEP_SPACING = ["W1", "Acme Care", "£12.21", "ok", "a b c", "£1,650,000", "nbsp-less", "'quoted'"]
+CHANGE_SPACING = ["", " lead", "trail ", "two  spaces", "tab\there", "new\nline", "nbsp\xa0x", "em\u2003space", "\x1c"]
+TEMPLATES = ["Worker {worker_id} is paid {rate} an hour.", "  {worker_id}   has\n{rate}  ", "{worker_id}{rate}",
+             "Role '{worker_id}' ({rate}), floor {floor}.", " {unknown} and {worker_id} ", "\t{rate}\xa0x {floor} "]
+
+
+def _fill_both(template: str, pool: list[str]) -> tuple[pa.Array | None, list[str]]:
+    rng = random.Random(template + "".join(pool))
+    ids, rates = ([rng.choice(pool) for _ in range(300)] for _ in range(2))
+    words: dict[str, Any] = {"worker_id": pa.array(ids), "rate": pa.array(rates), "floor": "£12.21"}
+    return fill_messages_arrow(template, words, 300), fill_messages(template, {**words, "worker_id": ids,
+                                                                               "rate": rates}, 300)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_arrow_fills_messages_as_fill_messages_does(template: str) -> None:
+    filled, expected = _fill_both(template, KEEP_SPACING)
+    assert filled is not None and filled.to_pylist() == expected
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_arrow_leaves_words_that_would_change_the_spacing_to_fill_messages(template: str) -> None:
+    filled, _ = _fill_both(template, KEEP_SPACING + CHANGE_SPACING)
+    assert filled is None
+
+
+def test_arrow_fills_messages_of_words_that_keep_their_spacing() -> None:
+    words = {"worker_id": pa.array(["W1", "W 2"]), "rate": pa.array(["£9.00", "£1,000"])}
+    filled = fill_messages_arrow("  Worker {worker_id}\n is paid  {rate}. ", words, 2)
+    assert filled is not None and filled.to_pylist() == ["Worker W1 is paid £9.00.", "Worker W 2 is paid £1,000."]
+
+
+def test_every_whitespace_python_knows_sends_a_word_back_to_fill_messages() -> None:
+    spaces = [c for c in map(chr, range(0x110000)) if c.isspace() and c != " "]
+    words = {"worker_id": pa.array([f"a{c}b" for c in spaces])}
+    assert fill_messages_arrow("id {worker_id}", {**words}, len(spaces)) is None
+    for c in spaces:
+        assert fill_messages_arrow("id {worker_id}", {"worker_id": pa.array([f"a{c}b"])}, 1) is None, hex(ord(c))

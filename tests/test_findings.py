@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import contractcheck.report.findings as findings_module
 from contractcheck import check
 from contractcheck.evaluate import evidence_numbers, evidence_value
 from contractcheck.report.findings import FindingBlock, Findings
-from contractcheck.report.model import Finding, Report
+from contractcheck.report.model import EXTENT_OVER, Finding, Report
 from contractcheck.report.render import CSV_COLUMNS, _csv_row, render_csv, render_json, write_json
-from contractcheck.wording import numbers_words, value_words
+from contractcheck.wording import numbers_words, share_words, value_words
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV_RETURN = ROOT / "samples" / "csv-return"
@@ -269,3 +270,124 @@ def test_max_findings_reaches_each_report_of_a_batch(cli, thirty_failing, tmp_pa
     assert result.code == 1
     thirty = (out / "thirty.md").read_text(encoding="utf-8")
     assert thirty.count("is paid £9.00") == 4 and "… and 26 more (see -f json/csv for all)" in thirty
+
+
+# paths that can run to millions of findings never build a Finding object per finding
+
+
+@pytest.fixture
+def no_finding_objects(monkeypatch):
+    """Building a Finding from a block's columns fails the test (undo with ``.undo()``)."""
+    def built(self, i):
+        raise AssertionError("a Finding object was built")
+    monkeypatch.setattr(FindingBlock, "finding", built)
+    return monkeypatch
+
+
+def test_json_lines_of_a_batch_are_written_from_the_columns(cli, thirty_failing, no_finding_objects):
+    result = cli("check", thirty_failing, CSV_RETURN, "-s", "leicester-homecare", "-f", "json")
+    no_finding_objects.undo()
+    first, second = (json.loads(line) for line in result.out.splitlines())
+    assert result.code == 1 and "\n" not in result.out.rstrip("\n").split("\n")[0]
+    assert first == json.loads(cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "json").out)
+    assert second == json.loads(cli("check", CSV_RETURN, "-s", "leicester-homecare", "-f", "json").out)
+
+
+def test_json_lines_keep_to_max_findings(cli, thirty_failing):
+    result = cli("check", thirty_failing, CSV_RETURN, "-s", "leicester-homecare", "-f", "json", "--max-findings", "3")
+    first = json.loads(result.out.splitlines()[0])
+    pay = next(r for r in first["results"] if r["rule_id"] == "PAY-01")
+    assert pay["findings_omitted"] == 27 and sum(f["rule_id"] == "PAY-01" for f in first["findings"]) == 3
+
+
+def test_compact_json_is_the_indented_json_on_one_line(thirty_failing, tmp_path):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: PAY-01\n    subject: X000005\n    reason: Back pay agreed\n"
+                       "    approved_by: J. Smith\n    approved_on: 2026-09-01\n    expires: 2027-03-31\n",
+                       encoding="utf-8")
+    report = check(thirty_failing, "leicester-homecare", waivers=waivers)
+    stream = io.StringIO()
+    write_json(report, stream, compact=True)
+    assert stream.getvalue().count("\n") == 1
+    assert json.loads(stream.getvalue()) == json.loads(render_json(report)) == json.loads(report.model_dump_json())
+
+
+def test_the_failing_findings_are_chosen_without_building_them(thirty_failing, tmp_path, no_finding_objects):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: PAY-01\n    subject: X000005\n    reason: Back pay agreed\n"
+                       "    approved_by: J. Smith\n    approved_on: 2026-09-01\n    expires: 2027-03-31\n",
+                       encoding="utf-8")
+    no_finding_objects.undo()
+    report = check(thirty_failing, "leicester-homecare", waivers=waivers)
+    no_finding_objects.setattr(FindingBlock, "finding", lambda self, i: pytest.fail("a Finding was built"))
+    critical, minor = report.failing("critical"), report.failing("minor")
+    assert (len(critical), len(minor)) == (29, len(report.findings) - 1)
+    no_finding_objects.undo()
+    assert list(minor) == [f for f in report.findings if f.status == "fail"]
+    assert all(f.severity == "critical" for f in critical)
+
+
+# a rule failing on more than EXTENT_OVER rows says how many and what share of the rows it checked
+
+
+def test_a_rule_failing_on_many_rows_says_how_many_of_how_many(cli, thirty_failing):
+    report = json.loads(cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "json").out)
+    pay = next(r for r in report["results"] if r["rule_id"] == "PAY-01")
+    assert pay["extent"] == {"failed": 30, "of": 30, "share": 1.0, "rows": "workers",
+                             "text": "30 of 30 workers (100%) fail"}
+
+
+def test_a_rule_failing_on_a_handful_of_rows_says_nothing_more(cli, tmp_path):
+    few = _big_failing_return(tmp_path / "ten", EXTENT_OVER)
+    report = json.loads(cli("check", few, "-s", "leicester-homecare", "-f", "json").out)
+    pay = next(r for r in report["results"] if r["rule_id"] == "PAY-01")
+    assert pay["failed"] == EXTENT_OVER and "extent" not in pay
+
+
+def test_the_share_is_of_the_rows_checked_not_of_every_row(tmp_path):
+    ret = _big_failing_return(tmp_path / "some", 40)
+    lines = (ret / "workforce.csv").read_text(encoding="utf-8").splitlines()
+    rate = lines[0].split(",").index("hourly_rate")
+    for i in range(1, 16):  # 15 of the 40 workers paid enough
+        cells = lines[i].split(",")
+        cells[rate] = "30.00"
+        lines[i] = ",".join(cells)
+    (ret / "workforce.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pay = next(r for r in check(ret, "leicester-homecare").results if r.rule_id == "PAY-01")
+    assert pay.extent is not None
+    assert (pay.extent.failed, pay.extent.of, pay.extent.share) == (25, 40, 0.625)
+    assert pay.extent.text == "25 of 40 workers (62.5%) fail"
+
+
+def test_the_table_and_markdown_print_the_share_with_the_first_findings(cli, thirty_failing):
+    table = cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "table", "--max-findings", "5").out
+    assert "30 of 30 workers (100%) fail" in table
+    assert table.index("30 of 30 workers") < table.index("… and 25 more")
+    markdown = cli("check", thirty_failing, "-s", "leicester-homecare", "-f", "markdown", "--max-findings", "2").out
+    assert "\n**30 of 30 workers (100%) fail.**\n" in markdown
+
+
+@pytest.mark.parametrize(("failed", "of", "noun", "text"), [
+    (612, 1000, "worker", "612 of 1,000 workers (61.2%) fail"),
+    (11, 1_000_000, "worker", "11 of 1,000,000 workers (under 0.1%) fail"),
+    (999_999, 1_000_000, "training record", "999,999 of 1,000,000 training records (over 99.9%) fail"),
+    (1, 1, "cost line", "1 of 1 cost line (100%) fails"),
+])
+def test_share_words(failed, of, noun, text):
+    assert share_words(failed, of, noun) == text
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_arrow_and_format_strings_write_the_same_json(thirty_failing, tmp_path, monkeypatch, compact):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("waivers:\n  - rule: PAY-01\n    subject: X000005\n    reason: Back pay agreed\n"
+                       "    approved_by: J. Smith\n    approved_on: 2026-09-01\n    expires: 2027-03-31\n",
+                       encoding="utf-8")
+    report = check(thirty_failing, "leicester-homecare", waivers=waivers)
+    by_format, by_arrow, to_file = io.StringIO(), io.StringIO(), tmp_path / "report.json"
+    write_json(report, by_format, compact=compact)
+    monkeypatch.setattr(findings_module, "ARROW_MIN", 0)  # every block joined by Arrow
+    write_json(report, by_arrow, compact=compact)
+    with open(to_file, "w", encoding="utf-8", newline="") as stream:  # bytes straight to the file's buffer
+        write_json(report, stream, compact=compact)
+    assert by_arrow.getvalue() == by_format.getvalue() == to_file.read_text(encoding="utf-8")

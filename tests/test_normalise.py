@@ -232,3 +232,29 @@ def test_a_json_object_is_a_key_value_table(tmp_path: Path) -> None:
     kv = read(path).keyvalues["contract"]
     assert kv.values == {"provider_name": "Acme", "london": True}
     assert kv.position("london").cell() == "contract[2].value"
+
+
+# --------------------------------------------------------------------------------------------------
+# Cells that do not read: one set of columns per column, however many there are
+# --------------------------------------------------------------------------------------------------
+
+
+def test_a_column_of_text_in_a_money_field_is_one_set_of_arrays_not_one_issue_per_cell(tmp_path: Path) -> None:
+    staff = [STAFF[0], *[[f"W{i}", "N", "tbc" if i % 2 else f"see note {i}", "01/01/1990"] for i in range(1, 2001)]]
+    data = read(workbook(tmp_path / "return.xlsx", {"Contract": CONTRACT, "Workforce": staff}))
+    assert not data.issues  # no object per cell
+    cells = data.tables["workforce"].unreadable["hourly_rate"]
+    assert len(cells) == 2000 and cells.rows[:3].tolist() == [2, 3, 4] and cells.column == "C"
+    assert cells.keys[:2].tolist() == ["W1", "W2"] and cells.values[:2].tolist() == ["tbc", "see note 2"]
+    assert cells.messages()[1] == "Hourly rate (£) 'see note 2' is not an amount of money such as 12.50 or £1,650,000"
+
+
+def test_each_unreadable_cell_is_still_a_finding_at_its_cell(tmp_path: Path) -> None:
+    staff = [STAFF[0], *[[f"W{i}", "N", "tbc", "01/01/1990"] for i in range(1, 31)]]
+    report = check(workbook(tmp_path / "return.xlsx", {"Contract": CONTRACT, "Workforce": staff}), "statutory-minimum")
+    found = [f for f in report.findings if f.location.field == "hourly_rate" and "is not" in f.message]
+    assert len(found) == 30 and found[0].rule_id.startswith("DATA-")
+    assert (found[0].location.cell, found[0].subject.key) == ("Workforce!C2", "W1")
+    assert found[0].evidence == {"value": "tbc", "expected": found[0].message.split(" is not ")[1]}
+    blank = [f for f in report.findings if f.location.field == "hourly_rate" and "is blank" in f.message]
+    assert not blank  # a cell that did not read is not also blank

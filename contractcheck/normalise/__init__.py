@@ -81,13 +81,44 @@ class DataIssue:
 
 
 @dataclass
+class UnreadableCells:
+    """The cells of one column that could not be read as its field's type, as columns: a column of text in a
+    money field is one of these, not one object per cell (``Table.unreadable``).
+
+    ``rows`` (ascending) are the user-visible row numbers, ``values`` each cell as read (a plain Python value),
+    ``keys`` the row's key (text, or None when the table has none or it is blank).
+    """
+
+    table: str
+    field: str
+    heading: str
+    expected: str  # what the cells should have been, in words ("a date such as 31/03/2025 ...")
+    column: str
+    rows: np.ndarray
+    values: np.ndarray
+    keys: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def messages(self) -> list[str]:
+        """One sentence per cell: ``Hourly rate (£) 'tbc' is not a money amount …``."""
+        form = f"{_braced(self.heading)} {{!r}} is not {_braced(self.expected)}"
+        return list(map(form.format, self.values.tolist()))
+
+
+def _braced(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+@dataclass
 class Table:
     """A canonical table: typed columns named by field, plus where each row and column came from.
 
     ``frame`` has one column per field of ``spec`` (fields not in the file are all-NA), on a
     ``RangeIndex``: text ``string``, number/money/percent ``Float64`` (money in pounds, a percentage as a
     fraction: 12% is 0.12), yes/no ``boolean``, dates ``datetime64[ns]`` at midnight. NA where a cell was
-    missing or could not be read (the latter is also a :class:`DataIssue`). Spacer rows (nothing in any
+    missing or could not be read (the latter are in ``unreadable``, by field). Spacer rows (nothing in any
     column read) are dropped; ``rows`` (``int64``, one per frame row) keeps each row's user-visible number.
     """
 
@@ -101,6 +132,7 @@ class Table:
     sheet: str | None
     style: LocationStyle
     present: set[str] = field(default_factory=set)  # fields found in the file
+    unreadable: dict[str, UnreadableCells] = field(default_factory=dict)  # field → its cells that did not read
 
     def position(self, field_name: str | None, row: int | None) -> Position:
         """Where a field's cell on a user-visible ``row`` is (no column if the field is not in the file)."""
@@ -226,6 +258,7 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
     kept_rows = rows[keep] if dropping else rows
     index_ = pd.RangeIndex(int(keep.sum()))
     out: dict[str, pd.Series] = {}
+    unreadable: dict[str, UnreadableCells] = {}
     for fname, fspec in spec.fields.items():
         if fname not in mapped:
             out[fname] = pd.Series(pd.NA if fspec.type != "date" else pd.NaT, index=index_,
@@ -236,19 +269,27 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
         out[fname] = column_values
         bad = p.invalid.to_numpy(dtype=bool)
         if bad.any():
-            letter = columns[fname]
-            raw_column = data[mapped[fname]].reset_index(drop=True)
-            key_parse = parsed.get(spec.key or "")
-            keys = key_parse.values[bad].tolist() if key_parse is not None else [None] * int(bad.sum())
-            for r, v, k in zip(rows[bad], raw_column[bad], keys):
-                issues.append(DataIssue(
-                    "unparseable", canonical, fname,
-                    f"{headings[fname]!s} {v!r} is not {EXPECTED[fspec.type]}",
-                    Position(file=raw.file, sheet=sheet, style=raw.style, row=int(r), column=letter),
-                    _python_scalar(v), EXPECTED[fspec.type], None if k is None or k is pd.NA else str(k)))
+            unreadable[fname] = _unreadable(canonical, fname, headings[fname], EXPECTED[fspec.type], columns[fname],
+                                            rows[bad], data[mapped[fname]].reset_index(drop=True)[bad],
+                                            parsed.get(spec.key or ""), bad)
     rows = kept_rows
     frame = pd.DataFrame(out, index=index_)
-    return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped))
+    return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped),
+                 unreadable)
+
+
+def _unreadable(table: str, fname: str, heading: str, expected: str, column: str, rows: np.ndarray,
+                cells: pd.Series, key_parse: values.Parsed | None, bad: np.ndarray) -> UnreadableCells:
+    """A column's cells that did not read, as arrays (whole columns at once, no loop over the rows)."""
+    n = len(rows)
+    raw = np.empty(n, dtype=object)
+    raw[:] = cells.tolist()  # plain Python values (never null: a blank cell is not unreadable)
+    keys = np.full(n, None, dtype=object)
+    if key_parse is not None:
+        key_values = key_parse.values[bad]
+        known = key_values.notna().to_numpy(dtype=bool)
+        keys[known] = list(map(str, key_values[known].tolist()))
+    return UnreadableCells(table, fname, heading, expected, column, np.asarray(rows, dtype=np.int64), raw, keys)
 
 
 def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> KeyValueTable:
@@ -260,6 +301,7 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
     headings: dict[str, str] = {}
     data = raw.data
     ncols = data.shape[1]
+    given: dict[str, tuple[Any, Any]] = {}  # field → (its label cell, its value cell as read)
     for pos in range(len(data)):
         cells = data.iloc[pos].tolist()
         # the key is the first non-blank cell; its value the next cell to the right
@@ -267,20 +309,38 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
         if key_at is None or key_at + 1 >= ncols:
             continue
         fname = index.get(canonical_heading(cells[key_at]))
-        if fname is None or fname in found:
+        if fname is None or fname in given:
             continue
-        raw_value = cells[key_at + 1]
-        row_number = int(raw.row_numbers[pos])
-        value, invalid = parse_scalar(raw_value, spec.fields[fname].type)
-        found[fname], rows[fname] = value, row_number
+        given[fname] = (cells[key_at], cells[key_at + 1])
+        rows[fname] = int(raw.row_numbers[pos])
         cols[fname], headings[fname] = raw.column_labels[key_at + 1], str(cells[key_at])
+    # the values of one type are parsed as one column (each parse costs the same for one value as for ten)
+    parsed = _parse_scalars({f: cell for f, (_, cell) in given.items()}, spec)
+    for fname, (label, raw_value) in given.items():
+        found[fname], invalid = parsed[fname]
         if invalid:
             ftype = spec.fields[fname].type
             issues.append(DataIssue(
-                "unparseable", canonical, fname, f"{cells[key_at]} {raw_value!r} is not {EXPECTED[ftype]}",
-                Position(file=raw.file, sheet=sheet, style=raw.style, row=row_number, column=cols[fname]),
+                "unparseable", canonical, fname, f"{label} {raw_value!r} is not {EXPECTED[ftype]}",
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=rows[fname], column=cols[fname]),
                 _python_scalar(raw_value), EXPECTED[ftype]))
     return KeyValueTable(canonical, spec, found, rows, cols, headings, raw.file, sheet, raw.style)
+
+
+def _parse_scalars(cells: dict[str, Any], spec: TableSpec) -> dict[str, tuple[Any, bool]]:
+    """``parse_scalar`` of each field's cell, the cells of one type parsed together as one column (the parsers
+    read each cell on its own, so a cell parses the same alone or among others)."""
+    out: dict[str, tuple[Any, bool]] = {}
+    by_type: dict[FieldType, list[str]] = {}
+    for fname in cells:
+        by_type.setdefault(spec.fields[fname].type, []).append(fname)
+    for ftype, names in by_type.items():
+        parsed = PARSERS[ftype](pd.Series([cells[f] for f in names], dtype=object))
+        values, invalid = parsed.values.tolist(), parsed.invalid.tolist()
+        for fname, value, bad in zip(names, values, invalid):
+            value = _python_scalar(value)
+            out[fname] = (value.normalize() if isinstance(value, pd.Timestamp) else value, bool(bad))
+    return out
 
 
 def _keyvalue_from_mapping(raw: RawTable) -> RawTable:

@@ -15,6 +15,7 @@ and which column is which field (:func:`heading_index`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -35,7 +36,13 @@ def canonical_heading(text: object) -> str:
     Lower-cases, drops anything in round or square brackets, the pound sign and every character that
     is not an ASCII letter or digit. May return "" (a name of only punctuation or brackets).
     """
-    s = _BRACKETED.sub(" ", str(text).casefold())
+    return _canonical_text(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_text(text: str) -> str:
+    # cached: finding the heading row reads the same few hundred cells in every return of a portfolio
+    s = _BRACKETED.sub(" ", text.casefold())
     return _NOT_ALNUM.sub("", s.replace("£", ""))
 
 

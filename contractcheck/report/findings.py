@@ -13,12 +13,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO, overload
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic_core import core_schema
 
 from contractcheck.position import LocationStyle, Position
@@ -27,6 +30,10 @@ from contractcheck.severity import SEVERITY_RANK, Severity
 
 #: findings written to JSON at once from a block: bounds the text held in memory
 CHUNK = 20_000
+#: fewer rows than this are worded and written by Python's C-level string calls, not Arrow's (Arrow's fixed cost
+#: per call is more than it saves on a 90-worker return's few findings): a block's run of findings written to
+#: JSON, a rule's failing rows whose messages are filled
+ARROW_MIN = 500
 _SEP = "\x00"  # JSON escapes a NUL inside a string, so a bare one can only be the separator
 _NOT_FINITE = {"NaN", "Infinity", "-Infinity"}
 
@@ -47,6 +54,32 @@ def json_texts(values: Sequence[Any] | np.ndarray, *, finite_only: bool = True) 
     if finite_only and _NOT_FINITE & set(texts):
         return ["null" if t in _NOT_FINITE else t for t in texts]
     return texts
+
+
+def json_text_array(values: Sequence[Any] | np.ndarray | pa.Array, *, finite_only: bool = True) -> pa.Array | None:
+    """``json_texts`` as an Arrow string array, with no Python string per value: the values are dumped by one
+    C-speed ``json.dumps`` into one text, which Arrow splits; an Arrow string array is quoted by Arrow itself
+    when nothing in it needs escaping. None where ``json_texts`` gives None."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        if values.null_count == 0 and not pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
+            return pc.binary_join_element_wise('"', values, '"', "")
+        values = values.to_pylist()
+    n = len(values)
+    if n == 0:
+        return pa.array([], pa.string())
+    dumped = json.dumps(list(values), ensure_ascii=False, separators=(_SEP, ":"))[1:-1]
+    texts = pc.list_flatten(pc.split_pattern(pa.array([dumped], pa.large_string()), _SEP)).cast(pa.string())
+    if len(texts) != n:
+        return None
+    if ("[" in dumped or "{" in dumped) and pc.any(pc.match_substring_regex(texts, r"^[\[{]")).as_py():
+        return None
+    if finite_only and any(word in dumped for word in _NOT_FINITE):
+        texts = pc.if_else(pc.is_in(texts, pa.array(sorted(_NOT_FINITE))), "null", texts)
+    return texts
+
+
+#: a character json.dumps writes escaped (ensure_ascii=False): a quote, a backslash, a control character
+_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 
 
 @dataclass
@@ -72,7 +105,7 @@ class FindingBlock:
     column: str | None
     rows: np.ndarray
     keys: np.ndarray
-    messages: np.ndarray
+    messages: np.ndarray | pa.Array  # an object array of str, or an Arrow string array (filled by Arrow)
     evidence: dict[str, Any]
     varying: frozenset[str] = frozenset()
     changed: dict[int, Finding] = dataclasses.field(default_factory=dict)
@@ -95,13 +128,14 @@ class FindingBlock:
                     for n in self.evidence}
         return Finding.model_construct(
             rule_id=self.rule_id, title=self.title, severity=self.severity, status="fail",
-            message=self.messages[i], subject=Subject.model_construct(table=self.table, key=self.keys[i]),
+            message=self.message_list(i, i + 1)[0],
+            subject=Subject.model_construct(table=self.table, key=self.keys[i]),
             location=FindingLocation.at(self.position(int(self.rows[i])), self.field, self.heading),
             evidence=evidence, reference=self.reference, remediation=self.remediation)
 
-    def _template(self) -> list[str] | None:
-        """The JSON of one of this block's findings (indent 2) cut at the parts that change from row to row:
-        message, key, row, cell and each varying evidence value, in that order."""
+    def _template(self, compact: bool = False) -> list[str] | None:
+        """The JSON of one of this block's findings (indent 2, or on one line when ``compact``) cut at the parts
+        that change from row to row: message, key, row, cell and each varying evidence value, in that order."""
         marks = {"message": "\x01m\x01", "key": "\x01k\x01", "row": "\x01r\x01", "cell": "\x01c\x01"}
         evidence = {n: (f"\x01e{j}\x01" if n in self.varying else v)
                     for j, (n, v) in enumerate(self.evidence.items())}
@@ -112,7 +146,7 @@ class FindingBlock:
                 file=self.file, sheet=self.sheet, row=marks["row"], column=self.column, cell=marks["cell"],
                 field=self.field, heading=self.heading, line=None),
             evidence=evidence, reference=self.reference, remediation=self.remediation)
-        text = json.dumps(sample.model_dump(mode="json", warnings=False), indent=2, ensure_ascii=False)
+        text = _dumps(sample.model_dump(mode="json", warnings=False), compact)
         cuts = [json.dumps(m) for m in marks.values()]
         cuts += [json.dumps(f"\x01e{j}\x01") for j, n in enumerate(self.evidence) if n in self.varying]
         parts = []
@@ -124,17 +158,60 @@ class FindingBlock:
         parts.append(text)
         return parts
 
-    def json_items(self, start: int, stop: int, indent: str) -> str:
-        """The JSON of findings ``start:stop`` of the block, each indented by ``indent``, joined by ``,\\n``."""
-        template = self._template() if not any(start <= i < stop for i in self.changed) else None
+    def json_items(self, start: int, stop: int, indent: str | None) -> str:
+        """The JSON of findings ``start:stop`` of the block, each indented by ``indent``, joined by ``,\\n``
+        (``indent`` None: each on one line, joined by ``,``)."""
+        compact = indent is None
+        template = self._template(compact) if not any(start <= i < stop for i in self.changed) else None
         columns = self._json_columns(start, stop) if template is not None else None
         if template is None or columns is None:  # a finding changed by hand, or a list or mapping as evidence
-            return ",\n".join(_indented(self.finding(i), indent) for i in range(start, stop))
+            return _joiner(indent).join(_indented(self.finding(i), indent) for i in range(start, stop))
+        if indent is None:
+            return ",".join(map("{}".join(map(_braced, template)).format, *columns))
         # one format string per block, filled row by row by C-level map: no Python loop over the rows
         literals = [(indent if i == 0 else "") + part.replace("\n", "\n" + indent) for i, part in enumerate(template)]
         form = "{}".join(map(_braced, literals))
         return ",\n".join(map(form.format, *columns))
 
+
+    def message_list(self, start: int, stop: int) -> list[str]:
+        """The messages of rows ``start:stop`` as Python text."""
+        picked = self.messages[start:stop]
+        return picked.to_pylist() if isinstance(picked, pa.Array) else picked.tolist()
+
+    def json_array(self, start: int, stop: int, indent: str | None) -> pa.Array | None:
+        """``json_items`` of findings ``start:stop`` as an Arrow string array, each finding's text followed by
+        its separator (``,\\n``, or ``,`` for one line): the template's literal parts and the columns' JSON text
+        joined by Arrow, no Python string per finding. None where it cannot (``json_items`` then writes them)."""
+        if any(start <= i < stop for i in self.changed):
+            return None
+        template = self._template(indent is None)
+        if template is None:
+            return None
+        columns = self._json_arrays(start, stop)
+        if columns is None:
+            return None
+        if indent is None:
+            literals = list(template)
+        else:
+            literals = [(indent if i == 0 else "") + part.replace("\n", "\n" + indent)
+                        for i, part in enumerate(template)]
+        literals[-1] += _joiner(indent)
+        parts: list[Any] = [literals[0]]
+        for column, literal in zip(columns, literals[1:]):
+            parts += [column, literal]
+        return pc.binary_join_element_wise(*parts, "")
+
+    def _json_arrays(self, start: int, stop: int) -> list[pa.Array] | None:
+        """``_json_columns`` as Arrow string arrays."""
+        rows = pa.array(self.rows[start:stop], pa.int64()).cast(pa.string())
+        before, after = self.position(0).cell_parts()
+        quoted = json.dumps(before + "\x01" + after, ensure_ascii=False)
+        head, _, tail = quoted.partition("\\u0001")
+        columns = [json_text_array(self.messages[start:stop]), json_text_array(self.keys[start:stop]), rows,
+                   pc.binary_join_element_wise(head, rows, tail, "")]
+        columns += [json_text_array(self.evidence[n][start:stop]) for n in self.evidence if n in self.varying]
+        return None if any(c is None for c in columns) else columns
 
     def cells(self, start: int, stop: int) -> list[str]:
         """``location.cell`` of rows ``start:stop``."""
@@ -162,10 +239,32 @@ class FindingBlock:
     def _json_columns(self, start: int, stop: int) -> list[list[str]] | None:
         """The JSON text of the parts that change from row to row, in ``_template``'s order."""
         rows = list(map(str, self.rows[start:stop].tolist()))
-        columns = [json_texts(self.messages[start:stop]), json_texts(self.keys[start:stop]), rows,
+        columns = [json_texts(self.message_list(start, stop)), json_texts(self.keys[start:stop]), rows,
                    json_texts(self.cells(start, stop))]
         columns += [json_texts(self.evidence[n][start:stop]) for n in self.evidence if n in self.varying]
         return None if any(c is None for c in columns) else columns  # type: ignore[return-value]
+
+
+def _text_bytes(texts: pa.Array) -> memoryview:
+    """The UTF-8 bytes of an Arrow string array's values, one after another (its data buffer, not copied)."""
+    texts = texts.cast(pa.large_string())
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64, count=len(texts) + 1, offset=texts.offset * 8)
+    data = texts.buffers()[2]
+    if data is None:
+        return memoryview(b"")
+    return memoryview(data)[int(offsets[0]):int(offsets[-1])]
+
+
+def _write_utf8(stream: TextIO, data: memoryview) -> None:
+    """Write UTF-8 bytes to a text stream: to its byte buffer when it has one that takes UTF-8 as it is (no
+    newline translation), else as text."""
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if buffer is not None and encoding == "utf8" and os.linesep == "\n":
+        stream.flush()
+        buffer.write(data)
+    else:
+        stream.write(str(data, "utf-8"))
 
 
 def _braced(text: str) -> str:
@@ -173,9 +272,21 @@ def _braced(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _indented(finding: Finding, indent: str) -> str:
-    text = json.dumps(finding.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return indent + text.replace("\n", "\n" + indent)
+def _dumps(value: Any, compact: bool) -> str:
+    """JSON text as the report writes it: indent 2, or on one line (JSON Lines), UTF-8 text as it is."""
+    if compact:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _joiner(indent: str | None) -> str:
+    """What goes between two findings: a comma and a new line, or a comma alone when each is on one line."""
+    return "," if indent is None else ",\n"
+
+
+def _indented(finding: Finding, indent: str | None) -> str:
+    text = _dumps(finding.model_dump(mode="json"), indent is None)
+    return text if indent is None else indent + text.replace("\n", "\n" + indent)
 
 
 Segment = FindingBlock | list[Finding]
@@ -326,6 +437,24 @@ class Findings(Sequence[Finding]):
                 keys[here] = [seg[o].subject.key for o in off_of[here].tolist()]
         return positions, keys
 
+    def failing(self, at_or_above: Severity) -> Findings:
+        """The failing (not waived) findings at or above a severity, in order: a view, decided per block and
+        per finding changed by hand, not per finding."""
+        limit = SEVERITY_RANK[at_or_above]
+        keep = np.zeros(len(self), dtype=bool)
+        for s, seg in enumerate(self._segments):
+            here = np.flatnonzero(self._segment_of == s)
+            if isinstance(seg, FindingBlock):
+                ok = np.full(len(seg), SEVERITY_RANK[seg.severity] <= limit)
+                changed: Iterable[tuple[int, Finding]] = seg.changed.items()
+            else:
+                ok = np.zeros(len(seg), dtype=bool)
+                changed = enumerate(seg)
+            for off, f in changed:
+                ok[off] = f.status == "fail" and SEVERITY_RANK[f.severity] <= limit
+            keep[here] = ok[self._offset_of[here]]
+        return self.subset(np.flatnonzero(keep))
+
     def subset(self, positions: np.ndarray) -> Findings:
         """The findings at these positions, in this order (a view: nothing is built or copied)."""
         return Findings(self._segments, self._segment_of[positions], self._offset_of[positions])
@@ -372,16 +501,26 @@ class Findings(Sequence[Finding]):
                 counts[(f.rule_id, f.severity, f.status)] += 1
         return counts
 
-    def write_items(self, stream: TextIO, indent: str) -> None:
-        """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n``; a run of one
-        block's rows is written from its columns, ``CHUNK`` findings at a time."""
+    def write_items(self, stream: TextIO, indent: str | None) -> None:
+        """Write each finding's JSON (indent 2, then shifted by ``indent``), separated by ``,\\n`` (``indent``
+        None: each on one line, separated by ``,``); a run of one block's rows is written from its columns,
+        ``CHUNK`` findings at a time."""
         first = True
+        joiner = _joiner(indent)
         for seg, start, stop in self.chunks():
+            joined = seg.json_array(start, stop, indent) \
+                if isinstance(seg, FindingBlock) and stop - start >= ARROW_MIN else None
+            if joined is not None:  # Arrow's UTF-8 text, straight to the stream
+                if not first:
+                    stream.write(joiner)
+                _write_utf8(stream, _text_bytes(joined)[:-len(joiner)])
+                first = False
+                continue
             if isinstance(seg, FindingBlock):
                 text = seg.json_items(start, stop, indent)
             else:
-                text = ",\n".join(_indented(seg[i], indent) for i in range(start, stop))
-            stream.write(text if first else ",\n" + text)
+                text = joiner.join(_indented(seg[i], indent) for i in range(start, stop))
+            stream.write(text if first else joiner + text)
             first = False
 
     def chunks(self) -> Iterator[tuple[Segment, int, int]]:

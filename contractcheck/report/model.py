@@ -15,11 +15,31 @@ from contractcheck.report.finding import Finding, FindingLocation, Subject, _is_
 from contractcheck.report.findings import Findings, as_findings
 from contractcheck.severity import SEVERITIES, SEVERITY_RANK, Severity
 
-__all__ = ["SEVERITIES", "AsOf", "Finding", "FindingLocation", "Findings", "InputInfo", "Report", "RuleResult",
-           "ScheduleInfo", "Status", "Subject", "Summary"]
+__all__ = ["EXTENT_OVER", "SEVERITIES", "AsOf", "Extent", "Finding", "FindingLocation", "Findings", "InputInfo",
+           "Report", "RuleResult", "ScheduleInfo", "Status", "Subject", "Summary"]
 
 
 Status = Literal["pass", "fail", "not_applicable", "waived"]
+
+#: a row rule failing on more rows than this also says how widespread its failures are (``RuleResult.extent``):
+#: a handful of failures are read one by one, more are a pattern, and the officer's first question is "how many
+#: of them?". Fixed, not an option, so the same file always gives the same report.
+EXTENT_OVER = 10
+
+
+class Extent(_Model):
+    """How widespread a row rule's failures are, given when it fails on more than ``EXTENT_OVER`` rows."""
+
+    failed: int
+    """rows that failed (waived or not)"""
+    of: int
+    """rows the rule judged (``checked``: in scope, and not kept from judging by a blank)"""
+    share: float
+    """``failed / of``, to four places (0.612)"""
+    rows: str
+    """what a row of the table is, as the sentence says it (``workers``)"""
+    text: str
+    """the sentence the table and markdown formats print: ``612 of 1,000 workers (61.2%) fail``"""
 
 
 class RuleResult(_Model):
@@ -52,6 +72,9 @@ class RuleResult(_Model):
     """which version of the rule judged (a rule can change on a date); left out for a rule with one version"""
     params: dict[str, Any] = Field(default_factory=dict, exclude_if=_is_empty)
     """the parameter values in force on the as-of date; left out when the rule has none or did not apply"""
+    extent: Extent | None = Field(default=None, exclude_if=_is_none)
+    """how widespread the failures are, for a row rule failing on more than ``EXTENT_OVER`` rows (count, share
+    of the rows checked, and that as a sentence); left out of the JSON otherwise"""
     findings_omitted: int = Field(default=0, exclude_if=_is_empty)
     """findings of this rule left out of ``findings`` because the report was asked for at most so many per rule
     (``--max-findings N``; ``failed`` and ``summary`` still count them all); left out of the JSON when none were"""
@@ -137,10 +160,10 @@ class Report(_Model):
     """when a waiver file was applied: ``file``, ``waivers``, ``applied``, ``expired``, ``unused``,
     ``other_contract``, ``findings_waived`` (``contractcheck.report.waivers``); left out otherwise"""
 
-    def failing(self, at_or_above: Severity) -> list[Finding]:
-        """Failing (not waived) findings at or above a severity, for the exit code."""
-        limit = SEVERITY_RANK[at_or_above]
-        return [f for f in self.findings if f.status == "fail" and SEVERITY_RANK[f.severity] <= limit]
+    def failing(self, at_or_above: Severity) -> Findings:
+        """Failing (not waived) findings at or above a severity: a ``Findings`` view (reads like a list of
+        ``Finding``), chosen from the columns without building a finding."""
+        return as_findings(self.findings).failing(at_or_above)
 
     def any_failing(self, at_or_above: Severity) -> bool:
         """Whether any finding at or above a severity fails (not waived), counted without building the findings."""

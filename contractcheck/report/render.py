@@ -53,26 +53,36 @@ def render_json(report: Report, *, max_findings: int | None = None) -> str:
 
 
 _FINDINGS_KEY = '\n  "findings": []'  # a string's newline is escaped, so only the top-level key reads like this
+_FINDINGS_KEY_COMPACT = '"findings":[]'  # inside a string its quotes would be escaped: only a key reads like this
 
 
-def write_json(report: Report, stream: TextIO, *, max_findings: int | None = None) -> None:
+def write_json(report: Report, stream: TextIO, *, max_findings: int | None = None, compact: bool = False) -> None:
     """Write ``render_json``'s text to a stream without building it all: the report around its findings is
     dumped once, and the findings are written a chunk at a time from their columns
-    (``Findings.write_items``), each exactly as ``json.dumps(finding.model_dump(mode="json"), indent=2)``."""
+    (``Findings.write_items``), each exactly as ``json.dumps(finding.model_dump(mode="json"), indent=2)``.
+
+    ``compact``: the same object on one line (no spaces, a newline at the end), as a JSON Lines record is.
+    """
     findings, omitted = _shown(report, max_findings)
     if omitted:
         report = report.model_copy(update={"results": [
             r.model_copy(update={"findings_omitted": omitted.get(r.rule_id, 0)}) for r in report.results]})
     head = report.model_dump(mode="json", exclude={"findings"})
     ordered = {k: ([] if k == "findings" else head[k]) for k in Report.model_fields if k in head or k == "findings"}
-    text = json.dumps(ordered, indent=2, ensure_ascii=False)
-    before, found, after = text.partition(_FINDINGS_KEY)
+    if compact:
+        text = json.dumps(ordered, ensure_ascii=False, separators=(",", ":"))
+        before, found, after = text.partition(_FINDINGS_KEY_COMPACT)
+        opening, closing, indent = '"findings":[', "]", None
+    else:
+        text = json.dumps(ordered, indent=2, ensure_ascii=False)
+        before, found, after = text.partition(_FINDINGS_KEY)
+        opening, closing, indent = '\n  "findings": [\n', "\n  ]", "    "
     if not found or not len(findings):
         stream.write(text + "\n")
         return
-    stream.write(before + '\n  "findings": [\n')
-    findings.write_items(stream, indent="    ")
-    stream.write("\n  ]" + after + "\n")
+    stream.write(before + opening)
+    findings.write_items(stream, indent=indent)
+    stream.write(closing + after + "\n")
 
 
 def _where(f: Finding) -> str:
@@ -100,11 +110,14 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
     lines = [head, ""]
+    extents = _extents(report)
     if report.findings:
         rows: list[list[str]] = []
         for f, last_of_rule in _with_ends(shown):
             rows.append([SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id, _where(f),
                          f.subject.key or "", shorten(f.message, MAX_TABLE_MESSAGE)])
+            if last_of_rule and f.rule_id in extents:
+                rows.append(["", f.rule_id, "", "", extents[f.rule_id]])
             if last_of_rule and omitted.get(f.rule_id):
                 rows.append(["", f.rule_id, "", "", more_line(omitted[f.rule_id])])
         lines.append(tabulate(rows, headers=["severity", "rule", "where", "subject", "finding"], tablefmt="simple"))
@@ -160,7 +173,7 @@ def _block_csv_rows(block: FindingBlock, start: int, stop: int) -> Iterable[Sequ
     after_cell = [block.field or ""]
     return zip(*(repeat(v, n) for v in same), keys, *(repeat(v, n) for v in where), block.rows[start:stop].tolist(),
                *(repeat(v, n) for v in column), block.cells(start, stop), *(repeat(v, n) for v in after_cell),
-               block.messages[start:stop].tolist(), evidence, repeat(block.reference, n), repeat(block.remediation, n),
+               block.message_list(start, stop), evidence, repeat(block.reference, n), repeat(block.remediation, n),
                strict=False)
 
 
@@ -172,6 +185,7 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
     """A letter-ready summary: what failed, where, why it matters, what would fix it (the first ``max_findings``
     findings of each rule, then how many more)."""
     shown, omitted = _shown(report, max_findings)
+    extents = _extents(report)
     s = report.summary
     out = [
         f"# Workforce schedule check: {_md(report.schedule.title)}",
@@ -196,8 +210,10 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
             if f.rule_id != current:
                 current = f.rule_id
                 out += [f"### {f.rule_id} — {_md(f.title)} ({f.severity})", "",
-                        f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", "",
-                        "| where | subject | finding |", "|---|---|---|"]
+                        f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", ""]
+                if f.rule_id in extents:
+                    out += [f"**{_md(extents[f.rule_id])}.**", ""]
+                out += ["| where | subject | finding |", "|---|---|---|"]
             waived = ""
             if f.status == "waived":
                 w = f.waiver or {}
@@ -209,6 +225,12 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
     if report.notes:
         out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]
     return "\n".join(out) + "\n"
+
+
+def _extents(report: Report) -> dict[str, str]:
+    """The sentence saying how widespread each rule's failures are, for the rules that have one
+    (``RuleResult.extent``: a row rule failing on more than ``EXTENT_OVER`` rows)."""
+    return {r.rule_id: r.extent.text for r in report.results if r.extent is not None}
 
 
 def _with_ends(findings: Iterable[Finding]) -> Iterator[tuple[Finding, bool]]:
