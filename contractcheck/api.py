@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,7 @@ def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> 
 
 def check(
     path: str | Path,
-    schedule: str | LoadedSchedule,
+    schedule: str | os.PathLike[str] | LoadedSchedule,
     *,
     as_of: dt.date | None = None,
     set_values: Mapping[str, str] | None = None,
@@ -142,7 +143,7 @@ def resolve_reference(reference: ReferenceGiven) -> PayReference:
 
 
 def prepare(
-    schedule: str | LoadedSchedule,
+    schedule: str | os.PathLike[str] | LoadedSchedule,
     *,
     rules_paths: list[Path] | None = None,
     library: RuleLibrary | None = None,
@@ -154,7 +155,7 @@ def prepare(
     Arguments as :func:`check`. Raises ``RuleError`` for invalid rules, schedule, waivers or reference data and
     ``UsageError`` for an unknown schedule.
     """
-    loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule
+    loaded = schedule if isinstance(schedule, LoadedSchedule) else load_schedule(os.fspath(schedule))
     library = library or load_rules(rules_paths)
     fmt, rules = compile_schedule(loaded, library)  # rules are checked before any data is read
     waiver_file = load_waivers(waivers) if waivers is not None else None

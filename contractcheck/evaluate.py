@@ -254,12 +254,26 @@ def _unreadable_block(cr: CompiledRule, table: Table, cells: UnreadableCells) ->
     rule = cr.rule
     value = per_value(pd.Series(cells.values, dtype=object), np.arange(len(cells)), evidence_value,
                       text_as_is=True, numbers=evidence_numbers)
+    evidence: dict[str, Any] = {"value": value, "expected": cells.expected}
+    varying = {"value"}
+    if cells.nearest is not None:  # a coded field: the canonical value nearest each cell
+        evidence["nearest"] = cells.nearest
+        varying.add("nearest")
     return FindingBlock(
         rule_id=rule.id, title=rule.title, severity=cr.severity, reference=cr.reference, remediation=rule.remediation,
         table=table.name, field=cells.field, heading=None, file=table.file or "", sheet=table.sheet,
         style=table.style, column=cells.column, rows=cells.rows, keys=cells.keys,
-        messages=np.asarray(cells.messages(), dtype=object), evidence={"value": value, "expected": cells.expected},
-        varying=frozenset({"value"}))
+        messages=np.asarray(cells.messages(), dtype=object), evidence=evidence, varying=frozenset(varying))
+
+
+def _unrecognised_values(cr: CompiledRule, data: Dataset) -> Outcome:
+    """Every cell of a coded field outside its (open) vocabulary: kept as written, reported with the nearest
+    canonical value so the provider can use the word the schedules know."""
+    findings: list[Finding | FindingBlock] = [
+        _unreadable_block(cr, table, cells) for table in data.tables.values() for cells in table.unrecognised.values()
+    ]
+    failed = sum(len(f) if isinstance(f, FindingBlock) else 1 for f in findings)
+    return Outcome(_result(cr, status="fail" if failed else "pass", checked=1, failed=failed), findings)
 
 
 def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
@@ -321,6 +335,7 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
 BUILTIN_CHECKS: dict[str, Callable[[CompiledRule, Dataset], Outcome]] = {
     "values_parse": _values_parse,
     "required_fields": _required_fields,
+    "unrecognised_values": _unrecognised_values,
 }
 
 

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from contractcheck.value_types import FieldType
+from contractcheck.vocabulary import Vocabulary, vocabularies
 from contractcheck.yamldata import SAFE_LOADER
 
 
@@ -26,6 +27,7 @@ class FieldSpec(BaseModel):
     required: bool = False
     # a required value may be blank on a row where one of these fields is given (hourly_rate, unless a salary)
     unless: tuple[str, ...] = ()
+    vocabulary: str | None = None  # a coded field: read through this vocabulary (data/vocabularies.yaml)
     aliases: tuple[str, ...] = ()
     description: str = ""
 
@@ -51,6 +53,8 @@ class ReturnFormat(BaseModel):
     tables: dict[str, TableSpec]
     # the table a file of one table without a table name holds (a single CSV file): a row table
     single_table: str
+    # the vocabularies the coded fields name (data/vocabularies.yaml; a schedule may add words)
+    vocabularies: dict[str, Vocabulary] = {}
 
     @model_validator(mode="after")
     def _single_table_is_a_row_table(self) -> ReturnFormat:
@@ -58,6 +62,30 @@ class ReturnFormat(BaseModel):
         if spec is None or spec.layout != "rows":
             raise ValueError(f"single_table {self.single_table!r} is not a table of rows in this format")
         return self
+
+    @model_validator(mode="after")
+    def _vocabularies_exist(self) -> ReturnFormat:
+        for table, spec in self.tables.items():
+            for name, field in spec.fields.items():
+                if field.vocabulary and self.vocabularies and field.vocabulary not in self.vocabularies:
+                    raise ValueError(f"{table}.{name} names vocabulary {field.vocabulary!r}, which is not defined")
+        return self
+
+    def vocabulary_of(self, field: FieldSpec) -> Vocabulary | None:
+        """The vocabulary a coded field is read through (None for a field without one)."""
+        return self.vocabularies.get(field.vocabulary) if field.vocabulary else None
+
+    def with_vocabulary_words(self, extra: dict[str, dict[str, list[str]]]) -> ReturnFormat:
+        """A copy with a schedule's extra words for canonical values (ValueError for an unknown vocabulary or
+        value, or a word that already means another value)."""
+        if not extra:
+            return self
+        vocabularies = dict(self.vocabularies)
+        for name, words in extra.items():
+            if name not in vocabularies:
+                raise ValueError(f"there is no vocabulary {name!r} (there are: {', '.join(vocabularies)})")
+            vocabularies[name] = vocabularies[name].with_words(words)
+        return self.model_copy(update={"vocabularies": vocabularies})
 
     def is_keyvalue(self, table: str) -> bool:
         """A key/value table (Contract, Bid: one value per field) rather than a table of rows."""
@@ -97,4 +125,5 @@ def format_text() -> str:
 @cache
 def return_format() -> ReturnFormat:
     """The shipped canonical format (cached: it never changes during a run)."""
-    return ReturnFormat.model_validate(yaml.load(format_text(), Loader=SAFE_LOADER))  # noqa: S506 - a SafeLoader
+    data = yaml.load(format_text(), Loader=SAFE_LOADER)  # noqa: S506 - a SafeLoader
+    return ReturnFormat.model_validate({**data, "vocabularies": vocabularies()})

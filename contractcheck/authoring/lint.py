@@ -24,6 +24,7 @@ from contractcheck.rules import (
     load_schedule,
     read_rule_file,
     rule_files,
+    schedule_format,
 )
 
 
@@ -75,7 +76,7 @@ def lint(paths: list[Path] | None = None, schedule: str | None = None) -> LintRe
     fmt = return_format()
     if schedule is not None:
         loaded = load_schedule(schedule)
-        fmt = fmt.with_extra_fields(loaded.schedule.fields)
+        fmt = schedule_format(loaded)
         if Path(loaded.file).resolve() not in {f.resolve() for f in given}:
             given = [*given, Path(loaded.file)]
     kinds = {f: file_kind(f) for f in given}

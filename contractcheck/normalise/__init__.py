@@ -31,7 +31,7 @@ from contractcheck.normalise.headings import (
     match_tables,
 )
 from contractcheck.position import LocationStyle, Position
-from contractcheck.return_format import ReturnFormat, TableSpec
+from contractcheck.return_format import FieldSpec, ReturnFormat, TableSpec
 from contractcheck.value_types import FieldType
 
 PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {
@@ -97,14 +97,19 @@ class UnreadableCells:
     rows: np.ndarray
     values: np.ndarray
     keys: np.ndarray
+    nearest: np.ndarray | None = None  # a coded field: the canonical value nearest each cell (None: nothing near)
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def messages(self) -> list[str]:
-        """One sentence per cell: ``Hourly rate (£) 'tbc' is not a money amount …``."""
+        """One sentence per cell: ``Hourly rate (£) 'tbc' is not a money amount …``; for a coded field, with the
+        nearest canonical value (``… (nearest: Care worker)``)."""
         form = f"{_braced(self.heading)} {{!r}} is not {_braced(self.expected)}"
-        return list(map(form.format, self.values.tolist()))
+        said = list(map(form.format, self.values.tolist()))
+        if self.nearest is None:
+            return said
+        return [f"{m} (nearest: {n})" if n else m for m, n in zip(said, self.nearest.tolist())]
 
 
 def _braced(text: str) -> str:
@@ -133,6 +138,8 @@ class Table:
     style: LocationStyle
     present: set[str] = field(default_factory=set)  # fields found in the file
     unreadable: dict[str, UnreadableCells] = field(default_factory=dict)  # field → its cells that did not read
+    # field → its cells outside an open vocabulary (kept as written; reported for information)
+    unrecognised: dict[str, UnreadableCells] = field(default_factory=dict)
 
     def position(self, field_name: str | None, row: int | None) -> Position:
         """Where a field's cell on a user-visible ``row`` is (no column if the field is not in the file)."""
@@ -201,7 +208,30 @@ def parse_scalar(raw: Any, ftype: FieldType) -> tuple[Any, bool]:
     return value, bool(parsed.invalid.iloc[0])
 
 
-def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: TableSpec,
+def expected_words(fspec: FieldSpec, fmt: ReturnFormat) -> str:
+    """What a field's cells should be, in words: its type's, or for a coded field its vocabulary's."""
+    vocab = fmt.vocabulary_of(fspec)
+    if vocab is None:
+        return EXPECTED[fspec.type]
+    return f"a {vocab.title} this format knows, such as {vocab.examples()}"
+
+
+def _parse_field(cells: pd.Series, fspec: FieldSpec, fmt: ReturnFormat) -> tuple[values.Parsed, np.ndarray | None]:
+    """A column parsed by its field's type and, for a coded field, read through its vocabulary: canonical values;
+    a value outside a closed vocabulary is invalid (blank to the rules); outside an open one it is kept as written
+    and its cells are returned as the second item (None when there are none or the field is not coded)."""
+    parsed = PARSERS[fspec.type](cells)
+    vocab = fmt.vocabulary_of(fspec)
+    if vocab is None:
+        return parsed, None
+    canonical, outside = vocab.canonical(parsed.values)
+    if vocab.closed:
+        invalid = parsed.invalid | pd.Series(outside, index=parsed.invalid.index)
+        return values.Parsed(canonical, invalid), None
+    return values.Parsed(canonical, parsed.invalid), (outside if outside.any() else None)
+
+
+def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: TableSpec, fmt: ReturnFormat,
                      issues: list[DataIssue]) -> Table | None:
     peek = source.peek(name_in_file, HEADER_SEARCH_ROWS)
     header = find_header_row(peek.rows, peek.row_numbers, spec)
@@ -213,7 +243,7 @@ def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: Ta
                                 Position(file=str(source.path), sheet=name_in_file)))
         return None
     raw = source.read(name_in_file, header)
-    return _normalise_rows(raw, canonical, spec, issues)
+    return _normalise_rows(raw, canonical, spec, fmt, issues)
 
 
 def _shown_sheet(raw: RawTable) -> str | None:
@@ -221,7 +251,8 @@ def _shown_sheet(raw: RawTable) -> str | None:
     return raw.sheet if raw.sheet is not None else (raw.name if raw.style == "json" else None)
 
 
-def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> Table:
+def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnFormat,
+                    issues: list[DataIssue]) -> Table:
     index = heading_index(spec)
     sheet = _shown_sheet(raw)
     mapped: dict[str, int] = {}
@@ -244,9 +275,12 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
 
     data = raw.data
     rows = np.asarray(raw.row_numbers, dtype=np.int64)
-    parsed: dict[str, values.Parsed] = {
-        fname: PARSERS[spec.fields[fname].type](data[i].reset_index(drop=True)) for fname, i in mapped.items()
-    }
+    parsed: dict[str, values.Parsed] = {}
+    outside: dict[str, np.ndarray] = {}  # coded fields: cells outside an open vocabulary
+    for fname, i in mapped.items():
+        parsed[fname], unknown = _parse_field(data[i].reset_index(drop=True), spec.fields[fname], fmt)
+        if unknown is not None:
+            outside[fname] = unknown
     # spacer rows (nothing in any column we read) are not workers; the parse already knows what is blank
     keep = np.ones(len(data), dtype=bool)
     if parsed:
@@ -259,6 +293,7 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
     index_ = pd.RangeIndex(int(keep.sum()))
     out: dict[str, pd.Series] = {}
     unreadable: dict[str, UnreadableCells] = {}
+    unrecognised: dict[str, UnreadableCells] = {}
     for fname, fspec in spec.fields.items():
         if fname not in mapped:
             out[fname] = pd.Series(pd.NA if fspec.type != "date" else pd.NaT, index=index_,
@@ -268,14 +303,25 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, issues: list
         column_values = p.values[keep].reset_index(drop=True) if dropping else p.values
         out[fname] = column_values
         bad = p.invalid.to_numpy(dtype=bool)
+        vocab = fmt.vocabulary_of(fspec)
         if bad.any():
-            unreadable[fname] = _unreadable(canonical, fname, headings[fname], EXPECTED[fspec.type], columns[fname],
-                                            rows[bad], data[mapped[fname]].reset_index(drop=True)[bad],
-                                            parsed.get(spec.key or ""), bad)
+            cells = _unreadable(canonical, fname, headings[fname], expected_words(fspec, fmt), columns[fname],
+                                rows[bad], data[mapped[fname]].reset_index(drop=True)[bad],
+                                parsed.get(spec.key or ""), bad)
+            if vocab is not None:
+                cells.nearest = vocab.nearest(cells.values)
+            unreadable[fname] = cells
+        if fname in outside and vocab is not None:
+            odd = outside[fname]
+            cells = _unreadable(canonical, fname, headings[fname], f"a {vocab.title} contractcheck knows",
+                                columns[fname], rows[odd], data[mapped[fname]].reset_index(drop=True)[odd],
+                                parsed.get(spec.key or ""), odd)
+            cells.nearest = vocab.nearest(cells.values)
+            unrecognised[fname] = cells
     rows = kept_rows
     frame = pd.DataFrame(out, index=index_)
     return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped),
-                 unreadable)
+                 unreadable, unrecognised)
 
 
 def _unreadable(table: str, fname: str, heading: str, expected: str, column: str, rows: np.ndarray,
@@ -292,7 +338,8 @@ def _unreadable(table: str, fname: str, heading: str, expected: str, column: str
     return UnreadableCells(table, fname, heading, expected, column, np.asarray(rows, dtype=np.int64), raw, keys)
 
 
-def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: list[DataIssue]) -> KeyValueTable:
+def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnFormat,
+                        issues: list[DataIssue]) -> KeyValueTable:
     index = heading_index(spec)
     sheet = _shown_sheet(raw)
     found: dict[str, Any] = {}
@@ -315,19 +362,23 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, issues: 
         rows[fname] = int(raw.row_numbers[pos])
         cols[fname], headings[fname] = raw.column_labels[key_at + 1], str(cells[key_at])
     # the values of one type are parsed as one column (each parse costs the same for one value as for ten)
-    parsed = _parse_scalars({f: cell for f, (_, cell) in given.items()}, spec)
+    parsed = _parse_scalars({f: cell for f, (_, cell) in given.items()}, spec, fmt)
     for fname, (label, raw_value) in given.items():
         found[fname], invalid = parsed[fname]
         if invalid:
-            ftype = spec.fields[fname].type
+            fspec = spec.fields[fname]
+            expected = expected_words(fspec, fmt)
+            vocab = fmt.vocabulary_of(fspec)
+            near = vocab.nearest(np.array([raw_value], dtype=object))[0] if vocab is not None else None
             issues.append(DataIssue(
-                "unparseable", canonical, fname, f"{label} {raw_value!r} is not {EXPECTED[ftype]}",
+                "unparseable", canonical, fname,
+                f"{label} {raw_value!r} is not {expected}" + (f" (nearest: {near})" if near else ""),
                 Position(file=raw.file, sheet=sheet, style=raw.style, row=rows[fname], column=cols[fname]),
-                _python_scalar(raw_value), EXPECTED[ftype]))
+                _python_scalar(raw_value), expected))
     return KeyValueTable(canonical, spec, found, rows, cols, headings, raw.file, sheet, raw.style)
 
 
-def _parse_scalars(cells: dict[str, Any], spec: TableSpec) -> dict[str, tuple[Any, bool]]:
+def _parse_scalars(cells: dict[str, Any], spec: TableSpec, fmt: ReturnFormat) -> dict[str, tuple[Any, bool]]:
     """``parse_scalar`` of each field's cell, the cells of one type parsed together as one column (the parsers
     read each cell on its own, so a cell parses the same alone or among others)."""
     out: dict[str, tuple[Any, bool]] = {}
@@ -336,8 +387,15 @@ def _parse_scalars(cells: dict[str, Any], spec: TableSpec) -> dict[str, tuple[An
         by_type.setdefault(spec.fields[fname].type, []).append(fname)
     for ftype, names in by_type.items():
         parsed = PARSERS[ftype](pd.Series([cells[f] for f in names], dtype=object))
-        values, invalid = parsed.values.tolist(), parsed.invalid.tolist()
-        for fname, value, bad in zip(names, values, invalid):
+        coded = [i for i, f in enumerate(names) if fmt.vocabulary_of(spec.fields[f]) is not None]
+        if coded:  # coded fields read through their vocabularies, one cell each (a contract has a handful)
+            vals, bad = parsed.values.astype(object).copy(), parsed.invalid.copy()
+            for i in coded:
+                one, _ = _parse_field(pd.Series([cells[names[i]]], dtype=object), spec.fields[names[i]], fmt)
+                vals.iloc[i], bad.iloc[i] = one.values.iloc[0], bool(one.invalid.iloc[0])
+            parsed = values.Parsed(vals, bad)
+        values_, invalid = parsed.values.tolist(), parsed.invalid.tolist()
+        for fname, value, bad in zip(names, values_, invalid):
             value = _python_scalar(value)
             out[fname] = (value.normalize() if isinstance(value, pd.Timestamp) else value, bool(bad))
     return out
@@ -374,9 +432,9 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
         spec = fmt.tables[canonical]
         if spec.layout == "keyvalue":
             raw = source.read(name, None)
-            keyvalues[canonical] = _normalise_keyvalue(_keyvalue_from_mapping(raw), canonical, spec, issues)
+            keyvalues[canonical] = _normalise_keyvalue(_keyvalue_from_mapping(raw), canonical, spec, fmt, issues)
         else:
-            table = _read_rows_table(source, name, canonical, spec, issues)
+            table = _read_rows_table(source, name, canonical, spec, fmt, issues)
             if table is not None:
                 tables[canonical] = table
     return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, extra_scalars,
@@ -433,7 +491,7 @@ def dataset_from_mapping(data: Mapping[str, Any], fmt: ReturnFormat, file: str =
             frame = pd.DataFrame({0: keys, 1: [content[k] for k in keys]}, dtype=object)
             raw = RawTable(canonical, file, canonical, "json", [], ["key", "value"], frame,
                            np.arange(1, len(keys) + 1, dtype=np.int64), None)
-            keyvalues[canonical] = _normalise_keyvalue(raw, canonical, spec, issues)
+            keyvalues[canonical] = _normalise_keyvalue(raw, canonical, spec, fmt, issues)
         else:
             headers: list[str] = []
             for record in content:
@@ -441,7 +499,7 @@ def dataset_from_mapping(data: Mapping[str, Any], fmt: ReturnFormat, file: str =
             frame = pd.DataFrame({i: [r.get(h) for r in content] for i, h in enumerate(headers)}, dtype=object)
             raw = RawTable(canonical, file, canonical, "json", headers, headers, frame,
                            np.arange(1, len(content) + 1, dtype=np.int64), 0)
-            tables[canonical] = _normalise_rows(raw, canonical, spec, issues)
+            tables[canonical] = _normalise_rows(raw, canonical, spec, fmt, issues)
     return _assemble(file, fmt, found, tables, keyvalues, issues, None)
 
 
@@ -450,9 +508,9 @@ def _parse_given(key: str, text: str, fmt: ReturnFormat, kind: str) -> Any:
     for tname in fmt.keyvalue_tables():
         spec = fmt.tables[tname]
         if key in spec.fields:
-            value, invalid = parse_scalar(text, spec.fields[key].type)
+            value, invalid = _parse_scalars({key: text}, spec, fmt)[key]
             if invalid:
-                raise GivenValueError(key, text, f"expected {EXPECTED[spec.fields[key].type]}")
+                raise GivenValueError(key, text, f"expected {expected_words(spec.fields[key], fmt)}")
             return value
     known = sorted({f for tname in fmt.keyvalue_tables() for f in fmt.tables[tname].fields})
     raise GivenValueError(key, text, f"not a contract or bid field (known: {', '.join(known)})")

@@ -24,11 +24,17 @@ from contractcheck.rules.library import (
     rule_files,
 )
 from contractcheck.rules.model import PARAM_NAME, RULE_ID, Example, ParamSpec, Rule, RuleOverride, Schedule, SourcedRule
-from contractcheck.rules.schedules import LoadedSchedule, find_schedule, load_schedule, select_rules
+from contractcheck.rules.schedules import (
+    LoadedSchedule,
+    find_schedule,
+    load_schedule,
+    schedule_format,
+    select_rules,
+)
 
 __all__ = [
     "PARAM_NAME", "RULE_ID", "CompiledRule", "Example", "LoadedSchedule", "ParamSpec", "Rule", "RuleLibrary",
     "RuleOverride", "Schedule", "SourcedRule", "add_version", "bundled_dir", "compile_rule", "compile_schedule",
     "file_kind", "find_schedule", "load_rule_file", "load_rules", "load_schedule", "read_rule_file", "rule_files",
-    "rule_functions", "schemas_for", "select_rules", "value_on", "version_in_force",
+    "rule_functions", "schedule_format", "schemas_for", "select_rules", "value_on", "version_in_force",
 ]

@@ -22,10 +22,10 @@ from contractcheck.expressions import (
     compile_expression,
 )
 from contractcheck.reference.functions import PAY_FUNCTIONS
-from contractcheck.return_format import ReturnFormat, return_format
+from contractcheck.return_format import ReturnFormat
 from contractcheck.rules.library import RuleLibrary
 from contractcheck.rules.model import PARAM_NAME, ParamSpec, Rule, SourcedRule, message_names
-from contractcheck.rules.schedules import LoadedSchedule, _owner, select_rules
+from contractcheck.rules.schedules import LoadedSchedule, _owner, schedule_format, select_rules
 from contractcheck.severity import Severity
 
 #: a parameter's values with the date each starts from (None: from always), in date order
@@ -255,7 +255,7 @@ def compile_schedule(schedule: LoadedSchedule, library: RuleLibrary) -> tuple[Re
     declares) and the compiled rules, every version of each, in the schedule's order. Raises ``RuleError``
     naming the file and line (SCHEDxxx for the schedule, RULExxx/EXPR001 for a rule).
     """
-    fmt = return_format().with_extra_fields(schedule.schedule.fields)
+    fmt = schedule_format(schedule)
     return fmt, [compile_rule(sr, schedule, fmt) for sr in select_rules(schedule, library)]
 
 

@@ -70,7 +70,7 @@ def check_rule_id(v: str) -> str:
     return v
 
 #: the built-in checks a rule may name instead of an expression (implemented in evaluate.BUILTIN_CHECKS)
-BuiltinCheck = Literal["required_fields", "values_parse"]
+BuiltinCheck = Literal["required_fields", "values_parse", "unrecognised_values"]
 
 
 class ParamSpec(Strict):
@@ -235,6 +235,8 @@ class Schedule(Strict):
     params: dict[str, dict[str, Any]] = {}
     overrides: dict[str, RuleOverride] = {}
     fields: dict[str, dict[str, FieldSpec]] = {}
+    # more words for canonical values of the shipped vocabularies: {job_role: {Care worker: [enabler]}}
+    vocabularies: dict[str, dict[str, list[str]]] = {}
 
     @field_validator("id")
     @classmethod

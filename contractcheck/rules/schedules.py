@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from contractcheck.errors import Location, RuleError, UsageError
+from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules.library import RuleLibrary, SourcedRule, bundled_dir
 from contractcheck.rules.model import Schedule
 from contractcheck.yamldata import YamlDocument, load_yaml, validation_error
@@ -71,7 +72,12 @@ def _merge(parent: Schedule, child: Schedule) -> Schedule:
     fields = {t: dict(f) for t, f in parent.fields.items()}
     for t, f in child.fields.items():
         fields.setdefault(t, {}).update(f)
-    update: dict[str, Any] = {"rules": rules, "params": params, "overrides": overrides, "fields": fields}
+    vocabularies = {v: {c: list(w) for c, w in words.items()} for v, words in parent.vocabularies.items()}
+    for v, words in child.vocabularies.items():
+        for canonical, more in words.items():
+            vocabularies.setdefault(v, {}).setdefault(canonical, []).extend(more)
+    update: dict[str, Any] = {"rules": rules, "params": params, "overrides": overrides, "fields": fields,
+                              "vocabularies": vocabularies}
     for inherited in ("kind", "as_of"):
         if inherited not in child.model_fields_set:
             update[inherited] = getattr(parent, inherited)
@@ -125,3 +131,17 @@ def select_rules(schedule: LoadedSchedule, library: RuleLibrary) -> list[Sourced
                 raise RuleError(f"{section} given for rule '{key}', which the schedule does not include",
                                 code="SCHED002", location=owner.doc.location((section, key)))
     return [v for versions in chosen.values() for v in versions]
+
+
+def schedule_format(schedule: LoadedSchedule) -> ReturnFormat:
+    """The return format data is read with under a schedule: the shipped one, plus the fields the schedule
+    declares and the words it adds to the vocabularies. Raises ``RuleError`` (SCHED005) naming the schedule's
+    line when it adds words to a vocabulary or value that does not exist, or a word that means another value."""
+    fmt = return_format().with_extra_fields(schedule.schedule.fields)
+    try:
+        return fmt.with_vocabulary_words(schedule.schedule.vocabularies)
+    except ValueError as exc:
+        owner = next((s for s in [schedule, *schedule.chain]
+                      if isinstance(s.doc.data, dict) and s.doc.data.get("vocabularies")), schedule)
+        raise RuleError(f"vocabularies: {exc}", code="SCHED005", location=owner.doc.location(("vocabularies",))) \
+            from None
