@@ -149,7 +149,8 @@ def run_tool(tool: str, case: Case, peers_python: str, round_: int, baseline: Pa
                     "-f", "json", "-o", str(report)]
             if tool == BASELINE:
                 assert baseline is not None
-                argv[0:1] = [sys.executable, "-m", "contractcheck.cli"]
+                # -P: not this checkout's folder first on sys.path, so PYTHONPATH's contractcheck is the one run
+                argv[0:1] = [sys.executable, "-P", "-m", "contractcheck.cli"]
                 env = {**os.environ, "PYTHONPATH": str(baseline)}
         else:
             argv = [peers_python, str(SHARED_BENCH / "peers.py"), "check", "--impl", tool, str(peer_file)]
