@@ -2,6 +2,8 @@
 
     PEERS_PYTHON=/tmp/peers/bin/python python benchmarks/bench_peers.py            # 100k CSV and 100k xlsx
     python benchmarks/bench_peers.py --peers-python /tmp/peers/bin/python --csv-1m --batch 20
+    git archive main contractcheck rules schedules | tar -x -C /tmp/base             # an older contractcheck ...
+    python benchmarks/bench_peers.py --baseline /tmp/base --tools contractcheck baseline pandas   # ... beside this one
 
 The peers are shared/bench/peers.py (checks c1..c10); contractcheck runs the same checks as the rules in
 benchmarks/bench-rules.yaml under benchmarks/bench-schedule.yaml. The peers need pandas, polars, duckdb,
@@ -13,7 +15,13 @@ The data is made by shared/bench/make_data.py (heavy failure: about 75% of rows 
 benchmarks/out/bench-data (cached). Every measurement is a whole process, so its peak RSS is its own; the
 tools run interleaved round by round (the order rotated each round), and the table gives medians over the
 rounds and the median of the same-round ratios to pandas, since a shared machine is noisy. The failing
-counts of every run are compared with pandas'. Figures go to stdout and benchmarks/out/peers.json.
+counts of every run are compared with pandas'. Figures go to stdout and benchmarks/out/peers.json. Each run's CPU
+seconds (user + system, its worker processes included) are given beside the wall time: on a machine shared with
+other work they move less than the wall time does.
+
+``--baseline DIR`` adds the tool ``baseline``: contractcheck run from another revision's source in DIR (its
+``contractcheck``, ``rules`` and ``schedules`` folders, e.g. from ``git archive``) with this interpreter, so old and
+new run interleaved on the same files.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ RULES = HERE / "bench-rules.yaml"
 SCHEDULE = HERE / "bench-schedule.yaml"
 CONTRACTCHECK = Path(sys.executable).parent / "contractcheck"
 PEERS = ["pandas", "polars", "duckdb"]
+BASELINE = "baseline"
 TOOLS = ["contractcheck", *PEERS]
 
 
@@ -64,6 +73,7 @@ class Run:
     peak_rss_mb: float
     counts: dict[str, int] = field(default_factory=dict)
     ok: bool = True
+    cpu_s: float = 0.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -96,17 +106,18 @@ def cases(sizes: list[int], xlsx_sizes: list[int], batch: int) -> list[Case]:
 # one timed process
 
 
-def spawn(argv: list[str]) -> tuple[float, float, str, int]:
-    """Wall seconds, peak RSS (MB) of that process alone (os.wait4), its stdout and its exit code."""
+def spawn(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str, int, float]:
+    """Wall seconds, peak RSS (MB) of that process alone (os.wait4), its stdout, its exit code and its CPU seconds
+    (user + system, with the children it waited for)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     proc.stdout.close()
-    return wall, usage.ru_maxrss / 1024, out.decode(), proc.returncode
+    return wall, usage.ru_maxrss / 1024, out.decode(), proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 _COUNTS = """
@@ -125,21 +136,27 @@ def contractcheck_counts(report: Path) -> dict[str, int]:
     return counts
 
 
-def run_tool(tool: str, case: Case, peers_python: str, round_: int) -> Run:
+def run_tool(tool: str, case: Case, peers_python: str, round_: int, baseline: Path | None = None) -> Run:
     """One tool over one case: a single process, or one process per file of a batch (summed; peak = largest)."""
-    wall = peak = 0.0
+    wall = peak = cpu = 0.0
     counts: dict[str, int] = {}
     ok = True
     report = OUT / f"peers-{tool}.json"
     for data, peer_file in zip(case.data, case.peer_files):
-        if tool == "contractcheck":
+        env = None
+        if tool in ("contractcheck", BASELINE):
             argv = [str(CONTRACTCHECK), "check", str(data), "-s", str(SCHEDULE), "--rules", str(RULES),
                     "-f", "json", "-o", str(report)]
+            if tool == BASELINE:
+                assert baseline is not None
+                # -P: not this checkout's folder first on sys.path, so PYTHONPATH's contractcheck is the one run
+                argv[0:1] = [sys.executable, "-P", "-m", "contractcheck.cli"]
+                env = {**os.environ, "PYTHONPATH": str(baseline)}
         else:
             argv = [peers_python, str(SHARED_BENCH / "peers.py"), "check", "--impl", tool, str(peer_file)]
-        w, rss, out, code = spawn(argv)
-        wall, peak = wall + w, max(peak, rss)
-        if tool == "contractcheck":
+        w, rss, out, code, c = spawn(argv, env)
+        wall, peak, cpu = wall + w, max(peak, rss), cpu + c
+        if tool in ("contractcheck", BASELINE):
             ok = ok and code in (0, 1)
             found = contractcheck_counts(report) if ok else {}
         else:
@@ -147,7 +164,7 @@ def run_tool(tool: str, case: Case, peers_python: str, round_: int) -> Run:
             found = json.loads(out.strip().splitlines()[-1])["counts"] if ok else {}
         for k, v in found.items():
             counts[k] = counts.get(k, 0) + v
-    return Run(tool, case.name, round_, wall, peak, counts, ok)
+    return Run(tool, case.name, round_, wall, peak, counts, ok, cpu)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -169,6 +186,7 @@ def summarise(runs: list[Run], case_names: list[str], tools: list[str]) -> list[
             rows.append({
                 "tool": tool, "case": name, "rounds": len(mine),
                 "median_wall_s": statistics.median(r.wall_s for r in mine),
+                "median_cpu_s": statistics.median(r.cpu_s for r in mine),
                 "peak_rss_mb": statistics.median(r.peak_rss_mb for r in mine),
                 "ratio_to_pandas": statistics.median(ratios) if ratios else None,
                 "ratio_to_polars": statistics.median(to_polars) if to_polars else None,
@@ -178,15 +196,16 @@ def summarise(runs: list[Run], case_names: list[str], tools: list[str]) -> list[
 
 
 def render(rows: list[dict[str, object]]) -> str:
-    head = (f"{'tool':<14} {'case':<40} {'median wall s':>13} {'peak RSS MB':>11} {'x pandas':>9} {'x polars':>9}"
-            "  counts")
+    head = (f"{'tool':<14} {'case':<40} {'median wall s':>13} {'cpu s':>7} {'peak RSS MB':>11} {'x pandas':>9} "
+            f"{'x polars':>9}  counts")
     lines = [head, "-" * len(head)]
 
     def times(ratio: object) -> str:
         return f"{ratio:.1f}" if isinstance(ratio, float) else "-"
 
     for r in rows:
-        lines.append(f"{r['tool']:<14} {r['case']:<40} {r['median_wall_s']:>13.2f} {r['peak_rss_mb']:>11.0f} "
+        lines.append(f"{r['tool']:<14} {r['case']:<40} {r['median_wall_s']:>13.2f} {r['median_cpu_s']:>7.2f} "
+                     f"{r['peak_rss_mb']:>11.0f} "
                      f"{times(r['ratio_to_pandas']):>9} {times(r['ratio_to_polars']):>9}  "
                      f"{'= pandas' if r['counts_equal_pandas'] else 'DIFFER'}")
     return "\n".join(lines)
@@ -214,8 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--csv-1m", action="store_true", help="add the 1,000,000-row CSV (contractcheck: minutes, GBs)")
     ap.add_argument("--batch", type=int, default=0, metavar="K",
                     help="add K of make_batch.py's 200 small xlsx returns, one process per file per tool")
-    ap.add_argument("--tools", nargs="*", default=TOOLS, choices=TOOLS)
+    ap.add_argument("--tools", nargs="*", default=TOOLS, choices=[*TOOLS, BASELINE])
+    ap.add_argument("--baseline", type=Path, metavar="DIR",
+                    help="another revision's source (contractcheck/, rules/, schedules/) to run as the tool baseline")
     a = ap.parse_args(argv)
+    if a.baseline is not None and BASELINE not in a.tools:
+        a.tools = [*a.tools, BASELINE]
+    if BASELINE in a.tools and (a.baseline is None or not (a.baseline / "contractcheck").is_dir()):
+        ap.error("the tool baseline needs --baseline DIR holding another revision's contractcheck/ folder")
     if not a.peers_python and set(a.tools) & set(PEERS):
         ap.error("give the peers' python with --peers-python or PEERS_PYTHON (a venv with pandas, polars, duckdb)")
     if not (SHARED_BENCH / "peers.py").exists():
@@ -230,9 +255,10 @@ def main(argv: list[str] | None = None) -> int:
         for case in todo:
             shift = (round_ - 1) % len(a.tools)
             for tool in a.tools[shift:] + a.tools[:shift]:  # rotate who goes first each round
-                run = run_tool(tool, case, a.peers_python or "", round_)
+                run = run_tool(tool, case, a.peers_python or "", round_, a.baseline)
                 runs.append(run)
-                print(f"round {round_}  {case.name:<40} {tool:<14} {run.wall_s:8.2f} s {run.peak_rss_mb:8.0f} MB"
+                print(f"round {round_}  {case.name:<40} {tool:<14} {run.wall_s:8.2f} s {run.cpu_s:7.2f} s cpu "
+                      f"{run.peak_rss_mb:8.0f} MB"
                       f"{'' if run.ok else '  FAILED'}", file=sys.stderr)
     rows = summarise(runs, [c.name for c in todo], a.tools)
     print(render(rows))

@@ -9,8 +9,10 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
+import contractcheck.evaluate as evaluate_module
 import contractcheck.report.findings as findings_module
 from contractcheck import check
 from contractcheck.evaluate import evidence_numbers, evidence_value
@@ -391,3 +393,14 @@ def test_arrow_and_format_strings_write_the_same_json(thirty_failing, tmp_path, 
     with open(to_file, "w", encoding="utf-8", newline="") as stream:  # bytes straight to the file's buffer
         write_json(report, stream, compact=compact)
     assert by_arrow.getvalue() == by_format.getvalue() == to_file.read_text(encoding="utf-8")
+
+
+def test_messages_filled_by_arrow_read_and_write_as_python_filled_ones(thirty_failing, monkeypatch):
+    by_python = check(thirty_failing, "leicester-homecare")
+    monkeypatch.setattr(evaluate_module, "ARROW_MIN", 0)  # every rule's messages filled by Arrow
+    by_arrow = check(thirty_failing, "leicester-homecare")
+    assert any(isinstance(seg.messages, pa.Array) for seg in by_arrow.findings._segments
+               if isinstance(seg, FindingBlock))
+    assert list(by_arrow.findings) == list(by_python.findings)
+    assert render_csv(by_arrow) == the_old_csv(by_arrow) == render_csv(by_python)
+    assert render_json(by_arrow) == the_old_json(by_arrow) == render_json(by_python)
