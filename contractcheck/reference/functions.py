@@ -213,16 +213,6 @@ _floor_entry("lowest_floor_band", "the band and date behind lowest_floor", "text
 _floor_entry("highest_floor_band", "the band and date behind highest_floor", "text", lambda r: r.highest_band)
 
 
-@PAY_FUNCTIONS.function("hourly_from_salary(salary, pay_basis, hours_a_week)",
-                        "hourly pay of salaried staff: salary per pay_basis (hourly, weekly, monthly, annual) over "
-                        "contracted hours a week (a year is 52 weeks); blank when any is unknown",
-                        [Param("money", frozenset({"money", "number"})), TEXT.called("pay_basis"),
-                         NUMBER.called("hours_a_week")], "money")
-def salary_per_hour(salary: Value, basis: Value, hours_a_week: Value) -> Value:
-    s, b, h = _columns(to_float(salary), basis, to_float(hours_a_week))
-    return _scalar_if_all_scalar(hourly_from_salary(s, pay_basis(b), h), salary, basis, hours_a_week)
-
-
 @PAY_FUNCTIONS.function("london_council(council)",
                         "blank for a Greater London council (the work may or may not be in London), false for any "
                         "other or none: the default for a London flag, so the UK rate is never assumed in London",
@@ -230,3 +220,22 @@ def salary_per_hour(salary: Value, basis: Value, hours_a_week: Value) -> Value:
 def london_council_flag(council: Value) -> Value:
     (names,) = _columns(council)
     return _scalar_if_all_scalar(london_council(names), council)
+
+
+@PAY_FUNCTIONS.function("hourly_pay(hourly_rate, salary, pay_basis, hours_a_week)",
+                        "a worker's pay an hour: the hourly rate, or for salaried staff (pay_basis weekly, monthly "
+                        "or annual) the salary over contracted hours (52 weeks a year); where pay_basis says a "
+                        "salary and no salary is given, the figure in the rate column is taken as the salary",
+                        [Param("money", frozenset({"money", "number"})).called("hourly_rate"),
+                         Param("money", frozenset({"money", "number"})).called("salary"),
+                         TEXT.called("pay_basis"), NUMBER.called("hours_a_week")], "money")
+def hourly_pay(hourly_rate: Value, salary: Value, basis: Value, hours_a_week: Value) -> Value:
+    rate, pay, b, h = _columns(to_float(hourly_rate), to_float(salary), basis, to_float(hours_a_week))
+    kind = pay_basis(b)
+    salaried = pd.Series(kind.isin(["weekly", "monthly", "annual"]).fillna(False).to_numpy(dtype=bool),
+                         index=rate.index)
+    hourly, salary_given = rate.astype("Float64"), pay.astype("Float64")
+    figure = salary_given.where(salary_given.notna(), hourly.where(salaried))  # the salary, wherever it was typed
+    from_salary = hourly_from_salary(figure, kind, h)
+    result = from_salary.where(salaried, hourly.fillna(from_salary))
+    return _scalar_if_all_scalar(result.astype("Float64"), hourly_rate, salary, basis, hours_a_week)
