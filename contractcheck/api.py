@@ -15,6 +15,7 @@ from contractcheck.as_of import as_of_from
 from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
+from contractcheck.load.sidecar import contract_file_beside, read_contract_file
 from contractcheck.normalise import Dataset, normalise
 from contractcheck.reference import PayReference, load_reference, shipped_reference, using_reference
 from contractcheck.report.findings import Findings
@@ -175,8 +176,12 @@ def check_prepared(
     loaded, library, rules, fmt = prepared.schedule, prepared.library, prepared.rules, prepared.format
     waiver_file = prepared.waivers
     source = open_source(Path(path))
-    data = normalise(source, fmt, extra_scalars=set_values)
+    beside = contract_file_beside(Path(path))
+    given = {**read_contract_file(beside), **(set_values or {})} if beside is not None else set_values
+    data = normalise(source, fmt, extra_scalars=given)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
+    if beside is not None:
+        notes.append(f"contract values read from {beside} (values given with --set win over it)")
     not_run = prepared.not_run
     if not_run:
         notes.append(f"rules given with --rules (rules_paths) that schedule {loaded.schedule.id} does not include, "

@@ -23,7 +23,7 @@ import pandas as pd
 from contractcheck.blank import is_blank, is_null
 from contractcheck.errors import GivenValueError
 from contractcheck.load import RawTable, Source
-from contractcheck.normalise import values
+from contractcheck.normalise import ascwds, values
 from contractcheck.normalise.headings import (
     canonical_heading,
     find_header_row,
@@ -232,7 +232,7 @@ def _parse_field(cells: pd.Series, fspec: FieldSpec, fmt: ReturnFormat) -> tuple
 
 
 def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: TableSpec, fmt: ReturnFormat,
-                     issues: list[DataIssue]) -> Table | None:
+                     issues: list[DataIssue], establishment: str | None = None) -> Table | None:
     peek = source.peek(name_in_file, HEADER_SEARCH_ROWS)
     header = find_header_row(peek.rows, peek.row_numbers, spec)
     if header is None:
@@ -243,6 +243,8 @@ def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: Ta
                                 Position(file=str(source.path), sheet=name_in_file)))
         return None
     raw = source.read(name_in_file, header)
+    if canonical == fmt.single_table and ascwds.is_staff_file(raw.headers):  # ASC-WDS's own staff file
+        raw = ascwds.staff_file_table(raw, establishment)
     return _normalise_rows(raw, canonical, spec, fmt, issues)
 
 
@@ -434,7 +436,8 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
             raw = source.read(name, None)
             keyvalues[canonical] = _normalise_keyvalue(_keyvalue_from_mapping(raw), canonical, spec, fmt, issues)
         else:
-            table = _read_rows_table(source, name, canonical, spec, fmt, issues)
+            table = _read_rows_table(source, name, canonical, spec, fmt, issues,
+                                     establishment=(extra_scalars or {}).get("establishment"))
             if table is not None:
                 tables[canonical] = table
     return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, extra_scalars,
