@@ -108,6 +108,17 @@ def test_pay_05_tax_month_quarter_with_the_pay_frequency_unknown_is_a_query_not_
     assert [f.severity for f in report.findings if f.rule_id.startswith("PAY")] == ["minor"]
 
 
+def test_pay_05_a_rate_change_before_2014_inside_the_window_is_a_query_too(judge) -> None:
+    """reg 4B and reg 6, on the history's rates: a quarter ending 5 October 2012 with the pay frequency unknown may
+    end in a PRP begun before or on or after 1 October 2012, when the adult rate rose from £6.08 to £6.19; £6.08 is
+    a query, as it is for an April change in the pay-floor file's years."""
+    report = judge({"period_start": "2012-07-06", "period_end": "2012-10-05"},
+                   [worker(date_of_birth="1980-01-01", hourly_rate=6.08)])
+    assert status(report, "PAY-01") == "pass" and status(report, "PAY-05") == "fail"
+    [query] = messages(report, "PAY-05")
+    assert "(£6.19, National Minimum Wage (21 and over) from 1 October 2012)" in query
+
+
 def test_pay_01_a_worker_who_left_in_march_aged_20_is_judged_on_the_leave_date(judge) -> None:
     """reg 4B: a leaver's last PRP is the one containing the leave date. Left 20 March 2026 aged 20 (21 on
     1 May 2026): the 18-20 rate from 1 April 2025 (£10.00) applies, not the National Living Wage at period end."""

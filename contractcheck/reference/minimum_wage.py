@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from contractcheck.reference.pay_floors import pay_floors, statutory_band, statutory_floor
+from contractcheck.reference.pay_floors import active_reference, statutory_band, statutory_floor
 
 #: pay frequency → the canonical word (how payroll exports and ASC-WDS write it). ``monthly`` PRPs are calendar
 #: months counted from the anchor's day of the month (a tax month runs from the 6th).
@@ -174,8 +174,9 @@ def earliest_prp_start(day: pd.Series, frequency: pd.Series) -> pd.Series:
 
 
 def _rate_change_days() -> np.ndarray:
-    """Day numbers on which statutory rates changed, sorted."""
-    starts = [p.effective_from for p in pay_floors().statutory_periods]
+    """Day numbers on which statutory rates changed, sorted: every period the look-ups use, from October 2006
+    (the history's periods too, not only the pay-floor file's, which begins in October 2014)."""
+    starts = [p.effective_from for p in active_reference().periods]
     return np.array([np.datetime64(s, "D").astype("int64") for s in starts], dtype="float64")
 
 
