@@ -241,6 +241,16 @@ def test_pay_10_and_pay_13_a_return_past_the_known_rates_is_never_passed(judge) 
     assert report.summary.verdict == "non-compliant"
 
 
+def test_pay_01_a_prp_that_may_begin_on_1_april_2027_is_not_judged_on_the_2026_rates(judge) -> None:
+    """reg 4B: judged on 1 April 2027 with the pay frequency unknown, the PRP may begin that day, when rates not in
+    the data apply; PAY-01 and PAY-05 do not judge the worker on the old ones (PAY-10 says why)."""
+    report = judge({"period_start": "2027-01-01", "period_end": "2027-04-01"},
+                   [worker(date_of_birth="1980-01-01", hourly_rate=12.71)])
+    assert [r.not_judged for r in report.results if r.rule_id == "PAY-01"] == [1]
+    assert status(report, "PAY-01") == "not_applicable" and status(report, "PAY-05") == "not_applicable"
+    assert status(report, "PAY-10") == "fail"
+
+
 # --- the Pay table: pay ÷ hours per pay reference period (PAY-06) ----------------------------------------------
 
 QUARTER = {"period_start": "2026-04-01", "period_end": "2026-06-30"}

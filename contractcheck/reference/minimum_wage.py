@@ -175,8 +175,11 @@ def earliest_prp_start(day: pd.Series, frequency: pd.Series) -> pd.Series:
 
 def _rate_change_days() -> np.ndarray:
     """Day numbers on which statutory rates changed, sorted: every period the look-ups use, from October 2006
-    (the history's periods too, not only the pay-floor file's, which begins in October 2014)."""
-    starts = [p.effective_from for p in active_reference().periods]
+    (the history's periods too, not only the pay-floor file's, which begins in October 2014), and the next
+    expected change."""
+    data = active_reference()
+    # the next expected change too: from that day the rates are not known, and a window reaching it has no range
+    starts = [*(p.effective_from for p in data.periods), data.next_expected_change]
     return np.array([np.datetime64(s, "D").astype("int64") for s in starts], dtype="float64")
 
 
