@@ -241,7 +241,9 @@ class FloorRange:
         for change in (_next_after(lo_day, _rate_change_days()), _next_anniversary(lo_day, dob),
                        np.where(app_start > lo_day, app_start, np.nan),
                        _next_after_each(lo_day, _add_months(app_start, 12))):
-            points.append(np.where(change <= hi_day, change, np.nan))
+            inside = np.where(change <= hi_day, change, np.nan)
+            if not np.isnan(inside).all():  # a change no row's window holds (a known PRP: none) is not looked up
+                points.append(inside)
 
         lows: list[tuple[pd.Series, pd.Series]] = []
         highs: list[tuple[pd.Series, pd.Series]] = []
