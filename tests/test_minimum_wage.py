@@ -13,9 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from contractcheck import check
+from contractcheck.reference.minimum_wage import pay_basis, pay_frequency
 from contractcheck.report.model import Report
 
 MONTHLY_FROM_THE_1ST = {"pay_frequency": "Monthly", "pay_period_anchor": "2026-04-01"}
@@ -387,3 +389,19 @@ def test_pay_06_from_the_command_line_exits_1_with_the_finding_in_json(cli, tmp_
     assert result.code == 1
     [finding] = [f for f in json.loads(result.out)["findings"] if f["rule_id"] == "PAY-06"]
     assert finding["severity"] == "critical" and "shortfall £20.00" in finding["message"]
+
+
+# --- the words providers use for pay frequency and basis -------------------------------------------------------
+
+
+def test_pay_frequency_and_basis_read_the_words_payroll_exports_use() -> None:
+    """reg 6 (the PRP is the worker's pay period) and regs 21-22 (salary and its basis): the spellings of payroll
+    exports and ASC-WDS are read as the canonical words; a blank or an unknown word is unknown, never monthly."""
+    words = pd.Series([" Four  Weekly", "TAX_MONTH", "lunar", "2-weekly", None, "quarterly", "Monthly"],
+                      index=[10, 11, 12, 13, 14, 15, 16])
+    assert pay_frequency(words).tolist() == ["four-weekly", "monthly", "four-weekly", "fortnightly", pd.NA, pd.NA,
+                                             "monthly"]
+    assert pay_frequency(words).index.tolist() == words.index.tolist()
+    assert pay_basis(pd.Series(["Annually", "per annum", "P.A.", "Hourly", ""])).tolist() == [
+        "annual", "annual", "annual", "hourly", pd.NA]
+    assert pay_frequency(pd.Series([], dtype="string")).tolist() == []
