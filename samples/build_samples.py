@@ -267,10 +267,121 @@ def build_bid() -> None:
     wb.close()
 
 
+# --- a return with a Pay table (format v2): a year of pay reference periods --------------------------------------
+
+PAY_CONTRACT = {
+    "provider_name": "Meadowbank Care Ltd",
+    "provider_id": "1-987654321",
+    "contract_ref": "OCC-HTLAH-2025-PAY",
+    "council": "Oxfordshire County Council",
+    "period_start": D(2025, 10, 1),
+    "period_end": D(2026, 9, 30),
+    "contract_value": 980_000,
+    "hours_delivered": 24_500,
+    "dspt_status": "Standards Met",
+    "cqc_rating": "Good",
+    "ascwds_updated": D(2026, 9, 10),
+    "london": "No",
+    "pay_frequency": "Monthly",
+    "pay_period_anchor": D(2025, 10, 1),
+}
+
+PAY_WORKFORCE_FIELDS = [*WORKFORCE_FIELDS, "pay_basis", "salary", "pay_frequency", "london", "unpaid_waiting_hours",
+                        "unpaid_training_hours"]
+
+PAY_WORKERS = [
+    worker("P001", hourly_rate=13.00, london=False),
+    # paid every four weeks; unpaid travel between visits, heavy over Christmas
+    worker("P002", hourly_rate=13.20, average_hours=30, unpaid_travel_hours=1, pay_frequency="Four-weekly",
+           date_of_birth=D(1992, 2, 9), london=False),
+    # turns 21 on 15 June 2026: the 18-20 rate for the June PRP (it began on 1 June), the NLW from July
+    worker("P003", hourly_rate=12.75, date_of_birth=D(2005, 6, 15), start_date=D(2024, 9, 2), london=False),
+    # the registered manager is salaried: judged on salary ÷ (37.5 × 52) hours
+    worker("M001", job_role="Registered manager", hourly_rate=None, salary=32_000, pay_basis="Annual",
+           contracted_hours=37.5, average_hours=37.5, date_of_birth=D(1976, 8, 30), care_certificate="Not required",
+           care_certificate_date=None, qualification_level=5, london=False),
+    # an apprentice from 1 November 2025, 19 on 1 March 2026, still in the first year: the apprentice rate
+    worker("A001", hourly_rate=8.00, apprentice=True, apprenticeship_start=D(2025, 11, 1), start_date=D(2025, 11, 1),
+           date_of_birth=D(2007, 3, 1), contracted_hours=23, average_hours=23, care_certificate="Completed",
+           care_certificate_date=D(2026, 1, 16), london=False),
+    # a live-in care worker: free accommodation counts as pay at the offset for each day
+    worker("F001", hourly_rate=12.75, contracted_hours=35, average_hours=35, date_of_birth=D(1988, 10, 3),
+           london=False),
+    # pays for a uniform by deduction from wages, once a year
+    worker("U001", hourly_rate=12.71, contracted_hours=32, average_hours=32, date_of_birth=D(1983, 1, 27),
+           london=False),
+]
+
+PAY_FIELDS = ["worker_id", "prp_start", "prp_end", "gross_pay", "premium_pay", "hours_paid", "unpaid_travel_hours",
+              "unpaid_waiting_hours", "unpaid_training_hours", "other_unpaid_hours", "deductions", "worker_expenses",
+              "accommodation_charge", "accommodation_days"]
+
+
+def _months(first: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    out = []
+    for i in range(count):
+        y, m = divmod(first.month - 1 + i, 12)
+        start = D(first.year + y, m + 1, 1)
+        y2, m2 = divmod(m + 1, 12)
+        out.append((start, D(first.year + y + y2, m2 + 1, 1) - dt.timedelta(days=1)))
+    return out
+
+
+def pay_rows() -> list[dict[str, object]]:
+    """A year of pay per worker per pay reference period. Three real breaches: P002's unpaid travel and waiting
+    over Christmas, A001 left on the 2025 apprentice rate in April 2026, and U001's uniform deductions."""
+    rows: list[dict[str, object]] = []
+    new_rates = D(2026, 4, 1)
+
+    def row(worker_id: str, start: dt.date, end: dt.date, hours: float, rate: float, **more: object) -> None:
+        rows.append({"worker_id": worker_id, "prp_start": start, "prp_end": end,
+                     "gross_pay": round(hours * rate, 2), "hours_paid": hours, **more})
+
+    year = _months(D(2025, 10, 1), 12)
+    for start, end in year:
+        after = start >= new_rates
+        # January's unpaid training (3 hours) counts as hours of work: £12.60 × 126 ÷ 129 = £12.31, still enough
+        row("P001", start, end, 126, 13.00 if after else 12.60, unpaid_training_hours=3 if start.month == 1 else None)
+        overtime = 10 if start.month == 12 else 0  # December overtime at time and a half: the premium is no pay
+        rate = 12.75 if start >= D(2026, 7, 1) else (10.90 if after else 10.20)
+        row("P003", start, end, 120 + overtime, rate, premium_pay=round(overtime * rate * 0.5, 2) or None,
+            gross_pay=round(120 * rate + overtime * rate * 1.5, 2))
+        row("M001", start, end, 162.5, 32_000 / 12 / 162.5)
+        if start >= D(2025, 11, 1):
+            rate = 8.00 if start >= D(2026, 5, 1) else 7.55  # the April uplift was missed for a month
+            row("A001", start, end, 100, rate)
+        row("F001", start, end, 150, 12.75 if after else 12.25, accommodation_days=(end - start).days + 1)
+        row("U001", start, end, 140, 12.71 if after else 12.21,
+            deductions=25.0 if start.month in (10, 4) else None)
+    start = D(2025, 10, 1)
+    while start <= D(2026, 9, 2):  # four-weekly from the contract's anchor: 13 PRPs
+        end = start + dt.timedelta(days=27)
+        christmas = start == D(2025, 12, 24)
+        row("P002", start, end, 120, 13.20 if start >= D(2026, 4, 1) else 12.80,
+            unpaid_travel_hours=12 if christmas else 4, unpaid_waiting_hours=1.5 if christmas else None)
+        start = end + dt.timedelta(days=1)
+    order = {w["worker_id"]: i for i, w in enumerate(PAY_WORKERS)}
+    return sorted(rows, key=lambda r: (order[r["worker_id"]], r["prp_start"]))
+
+
+def build_pay() -> None:
+    """Format v2: a year's Pay sheet (monthly and four-weekly staff, a salaried manager, an apprentice, a live-in
+    worker with free accommodation, uniform deductions) beside the Workforce sheet."""
+    wb = _new_workbook(HERE / "pay-return.xlsx")
+    formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
+    _write_keyvalue(wb.add_worksheet("Contract"), formats, PAY_CONTRACT)
+    _write_table(wb.add_worksheet("Workforce"), formats, 0, 0, PAY_WORKFORCE_FIELDS, PAY_WORKERS)
+    _write_table(wb.add_worksheet("Pay"), formats, 0, 0, PAY_FIELDS, pay_rows())
+    _write_table(wb.add_worksheet("Training"), formats, 0, 0, ["worker_id", "course", "completed_on", "expires_on"],
+                 training_for(PAY_WORKERS))
+    wb.close()
+
+
 if __name__ == "__main__":
     build_bid()
     build_compliant()
     build_failing()
     build_messy()
     build_csv_folder()
+    build_pay()
     print("samples written to", HERE)

@@ -27,6 +27,7 @@ CASES = [
     ("messy-return.xlsx", "oxfordshire-help-to-live-at-home", 1),
     ("csv-return", "leicester-homecare", 1),
     ("tender-bid.xlsx", "oxfordshire-tender", 1),
+    ("pay-return.xlsx", "statutory-minimum", 1),
 ]
 SUFFIX = {"json": "json", "markdown": "md", "table": "txt", "csv": "csv"}
 
@@ -81,6 +82,20 @@ def test_pay_finding_points_at_the_cell_and_shows_the_values(monkeypatch):
     assert pay.evidence["floor"] == 12.71
     assert pay.evidence["band"] == "National Living Wage (21 and over) from 1 April 2026"
     assert "National Minimum Wage" in pay.reference
+
+
+def test_pay_sample_shows_each_breach_at_its_pay_cell_with_the_arrears(monkeypatch):
+    """The year of pay in samples/pay-return.xlsx: three real breaches (unpaid travel and waiting over Christmas,
+    the apprentice rate not raised in April, uniform deductions), each at its gross pay cell, with arrears at the
+    rates in force on 30 September 2026; the rest of the year passes, including the worker who turned 21 in June
+    (reg 4B) and the live-in worker's free accommodation."""
+    monkeypatch.chdir(ROOT)
+    report = check("samples/pay-return.xlsx", "statutory-minimum")
+    found = [(f.location.cell, f.subject.key, round(f.evidence["owed"], 2), round(f.evidence["worker_owed"], 2))
+             for f in report.findings if f.rule_id == "PAY-06"]
+    assert found == [("Pay!D17", "P002", 97.89, 97.89), ("Pay!D56", "A001", 45.0, 45.0),
+                     ("Pay!D74", "U001", 26.02, 51.02), ("Pay!D80", "U001", 25.0, 51.02)]
+    assert {r.rule_id: r.status for r in report.results}["PAY-01"] == "pass"
 
 
 def test_readme_worked_example_is_the_real_output():

@@ -243,9 +243,13 @@ class KeyTotal(Entry):
         def run(ctx: EvalContext) -> Value:
             keys = casefold(read_column(ctx, own, key))
             amounts = broadcast(to_float(value(ctx)), len(keys), keys.index).astype("Float64")
-            totals = amounts.fillna(0).groupby(keys.to_numpy(dtype=object, na_value=None), dropna=True).sum()
-            out = keys.map(totals).astype("Float64")
-            return out.where(keys.notna(), pd.NA)
+            # each key's number, then one weighted count: no grouping of Python strings
+            codes, distinct = pd.factorize(keys, use_na_sentinel=True)
+            keyed = codes >= 0
+            weights = amounts.to_numpy(dtype="float64", na_value=0.0)
+            totals = np.bincount(codes[keyed], weights=weights[keyed], minlength=len(distinct))
+            out = np.where(keyed, totals[np.maximum(codes, 0)] if len(distinct) else 0.0, np.nan)
+            return pd.Series(out, index=keys.index, dtype="Float64").mask(~keyed)
 
         return Typed(result, run, False)
 

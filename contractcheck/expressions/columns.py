@@ -7,6 +7,8 @@ broadcast for free. A blank is ``pd.NA`` (``pd.NaT`` for dates) and makes a comp
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from typing import Any
 
 import numpy as np
@@ -177,16 +179,48 @@ def lookup_by_key(ctx: EvalContext, own: str, table: str, key: str, name: str) -
     """For each row of ``own``, ``name`` from the row of ``table`` with the same key (compared trimmed and
     ignoring case, as keys are everywhere); blank where ``table`` has no such row. Where ``table`` holds a key
     more than once the first row is read (the data rules report the duplicate). Vectorised: one index look-up."""
-    own_keys = casefold(read_column(ctx, own, key))
-    their_keys = casefold(read_column(ctx, table, key))
+    own_index = read_column(ctx, own, key).index
     values = read_column(ctx, table, name)
-    first = (their_keys.notna() & ~their_keys.duplicated()).to_numpy(dtype=bool)
-    index = pd.Index(their_keys[first].to_numpy(dtype=object))
-    positions = index.get_indexer(own_keys.to_numpy(dtype=object, na_value=None))
+    first, positions = _key_positions(ctx, own, table, key)
     chosen = values[first].reset_index(drop=True)
     found = positions >= 0
     result = chosen.iloc[np.where(found, positions, 0)] if len(chosen) else chosen.reindex(range(len(positions)))
-    result = result.set_axis(own_keys.index)
+    result = result.set_axis(own_index)
     if not found.all():
-        result = result.where(pd.Series(found, index=own_keys.index))
+        result = result.where(pd.Series(found, index=own_index))
     return result
+
+
+#: where each row's key is found in the other table, by the two tables' frames and the key: every field a rule
+#: reads by key (``workforce.date_of_birth``, ``workforce.apprentice`` …), in every rule over the same tables,
+#: matches the same keys. The frames are held weakly and compared by identity (a frame is not changed once
+#: normalised), with their lengths; a few entries only.
+_POSITIONS: dict[tuple[int, int, str], tuple[weakref.ref, weakref.ref, int, int, np.ndarray, np.ndarray]] = {}
+_POSITIONS_KEPT = 8
+_POSITIONS_LOCK = threading.Lock()
+
+
+def _key_positions(ctx: EvalContext, own: str, table: str, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(the other table's rows that count: the first of each key; for each own row, its position among those
+    rows, -1 where none)."""
+    own_frame, their_frame = ctx.tables.get(own), ctx.tables.get(table)
+    slot = (id(own_frame), id(their_frame), key)
+    with _POSITIONS_LOCK:
+        kept = _POSITIONS.get(slot)
+    if kept is not None and own_frame is not None and their_frame is not None:
+        own_ref, their_ref, own_rows, their_rows, first, positions = kept
+        same_size = (own_rows, their_rows) == (len(own_frame), len(their_frame))
+        if same_size and own_ref() is own_frame and their_ref() is their_frame:
+            return first, positions
+    own_keys = casefold(read_column(ctx, own, key))
+    their_keys = casefold(read_column(ctx, table, key))
+    first = (their_keys.notna() & ~their_keys.duplicated()).to_numpy(dtype=bool)
+    index = pd.Index(their_keys[first].to_numpy(dtype=object))
+    positions = index.get_indexer(own_keys.to_numpy(dtype=object, na_value=None))
+    if own_frame is not None and their_frame is not None:
+        with _POSITIONS_LOCK:
+            while len(_POSITIONS) >= _POSITIONS_KEPT:
+                _POSITIONS.pop(next(iter(_POSITIONS)))
+            _POSITIONS[slot] = (weakref.ref(own_frame), weakref.ref(their_frame), len(own_frame), len(their_frame),
+                                first, positions)
+    return first, positions

@@ -12,6 +12,9 @@ judging with them says "not judged"; ``pay_floor_known`` and ``living_wage_known
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
@@ -45,16 +48,18 @@ from contractcheck.reference.minimum_wage import (
     prp_start_containing,
 )
 from contractcheck.reference.pay_floors import (
-    accommodation_offset as offset_per_day,
-)
-from contractcheck.reference.pay_floors import (
-    pay_floor_known as statutory_floor_known,
-)
-from contractcheck.reference.pay_floors import (
+    PayReference,
+    active_reference,
     real_living_wage,
     real_living_wage_known,
     statutory_band,
     statutory_floor,
+)
+from contractcheck.reference.pay_floors import (
+    accommodation_offset as offset_per_day,
+)
+from contractcheck.reference.pay_floors import (
+    pay_floor_known as statutory_floor_known,
 )
 from contractcheck.reference.places import london_council
 
@@ -187,11 +192,52 @@ _WORKER = [DATE.called("date_of_birth"), NUMBER.called("age"), BOOL.called("appr
            DATE.called("apprenticeship_start"), DATE.called("first"), DATE.called("last")]
 
 
+#: the last few floor ranges computed, by the content of their inputs: a rule asks for the lowest floor, its band,
+#: the highest and its band with the same six columns, and the rules of one schedule ask again with the same
+#: columns (PAY-01, PAY-02, PAY-05 over the Workforce; PAY-06, PAY-07 over the Pay table). Each asking builds new
+#: Series, so the key is what they hold (values and index), never their identity; an entry counts only for the
+#: reference data it was computed with. Small, so a million-row range or two is all it keeps alive.
+_RANGES: OrderedDict[bytes, tuple[PayReference, FloorRange]] = OrderedDict()
+_RANGES_KEPT = 2
+_RANGES_LOCK = threading.Lock()
+
+
+def _fingerprint(columns: tuple[pd.Series, ...]) -> bytes:
+    """A digest of the columns' values, dtypes and index: equal digests, equal inputs."""
+    h = hashlib.sha256()  # the fastest of hashlib here (CPU SHA extensions), and no collision to fear
+    for column in columns:
+        index = column.index
+        if isinstance(index, pd.RangeIndex):
+            h.update(repr(("range", index.start, index.stop, index.step)).encode())
+        else:
+            h.update(pd.util.hash_array(index.to_numpy()).tobytes())
+        h.update(str(column.dtype).encode())
+        if pd.api.types.is_datetime64_any_dtype(column.dtype):
+            h.update(column.to_numpy(dtype="datetime64[ns]").view("int64").tobytes())
+        elif pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+            h.update(column.to_numpy(dtype="float64", na_value=np.nan).tobytes())
+        else:
+            h.update(pd.util.hash_array(column.to_numpy(dtype=object)).tobytes())
+    return h.digest()
+
+
 def _range(date_of_birth: Value, age: Value, apprentice: Value, apprenticeship_start: Value, first: Value,
            last: Value) -> FloorRange:
     dob, years, flag, start, lo, hi = _columns(to_date(date_of_birth), to_float(age), as_boolean(apprentice),
                                                 to_date(apprenticeship_start), to_date(first), to_date(last))
-    return FloorRange.compute(to_date(dob), years, flag, to_date(start), to_date(lo), to_date(hi))
+    inputs = (to_date(dob), years, flag, to_date(start), to_date(lo), to_date(hi))
+    key, reference = _fingerprint(inputs), active_reference()
+    with _RANGES_LOCK:
+        kept = _RANGES.get(key)
+    if kept is not None and kept[0] is reference:
+        return kept[1]
+    computed = FloorRange.compute(*inputs)
+    with _RANGES_LOCK:
+        _RANGES[key] = (reference, computed)
+        _RANGES.move_to_end(key)
+        while len(_RANGES) > _RANGES_KEPT:
+            _RANGES.popitem(last=False)
+    return computed
 
 
 def _floor_entry(name: str, doc: str, out: ValueType, pick: Callable[[FloorRange], pd.Series]) -> None:

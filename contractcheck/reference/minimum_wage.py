@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from contractcheck.reference.pay_floors import pay_floors, statutory_band, statutory_floor
+from contractcheck.reference.pay_floors import active_reference, statutory_band, statutory_floor
 
 #: pay frequency → the canonical word (how payroll exports and ASC-WDS write it). ``monthly`` PRPs are calendar
 #: months counted from the anchor's day of the month (a tax month runs from the 6th).
@@ -69,8 +69,15 @@ def pay_frequency(words: pd.Series) -> pd.Series:
 
 
 def _canonical(words: pd.Series, table: dict[str, str]) -> pd.Series:
-    text = words.astype("string").str.strip().str.lower().str.replace(r"[\s_.]+", " ", regex=True).str.strip()
-    return text.map(table, na_action="ignore").astype("string")
+    """Each row's canonical word; the few distinct values are read, not every row (a column of a million rows
+    holds a handful of spellings)."""
+    codes, distinct = pd.factorize(words.astype("string"), use_na_sentinel=True)
+    text = pd.Series(distinct, dtype="string").str.strip().str.lower()
+    text = text.str.replace(r"[\s_.]+", " ", regex=True).str.strip()
+    canonical = text.map(table, na_action="ignore").to_numpy(dtype=object, na_value=None)
+    picked: np.ndarray = canonical[np.maximum(codes, 0)] if len(canonical) else np.full(len(codes), None, dtype=object)
+    none = np.full(len(codes), None, dtype=object)
+    return pd.Series(np.where(codes >= 0, picked, none), index=words.index, dtype="string")
 
 
 def pay_basis(words: pd.Series) -> pd.Series:
@@ -174,8 +181,12 @@ def earliest_prp_start(day: pd.Series, frequency: pd.Series) -> pd.Series:
 
 
 def _rate_change_days() -> np.ndarray:
-    """Day numbers on which statutory rates changed, sorted."""
-    starts = [p.effective_from for p in pay_floors().statutory_periods]
+    """Day numbers on which statutory rates changed, sorted: every period the look-ups use, from October 2006
+    (the history's periods too, not only the pay-floor file's, which begins in October 2014), and the next
+    expected change."""
+    data = active_reference()
+    # the next expected change too: from that day the rates are not known, and a window reaching it has no range
+    starts = [*(p.effective_from for p in data.periods), data.next_expected_change]
     return np.array([np.datetime64(s, "D").astype("int64") for s in starts], dtype="float64")
 
 
@@ -234,10 +245,17 @@ class FloorRange:
         may_be_apprentice = is_apprentice
 
         points = [lo_day]
-        for change in (_next_after(lo_day, _rate_change_days()), _next_anniversary(lo_day, dob),
-                       np.where(app_start > lo_day, app_start, np.nan),
-                       _next_after_each(lo_day, _add_months(app_start, 12))):
-            points.append(np.where(change <= hi_day, change, np.nan))
+        # a change no row's window holds is not looked up: where every PRP is known (first == last, a Pay table)
+        # there is none, and the change days are not even worked out
+        changes = (lambda: _next_after(lo_day, _rate_change_days()), lambda: _next_anniversary(lo_day, dob),
+                   lambda: np.where(app_start > lo_day, app_start, np.nan),
+                   lambda: _next_after_each(lo_day, _add_months(app_start, 12)))
+        if (hi_day > lo_day).any():
+            for change in changes:
+                day = change()
+                inside = np.where(day <= hi_day, day, np.nan)
+                if not np.isnan(inside).all():
+                    points.append(inside)
 
         lows: list[tuple[pd.Series, pd.Series]] = []
         highs: list[tuple[pd.Series, pd.Series]] = []
@@ -253,7 +271,8 @@ class FloorRange:
             rate_low = may_be_apprentice & started_maybe & ((age_low < 19) | first_year_maybe)
             rate_high = is_apprentice & started_surely & ((age_high < 19) | first_year_surely)
             lows.append(_floor_and_band(age_low, on, rate_low, index))
-            highs.append(_floor_and_band(age_high, on, rate_high, index))
+            same = np.array_equal(age_low, age_high, equal_nan=True) and np.array_equal(rate_low, rate_high)
+            highs.append(lows[-1] if same else _floor_and_band(age_high, on, rate_high, index))
         valid = [~np.isnan(p) for p in points]
         lowest, lowest_band = _pick(lows, valid, True, len(index))
         highest, highest_band = _pick(highs, valid, False, len(index))
@@ -291,6 +310,10 @@ def _pick(candidates: list[tuple[pd.Series, pd.Series]], valid: list[np.ndarray]
     NA where a day in the window has no floor (before the data, past its last known change, under 16): the range
     is then not known, and a rule using it does not judge the row."""
     index = candidates[0][0].index
+    if len(candidates) == 1:  # one day (a known PRP): its floor, blank where it has none
+        floor, band = candidates[0]
+        unknown = ~valid[0] | floor.isna().to_numpy(dtype=bool)
+        return floor.astype("Float64").mask(unknown), band.astype("string").mask(unknown)
     floors = np.column_stack([f.to_numpy(dtype="float64", na_value=np.nan) for f, _ in candidates])
     in_window = np.column_stack(valid)
     unknown = (in_window & np.isnan(floors)).any(axis=1) | ~in_window[:, 0]
