@@ -96,7 +96,7 @@ def test_pay_01_tax_month_quarter_ending_5_april_is_judged_at_the_march_rate(jud
     assert status(report, "PAY-01") == "pass" and status(report, "PAY-05") == "pass"
     judged = next(f for f in judge(quarter, [worker(date_of_birth="1980-01-01", hourly_rate=12.20)]).findings
                   if f.rule_id == "PAY-01")
-    assert judged.evidence["known_start"] == "2026-03-06"
+    assert (judged.evidence["first"], judged.evidence["last"]) == ("2026-03-06", "2026-03-06")  # the PRP is known
     assert judged.evidence["floor"] == 12.21
     assert judged.evidence["band"] == "National Living Wage (21 and over) from 1 April 2025"
 
