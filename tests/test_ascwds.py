@@ -76,3 +76,20 @@ def test_a_contract_file_that_is_not_a_mapping_is_one_clear_error(tmp_path: Path
                       contract="- just\n- a list\n")
     with pytest.raises(InputError, match="a contract file is a mapping of field: value"):
         check(path, "statutory-minimum")
+
+
+def test_an_ascwds_export_folder_is_read_by_its_files_contents(tmp_path: Path) -> None:
+    """The staff and training files are recognised by their own headers whatever they are called; CATEGORY codes
+    are courses (15 is moving and handling, 20 safeguarding adults); the contract comes from FOLDER.contract.yaml."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "2026-11-01-sfc-bu-staff.csv").write_text(
+        HEADER + "\nRIV1,W1,NEW,,14/03/1985,1,04/05/2021,2,1,2,0,3,,13.00,8,30,,2\n", encoding="utf-8")
+    (folder / "2026-11-01-sfc-bu-training.csv").write_text(
+        "LOCALESTID,UNIQUEWORKERID,CATEGORY,DESCRIPTION,DATECOMPLETED,EXPIRYDATE,ACCREDITED,NOTES\n"
+        "RIV1,W1,15,Hoists,10/01/2026,10/01/2027,1,\nRIV1,W1,20,,10/01/2026,,1,\n", encoding="utf-8")
+    (tmp_path / "export.contract.yaml").write_text(CONTRACT, encoding="utf-8")
+    report = check(folder, "statutory-minimum")
+    assert report.input.tables == {"workforce": "2026-11-01-sfc-bu-staff", "training": "2026-11-01-sfc-bu-training"}
+    assert not findings(report, "DATA-01")  # the Contract's values came from the file beside the folder
+    assert not findings(report, "DATA-08")  # every CATEGORY code is a course the vocabulary knows

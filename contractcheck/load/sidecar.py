@@ -1,9 +1,10 @@
 """The contract file beside a return that holds only a table of workers (a single CSV, an ASC-WDS staff file).
 
-Such a file has no Contract sheet, so the contract's values (provider, contract reference, period, establishment …)
-come from the command line (``--set``), from Python (``set_values``), or from a small YAML file beside it named after
-it: ``staff.contract.yaml`` or ``staff.csv.contract.yaml`` for ``staff.csv``, a mapping of field to value. Values
-given on the command line win over the file's.
+Such a file (or a folder of CSV files without contract.csv, such as an ASC-WDS export) has no Contract sheet, so
+the contract's values (provider, contract reference, period, establishment …) come from the command line
+(``--set``), from Python (``set_values``), or from a small YAML file beside it named after it: ``staff.contract.yaml``
+or ``staff.csv.contract.yaml`` for ``staff.csv``, ``export.contract.yaml`` for a folder ``export``; a mapping of
+field to value. Values given on the command line win over the file's.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ SUFFIX = ".contract.yaml"
 
 
 def contract_file_beside(path: Path) -> Path | None:
-    """The contract file beside ``path`` (``NAME.contract.yaml`` or ``NAME.EXT.contract.yaml``), if there is one."""
-    if path.is_dir():
-        return None
+    """The contract file beside ``path`` (``NAME.contract.yaml`` or ``NAME.EXT.contract.yaml``; for a folder
+    ``FOLDER.contract.yaml``), if there is one."""
+    if path.is_dir():  # a folder of CSV files: FOLDER.contract.yaml beside it
+        candidate = path.with_name(path.name + SUFFIX)
+        return candidate if candidate.is_file() else None
     for candidate in (path.with_name(path.stem + SUFFIX), path.with_name(path.name + SUFFIX)):
         if candidate.is_file():
             return candidate

@@ -243,8 +243,9 @@ def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: Ta
                                 Position(file=str(source.path), sheet=name_in_file)))
         return None
     raw = source.read(name_in_file, header)
-    if canonical == fmt.single_table and ascwds.is_staff_file(raw.headers):  # ASC-WDS's own staff file
-        raw = ascwds.staff_file_table(raw, establishment)
+    profile = ascwds.profile_for(canonical, raw.headers)
+    if profile is not None:  # an ASC-WDS bulk-upload file, in its own column names and codes
+        raw = ascwds.ascwds_table(raw, profile, establishment)
     return _normalise_rows(raw, canonical, spec, fmt, issues)
 
 
@@ -428,6 +429,7 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
         found = {fmt.single_table: names[0]}
     else:
         found = match_tables(names, fmt, table_word=source.table_word, file=source.given)
+        _recognise_ascwds_files(source, names, found)
     tables: dict[str, Table] = {}
     keyvalues: dict[str, KeyValueTable] = {}
     for canonical, name in found.items():
@@ -442,6 +444,20 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
                 tables[canonical] = table
     return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, extra_scalars,
                      table_word=source.table_word, single_unnamed_table=source.single_unnamed_table)
+
+
+def _recognise_ascwds_files(source: Source, names: list[str], found: dict[str, str]) -> None:
+    """A table the file names did not give, found by its contents: an ASC-WDS export's staff and training files
+    are recognised by their own column names whatever the files are called (``found`` is updated in place)."""
+    for name in names:
+        if name in found.values():
+            continue
+        peek = source.peek(name, 1)
+        headers = [str(c) for c in peek.rows[0]] if peek.rows else []
+        for table in ascwds.profiles():
+            if table not in found and ascwds.profile_for(table, headers) is not None:
+                found[table] = name
+                break
 
 
 def _assemble(file: str, fmt: ReturnFormat, found: dict[str, str], tables: dict[str, Table],
@@ -463,6 +479,8 @@ def _assemble(file: str, fmt: ReturnFormat, found: dict[str, str], tables: dict[
                                         Position(file=file)))
             continue
         if kind in spec.required_in and canonical not in found:
+            if spec.layout == "keyvalue" and all(f in given for f, fs in spec.fields.items() if fs.required):
+                continue  # its values were given beside the file (--set, a contract file)
             issues.append(DataIssue("missing_table", canonical, None,
                                     f"the {spec.title} {table_word} is missing (a {kind} needs it)",
                                     Position(file=file)))

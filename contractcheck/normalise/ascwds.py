@@ -1,11 +1,11 @@
-"""Skills for Care's ASC-WDS bulk-upload staff file, read as the Workforce table.
+"""Skills for Care's ASC-WDS bulk-upload files, read as the Workforce table (the staff file) and the Training table.
 
 Most care providers in England keep their workforce in ASC-WDS and can export its bulk-upload staff file: one row
 per worker, columns named in ASC-WDS's own words (UNIQUEWORKERID, ZEROHRCONT, SALARYINT …) and values in its codes
 (1 yes, 2 no, 999 don't know). The file is recognised by its header; its columns are renamed to the format's fields
 and its codes turned into the words the vocabularies read, so the rest of the check is the same as for any return.
 Cell positions are kept: a finding still points at the provider's own column and line. The profile (which column is
-which field, which codes mean "don't know") is data: ``data/ascwds_staff.yaml``.
+which field, which codes mean "don't know") is data: ``data/ascwds.yaml``.
 """
 
 from __future__ import annotations
@@ -33,32 +33,41 @@ class Column(BaseModel):
     level_after: str | None = None
 
 
-class StaffFileProfile(BaseModel):
+class FileProfile(BaseModel):
+    """One ASC-WDS file: the columns that recognise it, which column is which field, and its codes."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     recognise: tuple[str, ...]
     establishment: str
-    status: str
-    left_out_status: tuple[str, ...]
+    status: str | None = None
+    left_out_status: tuple[str, ...] = ()
     columns: dict[str, Column]
 
 
+class Profiles(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    files: dict[str, FileProfile]  # table of the format → the ASC-WDS file read as it
+
+
 @cache
-def staff_file_profile() -> StaffFileProfile:
-    """The shipped profile of the ASC-WDS staff file (cached)."""
-    text = resources.files("contractcheck").joinpath("data/ascwds_staff.yaml").read_text("utf-8")
-    return StaffFileProfile.model_validate(yaml.load(text, Loader=SAFE_LOADER))  # noqa: S506 - a SafeLoader
+def profiles() -> dict[str, FileProfile]:
+    """The shipped profiles of the ASC-WDS files, by the table each is read as (cached)."""
+    text = resources.files("contractcheck").joinpath("data/ascwds.yaml").read_text("utf-8")
+    return Profiles.model_validate(yaml.load(text, Loader=SAFE_LOADER)).files  # noqa: S506 - a SafeLoader
 
 
-def is_staff_file(headers: list[str]) -> bool:
-    """Whether a table's headings are an ASC-WDS staff file's (its own column names, as its validator spells them)."""
+def profile_for(table: str, headers: list[str]) -> FileProfile | None:
+    """The ASC-WDS profile of a table whose headings are that ASC-WDS file's own column names (as its validator
+    spells them), else None."""
+    profile = profiles().get(table)
     names = {str(h).strip() for h in headers if h is not None}
-    return set(staff_file_profile().recognise) <= names
+    return profile if profile is not None and set(profile.recognise) <= names else None
 
 
-def establishments(raw: RawTable) -> list[str]:
-    """The workplaces (LOCALESTID) a staff file holds, in the order they first appear."""
-    profile = staff_file_profile()
+def establishments(raw: RawTable, profile: FileProfile) -> list[str]:
+    """The workplaces (LOCALESTID) an ASC-WDS file holds, in the order they first appear."""
     at = _column_index(raw, profile.establishment)
     if at is None:
         return []
@@ -66,27 +75,26 @@ def establishments(raw: RawTable) -> list[str]:
     return [v for v in pd.unique(values) if v]
 
 
-def staff_file_table(raw: RawTable, establishment: str | None) -> RawTable:
-    """The staff file as a table the Workforce heading match reads: its columns renamed to fields (the others left
-    unread), "don't know" codes blank, yes/no codes as words, SCQUAL as a level; rows of other workplaces and rows
-    being deleted left out. Raises ``InputError`` (LOAD) when the file holds several workplaces and
-    ``establishment`` does not choose one of them."""
-    profile = staff_file_profile()
-    places = establishments(raw)
+def ascwds_table(raw: RawTable, profile: FileProfile, establishment: str | None) -> RawTable:
+    """An ASC-WDS file as a table the heading match reads: its columns renamed to fields (the others left unread),
+    "don't know" codes blank, yes/no codes as words, SCQUAL as a level; rows of other workplaces and rows being
+    deleted left out. Raises ``InputError`` (LOAD) when the file holds several workplaces and ``establishment``
+    does not choose one of them."""
+    places = establishments(raw, profile)
     keep = np.ones(len(raw.data), dtype=bool)
     if establishment is not None or len(places) > 1:
         if establishment not in places:
             listed = ", ".join(places[:10]) + (" …" if len(places) > 10 else "")
             raise InputError(
-                f"this ASC-WDS staff file holds {len(places)} workplaces ({listed}); choose one with "
+                f"this ASC-WDS file holds {len(places)} workplaces ({listed}); choose one with "
                 f"--set establishment=LOCALESTID (or establishment: in the contract file beside it)"
                 if establishment is None else
-                f"establishment {establishment!r} is not in this ASC-WDS staff file (it holds: {listed})",
+                f"establishment {establishment!r} is not in this ASC-WDS file (it holds: {listed})",
                 location=Location(file=raw.file))
         at = _column_index(raw, profile.establishment)
         assert at is not None
         keep &= (raw.data[at].astype(str).str.strip() == establishment).to_numpy(dtype=bool)
-    status_at = _column_index(raw, profile.status)
+    status_at = _column_index(raw, profile.status) if profile.status else None
     if status_at is not None:
         status = raw.data[status_at].astype(str).str.strip().str.upper()
         keep &= ~status.isin(profile.left_out_status).to_numpy(dtype=bool)
