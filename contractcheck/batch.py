@@ -276,8 +276,10 @@ class _Pool:
 
 def is_csv_folder_return(folder: Path) -> bool:
     """Whether a folder is one return written as CSV files named after its tables (``contract.csv``,
-    ``workforce.csv``; the names and aliases of ``return_format.yaml``), rather than a folder of returns."""
+    ``workforce.csv``; the names and aliases of ``return_format.yaml``), or an export with its contract file
+    beside it (``FOLDER.contract.yaml``, as for ASC-WDS files), rather than a folder of returns."""
     from contractcheck.load._common import csv_files_in
+    from contractcheck.load.sidecar import contract_file_beside
 
     try:
         stems = [file.stem for file in csv_files_in(folder)]
@@ -285,6 +287,8 @@ def is_csv_folder_return(folder: Path) -> bool:
         return True  # let the check say why it cannot be read
     if not stems:
         return False
+    if contract_file_beside(folder) is not None:
+        return True
     try:
         return bool(match_tables(stems, return_format(), file=str(folder)))
     except InputError:  # two files match one table: a return, if a broken one; its check will say so

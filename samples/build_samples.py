@@ -377,6 +377,60 @@ def build_pay() -> None:
     wb.close()
 
 
+ASCWDS_STAFF_HEADER = (
+    "LOCALESTID,UNIQUEWORKERID,STATUS,DISPLAYID,NINUMBER,POSTCODE,DOB,GENDER,ETHNICITY,NATIONALITY,"
+    "BRITISHCITIZENSHIP,COUNTRYOFBIRTH,YEAROFENTRY,DISABLED,CARECERT,L2CARECERT,RECSOURCE,HANDCVISA,INOUTUK,"
+    "STARTDATE,STARTINSECT,DHA,APPRENTICE,EMPLSTATUS,ZEROHRCONT,DAYSSICK,SALARYINT,SALARY,HOURLYRATE,MAINJOBROLE,"
+    "MAINJRDESC,CONTHOURS,AVGHOURS,NMCREG,AMHP,SCQUAL,NONSCQUAL,CWPCATEGORY,QUALACH01,QUALACH01NOTES,QUALACH02,"
+    "QUALACH02NOTES,QUALACH03,QUALACH03NOTES"
+).split(",")
+
+
+def build_ascwds_export() -> None:
+    """An ASC-WDS bulk-upload export (synthetic people): a staff file and a training file as ASC-WDS names and
+    codes them, with the contract's values in a file beside the folder. Two workers are paid below the minimum
+    (one of them an annual salary over contracted hours), one zero-hours worker has no reason recorded, and the
+    staff file breaks two of ASC-WDS's own rules (an hourly rate with the annual interval; contracted hours on a
+    zero-hours contract), so it fails the ascwds-format schedule too."""
+    folder = HERE / "ascwds-export"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    people = [
+        dict(UNIQUEWORKERID="SFC001", STATUS="UPDATE", DOB="14/03/1985", CARECERT="1", STARTDATE="04/05/2021",
+             APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="3", SALARYINT="3", HOURLYRATE="12.95",
+             MAINJOBROLE="8", CONTHOURS="30", SCQUAL="1;2"),
+        dict(UNIQUEWORKERID="SFC002", STATUS="UPDATE", DOB="02/11/1979", CARECERT="1", STARTDATE="01/02/2019",
+             APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="0", SALARYINT="3", HOURLYRATE="12.50",
+             MAINJOBROLE="8", CONTHOURS="37.5", SCQUAL="1;3"),
+        dict(UNIQUEWORKERID="SFC003", STATUS="NOCHANGE", DOB="30/06/1990", CARECERT="3", STARTDATE="12/08/2026",
+             APPRENTICE="999", EMPLSTATUS="3", ZEROHRCONT="1", DAYSSICK="999", SALARYINT="3", HOURLYRATE="13.40",
+             MAINJOBROLE="8", CONTHOURS="16", AVGHOURS="14", SCQUAL="999"),
+        dict(UNIQUEWORKERID="SFC004", STATUS="UPDATE", DOB="21/01/1975", CARECERT="2", STARTDATE="01/02/2015",
+             APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="5", SALARYINT="1", SALARY="23000",
+             MAINJOBROLE="4", CONTHOURS="40", SCQUAL="1;5"),
+        dict(UNIQUEWORKERID="SFC005", STATUS="NEW", DOB="09/09/2006", CARECERT="3", STARTDATE="01/09/2025",
+             APPRENTICE="1", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="0", SALARYINT="1", HOURLYRATE="8.10",
+             MAINJOBROLE="8", CONTHOURS="30", SCQUAL="2"),
+        dict(UNIQUEWORKERID="SFC006", STATUS="DELETE", DOB="09/09/1966", EMPLSTATUS="1", ZEROHRCONT="2",
+             SALARYINT="3", HOURLYRATE="9.00", MAINJOBROLE="26"),
+    ]
+    lines = [",".join(ASCWDS_STAFF_HEADER)]
+    lines += [",".join({"LOCALESTID": "RIVERSIDE1", **p}.get(c, "") for c in ASCWDS_STAFF_HEADER) for p in people]
+    (folder / "2026-10-01-sfc-bu-staff.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    training = ["LOCALESTID,UNIQUEWORKERID,CATEGORY,DESCRIPTION,DATECOMPLETED,EXPIRYDATE,ACCREDITED,NOTES"]
+    for worker in ("SFC001", "SFC002", "SFC004", "SFC005"):
+        for code in ("20", "15", "13", "10"):  # safeguarding, moving and handling, medication, infection control
+            training.append(f"RIVERSIDE1,{worker},{code},,10/01/2026,10/01/2027,1,")
+    training.append("RIVERSIDE1,SFC003,20,,10/01/2026,10/01/2027,1,")
+    (folder / "2026-10-01-sfc-bu-training.csv").write_text("\r\n".join(training) + "\r\n", encoding="utf-8")
+    (HERE / "ascwds-export.contract.yaml").write_text(
+        "# The contract's values for the ASC-WDS export in the folder beside this file (an export has no Contract).\n"
+        "provider_name: Riverside Home Care Ltd\nprovider_id: 1-123456789\ncontract_ref: OCC-HTLAH-2015-07\n"
+        "council: Oxfordshire County Council\nperiod_start: 2026-07-01\nperiod_end: 2026-09-30\n"
+        "contract_value: 400000\ndspt_status: Standards Met\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     build_bid()
     build_compliant()
@@ -384,4 +438,5 @@ if __name__ == "__main__":
     build_messy()
     build_csv_folder()
     build_pay()
+    build_ascwds_export()
     print("samples written to", HERE)

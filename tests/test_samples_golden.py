@@ -28,6 +28,8 @@ CASES = [
     ("csv-return", "leicester-homecare", 1),
     ("tender-bid.xlsx", "oxfordshire-tender", 1),
     ("pay-return.xlsx", "statutory-minimum", 1),
+    ("ascwds-export", "leicester-homecare", 1),
+    ("ascwds-export", "ascwds-format", 1),
 ]
 SUFFIX = {"json": "json", "markdown": "md", "table": "txt", "csv": "csv"}
 

@@ -268,19 +268,25 @@ def london_council_flag(council: Value) -> Value:
     return _scalar_if_all_scalar(london_council(names), council)
 
 
-@PAY_FUNCTIONS.function("hourly_pay(hourly_rate, salary, pay_basis, hours_a_week)",
+@PAY_FUNCTIONS.function("hourly_pay(hourly_rate, salary, pay_basis, hours_a_week, max_hourly_rate)",
                         "a worker's pay an hour: the hourly rate, or for salaried staff (pay_basis weekly, monthly "
                         "or annual) the salary over contracted hours (52 weeks a year); where pay_basis says a "
-                        "salary and no salary is given, the figure in the rate column is taken as the salary",
+                        "salary and none is given, a figure in the rate column above max_hourly_rate is the salary "
+                        "(a payroll export's habit) and one at or below it is the hourly rate",
                         [Param("money", frozenset({"money", "number"})).called("hourly_rate"),
                          Param("money", frozenset({"money", "number"})).called("salary"),
-                         TEXT.called("pay_basis"), NUMBER.called("hours_a_week")], "money")
-def hourly_pay(hourly_rate: Value, salary: Value, basis: Value, hours_a_week: Value) -> Value:
-    rate, pay, b, h = _columns(to_float(hourly_rate), to_float(salary), basis, to_float(hours_a_week))
+                         TEXT.called("pay_basis"), NUMBER.called("hours_a_week"),
+                         Param("money", frozenset({"money", "number"})).called("max_hourly_rate")], "money")
+def hourly_pay(hourly_rate: Value, salary: Value, basis: Value, hours_a_week: Value, max_hourly_rate: Value) -> Value:
+    rate, pay, b, h, most = _columns(to_float(hourly_rate), to_float(salary), basis, to_float(hours_a_week),
+                                     to_float(max_hourly_rate))
     kind = pay_basis(b)
-    salaried = pd.Series(kind.isin(["weekly", "monthly", "annual"]).fillna(False).to_numpy(dtype=bool),
-                         index=rate.index)
+    index = rate.index
     hourly, salary_given = rate.astype("Float64"), pay.astype("Float64")
+    said_salaried = kind.isin(["weekly", "monthly", "annual"]).fillna(False).to_numpy(dtype=bool)
+    salary_in_rate_column = (salary_given.isna() & (hourly > most.astype("Float64"))).fillna(False).to_numpy(bool)
+    salaried = pd.Series(said_salaried & (salary_given.notna().to_numpy(dtype=bool) | salary_in_rate_column),
+                         index=index)
     figure = salary_given.where(salary_given.notna(), hourly.where(salaried))  # the salary, wherever it was typed
     from_salary = hourly_from_salary(figure, kind, h)
     result = from_salary.where(salaried, hourly.fillna(from_salary))
