@@ -539,3 +539,9 @@ def _lookup(value: Value, keys: Value, numbers: Value) -> Value:
     if isinstance(value, pd.Series):
         return casefold(value).map(table).astype("Float64")
     return pd.NA if blank(value) else table.get(casefold(str(value)), pd.NA)
+
+
+@BUILTINS.function("as_percent(x)", "a fraction read as a percentage (0.25 shows as 25%): a rate worked out by "
+                   "division, such as turnover", [NUMBER], "percent")
+def _as_percent(x: Value) -> Value:
+    return to_float(x)
