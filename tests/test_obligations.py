@@ -77,6 +77,13 @@ def test_cc01_a_blank_start_date_or_role_is_counted_as_not_judged(tmp_path):
     assert (result.status, result.checked, result.failed, result.not_judged) == ("pass", 1, 0, 2)
 
 
+def test_a_blank_start_date_is_a_data_finding_with_its_cell(tmp_path):
+    """The worker CC-01 cannot judge is reported by DATA-13, so the provider knows which cell to fill."""
+    result, findings = judge(tmp_path, "DATA-13", contract=QUARTER, schedule="oxfordshire-help-to-live-at-home",
+                             workforce=[worker("W1", job_role="Care worker", care_certificate="Not started")])
+    assert (result.status, findings[0].subject.key, findings[0].location.field) == ("fail", "W1", "start_date")
+
+
 def test_cc01_accepts_the_level_2_adult_social_care_certificate_unless_the_schedule_does_not(tmp_path):
     """The Level 2 Adult Social Care Certificate (Ofqual-regulated, built on the Care Certificate standards) is
     accepted by default, recorded as a Training record; a schedule can accept the Care Certificate alone."""
