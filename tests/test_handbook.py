@@ -80,9 +80,10 @@ def test_parameter_shows_its_value_in_this_schedule():
 def test_rule_shows_its_check_working_and_expected_message():
     app = section(handbook(OXFORDSHIRE), "APP-01")
     assert "- **Passes when:** `in_post >= required`" in app
-    assert "| `required` | `floor(contract_value / per_value)` |" in app
-    assert ("**Expected message:** *Contract value £1,650,000 ÷ £500,000 = 3.3 → 3 apprentice(s) required; "
-            "1 in post at 30 June 2025.*") in app
+    assert ('| `required` | `ceil(value_judged / per_value) if rounding == "part" else '
+            'floor(value_judged / per_value)` |') in app
+    assert ("**Expected message:** *Contract value £1,650,000 over the whole term ÷ £500,000 = 3.3 → 3 "
+            "apprentice(s) required (rounded down: one per whole slice); 1 in post at 30 June 2025.*") in app
 
 
 def test_example_records_are_small_tables():
@@ -98,7 +99,7 @@ def test_example_records_are_small_tables():
 
 def test_not_applicable_example_reads_does_not_apply():
     cc = section(handbook(OXFORDSHIRE), "CC-01")
-    assert "##### Example 3: a coordinator is not in scope — does not apply" in cc
+    assert "##### Example 8: a care co-ordinator is not in scope — does not apply" in cc
 
 
 def test_missing_sheet_and_blank_behaviour_in_words():
@@ -107,7 +108,8 @@ def test_missing_sheet_and_blank_behaviour_in_words():
     assert "if the return has no Costs sheet, the rule fails" in cost
     assert "set by this schedule; without it the rule would not apply" in cost
     assert "rows with a blank needed value are not judged (the data rules report the blank)" in section(text, "PAY-01")
-    assert "- **Blank values:** a blank counts as a failure" in section(text, "DSPT-01")
+    # ZHC-01: a blank zero-hours reason fails (Oxfordshire's rules now leave a blank they cannot settle unjudged)
+    assert "- **Blank values:** a blank counts as a failure" in section(handbook("leicester-homecare"), "ZHC-01")
 
 
 def test_glossary_lists_only_the_functions_used():
@@ -274,7 +276,7 @@ def test_html_says_what_the_markdown_says():
     page = parse(handbook(OXFORDSHIRE, "html"))
     text = " ".join("".join(page.text).split())
     assert "£500,000 (set by this schedule; the same as the default)" in text
-    assert "Contract value £1,650,000 ÷ £500,000 = 3.3 → 3 apprentice(s) required" in text
+    assert "Contract value £1,650,000 over the whole term ÷ £500,000 = 3.3 → 3 apprentice(s) required" in text
     assert "count(workforce, apprentice and (is_blank(leave_date) or leave_date > period_end))" in text
 
 

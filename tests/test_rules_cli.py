@@ -266,7 +266,7 @@ def test_schedules_list_and_show(cli):
 def test_explain_shows_the_arithmetic_of_a_finding(cli):
     result = cli("explain", "APP-01", "--schedule", "oxfordshire-help-to-live-at-home")
     assert result.code == 0
-    assert "£1,650,000 ÷ £500,000 = 3.3 → 3 apprentice(s) required; 1 in post" in result.out
+    assert "£1,650,000 over the whole term ÷ £500,000 = 3.3 → 3 apprentice(s) required (rounded down" in result.out
     assert "evidence: " in result.out
 
 
@@ -292,7 +292,8 @@ def test_a_schedule_extends_another_and_overrides_a_parameter(cli, tmp_path):
     ids = [r["rule_id"] for r in report["results"]]
     assert ids[:2] == ["PAY-01", "PAY-02"] and "PAY-03" in ids and "APP-01" in ids
     app = next(f for f in report["findings"] if f["rule_id"] == "APP-01")
-    assert "÷ £250,000 = 6.6 → 6 apprentice(s) required; 3 in post" in app["message"]
+    assert "÷ £250,000 = 6.6 → 6 apprentice(s) required (rounded down: one per whole slice); 3 in post" \
+        in app["message"]
 
 
 def test_the_version_in_force_on_the_as_of_date_judges(cli, tmp_path):

@@ -96,6 +96,8 @@ class Aggregate(Entry):
 
     impl: Callable[[Rows], Value]
     per_row: bool = False  # one value per row of the rule's table, linked by key; else one for the table
+    # a table the return leaves out holds no rows (the rule still runs) instead of making the rule not applicable
+    absent_is_empty: bool = False
 
     @property
     def min_args(self) -> int:
@@ -114,9 +116,10 @@ class Aggregate(Entry):
         table = first.id
         if schemas[table].layout != "rows":
             raise ExpressionError(f"{self.name}() works over a table of rows, not '{table}'", column_of(first))
-        inner = compiler.nested(table)
+        inner = compiler.optional(table) if self.absent_is_empty else compiler.nested(table)
         args = [inner.node(a) for a in node.args[1:]]
-        compiler.reads(table, "*")
+        if not self.absent_is_empty:
+            compiler.reads(table, "*")
         key = None
         if self.per_row:
             own = compiler.row_table
@@ -126,14 +129,18 @@ class Aggregate(Entry):
                     f"{self.name}() links rows by key: the rule's table needs a key field that '{table}' also has",
                     column_of(node),
                 )
-            compiler.reads(table, key)
+            if not self.absent_is_empty:
+                compiler.reads(table, key)
             compiler.reads(own, key)
         self.check_args(args, node.args[1:], first=1)
         result = self.result_type(Call(self.name, node, args, compiler.row_table))
-        impl, runs = self.impl, [a.run for a in args]
+        impl, runs, empty = self.impl, [a.run for a in args], self.absent_is_empty
 
         def run(ctx: EvalContext) -> Value:
             frame = ctx.tables.get(table)
+            if frame is None and empty and key is not None:
+                own_keys = read_column(ctx, ctx.row_table, key)
+                return pd.Series(pd.NaT, index=own_keys.index, dtype="datetime64[ns]")
             if frame is None:
                 raise MissingData(table, None)
             return impl(Rows(table, frame, ctx, runs, key))
@@ -145,12 +152,13 @@ AGGREGATES = FunctionRegistry()
 
 
 def _aggregate(signature: str, doc: str, params: Sequence[Param], result: ValueType | TypeRule,
-               per_row: bool = False) -> Callable[[Callable[[Rows], Value]], Callable[[Rows], Value]]:
+               per_row: bool = False, absent_is_empty: bool = False,
+               ) -> Callable[[Callable[[Rows], Value]], Callable[[Rows], Value]]:
     """Register the decorated implementation as the aggregate named in ``signature``."""
 
     def register(impl: Callable[[Rows], Value]) -> Callable[[Rows], Value]:
         AGGREGATES.add(Aggregate(name=name_of(signature), signature=signature, doc=doc, params=tuple(params),
-                                 result=result, per_row=per_row, impl=impl))
+                                 result=result, per_row=per_row, absent_is_empty=absent_is_empty, impl=impl))
         return impl
 
     return register
@@ -220,6 +228,27 @@ def _missing_values(rows: Rows) -> Value:
         sep = np.where(result.str.len().to_numpy() > 0, ", ", "")
         result = result.where(~lacking, result + pd.Series(sep, index=result.index) + str(item))
     return result.where(result.str.len() > 0, pd.NA)
+
+
+@_aggregate("earliest(table, date, condition)",
+            "per row: the earliest date among the records for this row's key meeting the condition; blank when "
+            "there is none, or when the return has no such table (the rule still runs)",
+            [Param("a date", frozenset({"date"})).called("date"), CONDITION.or_omitted()], "date", per_row=True,
+            absent_is_empty=True)
+def _earliest(rows: Rows) -> Value:
+    own, theirs = rows.keys()
+    dates = rows.value(0)
+    if not isinstance(dates, pd.Series):
+        dates = pd.Series(dates, index=rows.frame.index)
+    dates = pd.to_datetime(dates, errors="coerce")
+    mask = rows.meeting(1) & dates.notna().to_numpy(dtype=bool) & theirs.notna().to_numpy(dtype=bool)
+    firsts = dates[mask].groupby(theirs[mask].to_numpy(dtype=object)).min()
+    out = pd.Series(pd.NaT, index=own.index, dtype="datetime64[ns]")
+    if len(firsts):
+        found = own.map(firsts.to_dict()).to_numpy(dtype=object)
+        hit = pd.notna(found)
+        out[hit] = pd.to_datetime(found[hit]).to_numpy()
+    return out
 
 
 @dataclass(frozen=True, kw_only=True)

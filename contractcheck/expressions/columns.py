@@ -141,6 +141,8 @@ def days_between(start: Value, end: Value) -> Value:
 def shift_date(base: Value, count: Value, unit: str) -> Value:
     """``base`` (a date or a column of dates) moved by a fixed ``count`` of days, weeks or months."""
     base = to_date(base)
+    if isinstance(count, pd.Series):
+        return _shift_each(base, to_float(count), unit)
     if is_na(count) or (not isinstance(base, pd.Series) and is_na(base)):
         return pd.NaT
     if unit == "months":
@@ -148,6 +150,18 @@ def shift_date(base: Value, count: Value, unit: str) -> Value:
             return pd.Series(pd.NaT, index=base.index) if isinstance(base, pd.Series) else pd.NaT
         return base + pd.DateOffset(months=int(count))
     return base + pd.to_timedelta(float(count) * (7 if unit == "weeks" else 1), unit="D")
+
+
+def _shift_each(base: Value, count: pd.Series, unit: str) -> pd.Series:
+    """Dates moved by a count per row (a course's refresh interval): one vectorised shift per distinct count."""
+    dates = base if isinstance(base, pd.Series) else pd.Series(base, index=count.index, dtype="datetime64[ns]")
+    out = pd.Series(pd.NaT, index=count.index, dtype=dates.dtype)
+    for value in count.dropna().unique():
+        rows = (count == value).fillna(False).to_numpy(dtype=bool)
+        shifted = shift_date(dates[rows], float(value), unit)
+        if isinstance(shifted, pd.Series):
+            out[rows] = shifted.to_numpy()
+    return out
 
 
 def broadcast(v: Value, n: int, index: pd.Index | None = None) -> pd.Series:

@@ -168,6 +168,11 @@ class Compiler:
     def nested(self, table: str) -> Compiler:
         return Compiler(self.scope.nested(table), self.found)
 
+    def optional(self, table: str) -> Compiler:
+        """A compiler over the rows of ``table`` whose reads do not make the expression need that table (for an
+        aggregate that treats a table the return leaves out as holding no rows)."""
+        return Compiler(self.scope.nested(table))
+
     def reads(self, table: str, field: str) -> None:
         self.found.fields.add((table, field))
 

@@ -131,6 +131,10 @@ class Compiles(Protocol):
         """A compiler over the rows of ``table`` (for aggregates); what it reads counts as read by this one."""
         ...
 
+    def optional(self, table: str) -> Compiles:
+        """A compiler over the rows of ``table`` whose reads do not make the expression need the table."""
+        ...
+
     def reads(self, table: str, field: str) -> None:
         """Record that the expression reads ``table.field`` from the data."""
         ...
@@ -349,9 +353,11 @@ def _whole_months(call: Call) -> ValueType:
     return "date"
 
 
+# add_months takes a count per row too (a course's refresh interval looked up per training record): the
+# rows are shifted once per distinct count, so a column of a few intervals costs a few offsets.
 @BUILTINS.function("add_months(date, n)",
                    "the date n calendar months later (n whole; a fraction from a parameter or field gives blank)",
-                   [DATE, _HOW_MANY], _whole_months)
+                   [DATE, NUMBER], _whole_months)
 def _add_months(date: Value, n: Value) -> Value:
     return shift_date(date, n, "months")
 
@@ -507,3 +513,35 @@ def _exactly_in(text: Value, items: Value) -> Value:
         return pd.NA if blank(text) else text in allowed
     found = text.astype("string[pyarrow]").isin(allowed).astype("boolean")
     return _unknown_where_blank(found, text)
+
+
+@BUILTINS.function("blank_if(condition, value)",
+                   "the value, or blank where the condition is true (a row the data cannot settle is not judged)",
+                   [BOOL, ANY], lambda call: call.args[1].type)
+def _blank_if(condition: Value, value: Value) -> Value:
+    hit = condition.fillna(False).to_numpy(dtype=bool) if isinstance(condition, pd.Series) \
+        else (not is_na(condition) and bool(condition))
+    if not isinstance(condition, pd.Series) and not isinstance(value, pd.Series):
+        return (pd.NaT if isinstance(value, (pd.Timestamp, dt.date)) else pd.NA) if hit else value
+    index = common_index([condition, value])
+    out = value.copy() if isinstance(value, pd.Series) else broadcast(value, len(index), index)  # type: ignore[arg-type]
+    if out.dtype == object:
+        out = out.convert_dtypes()
+    out[np.asarray(hit, dtype=bool) if isinstance(hit, np.ndarray) else np.full(len(out), hit)] = pd.NA
+    return out
+
+
+@BUILTINS.function("lookup(value, keys, numbers)",
+                   "the number at the position of the value in keys (text compared ignoring case); blank if absent",
+                   [TEXT, LIST.must_be_fixed(), LIST.must_be_fixed()], "number")
+def _lookup(value: Value, keys: Value, numbers: Value) -> Value:
+    table = {casefold(str(k)): float(n) for k, n in zip(keys, numbers)}
+    if isinstance(value, pd.Series):
+        return casefold(value).map(table).astype("Float64")
+    return pd.NA if blank(value) else table.get(casefold(str(value)), pd.NA)
+
+
+@BUILTINS.function("as_percent(x)", "a fraction read as a percentage (0.25 shows as 25%): a rate worked out by "
+                   "division, such as turnover", [NUMBER], "percent")
+def _as_percent(x: Value) -> Value:
+    return to_float(x)
