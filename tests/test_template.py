@@ -224,3 +224,21 @@ def test_the_template_never_overwrites_its_schedule(tmp_path):
     with pytest.raises(UsageError, match="would overwrite an input"):
         write_template(str(schedule), schedule)
     assert schedule.read_text(encoding="utf-8").startswith("id: statutory-minimum")
+
+
+def test_the_command_writes_a_template_that_checks(cli, tmp_path):
+    out = tmp_path / "return.xlsx"
+    done = cli("template", "statutory-minimum", "-o", out)
+    assert (done.code, done.err.strip()) == (0, f"template written to {out} (Contract, Workforce, Pay)")
+    assert check(fill(out, tmp_path / "filled.xlsx", COMPLIANT), "statutory-minimum").summary.verdict == "compliant"
+
+
+@pytest.mark.parametrize(("output", "says"), [
+    ("schedules/leicester-homecare.yaml", "would overwrite an input"),
+    ("template.csv", "give a file name ending .xlsx"),
+    ("no/such/folder/template.xlsx", "--output folder does not exist"),
+])
+def test_the_command_refuses_a_bad_output_in_one_line(cli, output, says):
+    done = cli("template", "schedules/leicester-homecare.yaml", "-o", output)
+    assert done.code == 2
+    assert done.err.startswith("error USAGE: ") and says in done.err and done.err.count("\n") == 1
