@@ -269,6 +269,12 @@ def _is_same(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """The whole file or nothing: written beside the target, then moved over it (``OutputError`` if it cannot)."""
     tmp: str | None = None
@@ -276,6 +282,7 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file (a temporary file is private to its owner)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write the template to {path}: {exc.strerror or exc}") from None
