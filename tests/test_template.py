@@ -242,3 +242,25 @@ def test_the_command_refuses_a_bad_output_in_one_line(cli, output, says):
     done = cli("template", "schedules/leicester-homecare.yaml", "-o", output)
     assert done.code == 2
     assert done.err.startswith("error USAGE: ") and says in done.err and done.err.count("\n") == 1
+
+
+def _outline(path: Path) -> list[tuple[str, list[object]]]:
+    """A workbook's sheets with their headings (a key/value sheet's fields), and the Guidance sheet's rules."""
+    wb = openpyxl.load_workbook(path)
+    out: list[tuple[str, list[object]]] = []
+    for ws in wb.worksheets:
+        if ws.title == GUIDANCE_SHEET:
+            out.append((ws.title, [r[0].value for r in ws.iter_rows() if r[0].value]))
+        elif ws.title != LISTS_SHEET and ws["A1"].value == "Field":
+            out.append((ws.title, [r[0].value for r in ws.iter_rows(min_row=2)]))
+        elif ws.title != LISTS_SHEET:
+            out.append((ws.title, [c.value for c in ws[1]]))
+    return out
+
+
+def test_the_shipped_templates_are_up_to_date_with_their_schedules(templates):
+    shipped = ROOT / "samples" / "templates"
+    assert sorted(p.stem for p in shipped.glob("*.xlsx")) == SCHEDULES
+    for schedule in SCHEDULES:
+        assert _outline(shipped / f"{schedule}.xlsx") == _outline(templates[schedule]), (
+            f"samples/templates/{schedule}.xlsx is out of date: run make samples")
