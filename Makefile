@@ -37,6 +37,7 @@ bench-peers: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python samples/build_samples.py
+	$(BIN)/python samples/build_templates.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache benchmarks/out

@@ -582,6 +582,23 @@ def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")],
         return _show_rule(explain, rule_id, schedule, rules)
 
 
+@app.command("template")
+def template_command(
+    schedule: Annotated[str, typer.Argument(help="Schedule id or file")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx)")],
+    rules: RulesOpt = None,
+) -> int:
+    """A blank return (or bid) workbook for a schedule: its sheets, columns, drop-downs and obligations."""
+    from contractcheck.authoring.template import write_template
+    from contractcheck.rules import load_schedule
+
+    loaded = load_schedule(schedule)
+    check_output(output, inputs=[*(s.file for s in (loaded, *loaded.chain)), *(rules or [])])
+    sheets = write_template(loaded, output, rules=rules)
+    print(f"template written to {output} ({', '.join(s.title for s in sheets)})", file=sys.stderr)
+    return ExitCode.OK
+
+
 @app.command("version")
 def version_command() -> int:
     """Print the version."""
