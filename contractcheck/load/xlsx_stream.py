@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import IO, cast
 from xml.etree import ElementTree
 
+from contractcheck.load.date_system import workbook_date1904
+
 #: (Excel row number, {0-based column: value}) for one row that holds at least one value
 SheetRow = tuple[int, dict[int, object]]
 
@@ -109,13 +111,12 @@ class _XlsxLayout:
                 self.shared_strings_part = target
             elif rel.get("Type", "").endswith("/styles"):
                 styles_part = target
-        self.date1904 = False
         self.sheet_parts: dict[str, str] = {}
-        for element in ElementTree.fromstring(archive.read(workbook_part)).iter():
+        workbook = ElementTree.fromstring(archive.read(workbook_part))
+        self.date1904 = workbook_date1904(workbook)
+        for element in workbook.iter():
             local = _local_name(element.tag)
-            if local == "workbookPr":
-                self.date1904 = element.get("date1904", "").lower() in ("1", "true")
-            elif local == "sheet":
+            if local == "sheet":
                 rel_id = next(
                     (v for k, v in element.attrib.items() if k.startswith("{") and _local_name(k) == "id"), ""
                 )
