@@ -93,6 +93,10 @@ _EXCEL_ERROR_IN_DETAIL = re.compile(r"got '?Error\((\w+)\)")
 
 Container = Literal["xlsx", "ods", "xls"]
 
+# fastexcel names the column it could not type: "could not determine dtype for column __UNNAMED__6"
+_UNTYPED_COLUMN = re.compile(r"could not determine dtype for column (\S+)")
+_MAX_TEXT_RETRIES = 8
+
 
 def _is_fatal(exc: BaseException) -> bool:
     """Exceptions that must never be turned into an InputError."""
@@ -341,13 +345,7 @@ class WorkbookSource(Source):
         """
         with _workbook_errors(self._given, self.container, sheet):
             try:
-                loaded = self._reader.load_sheet(
-                    sheet,
-                    header_row=None,
-                    skip_rows=first_data_row - 1,
-                    schema_sample_rows=None,
-                    skip_whitespace_tail_rows=True,
-                )
+                loaded = self._load_typed(sheet, first_data_row)
             except fastexcel.InvalidParametersError as exc:
                 if "too many rows skipped" in str(exc).lower():
                     return pa.record_batch({}), [], {}
@@ -367,6 +365,32 @@ class WorkbookSource(Source):
         if as_text:
             batch = self._reload_as_text(sheet, first_data_row, batch, columns, sorted(as_text), error_texts)
         return batch, columns, error_texts
+
+    def _load_typed(self, sheet: str, first_data_row: int) -> fastexcel.ExcelSheet:
+        """The sheet from ``first_data_row`` down, each column typed from all its cells.
+
+        A column fastexcel cannot type (durations beside text, such as ``6:00`` cells and one ``tbc``) is
+        read as text rather than failing the sheet: the normalise stage reads each cell's text by its field.
+        """
+        as_text: fastexcel.DTypeMap = {}
+        for _ in range(_MAX_TEXT_RETRIES):
+            try:
+                return self._reader.load_sheet(
+                    sheet,
+                    header_row=None,
+                    skip_rows=first_data_row - 1,
+                    schema_sample_rows=None,
+                    skip_whitespace_tail_rows=True,
+                    dtypes=as_text or None,
+                )
+            except fastexcel.UnsupportedColumnTypeCombinationError as exc:
+                column = _UNTYPED_COLUMN.search(str(exc))
+                if column is None or column.group(1) in as_text:
+                    break
+                as_text[column.group(1)] = "string"
+        return self._reader.load_sheet(  # many mixed columns: every column as text
+            sheet, header_row=None, skip_rows=first_data_row - 1, skip_whitespace_tail_rows=True, dtypes="string"
+        )
 
     def _reload_as_text(
         self,

@@ -58,7 +58,15 @@ EXPECTED: dict[str, str] = {
     "yesno": "yes or no (Y/N)",
     "date": "a date such as 31/03/2025 or 2025-03-31",
 }
+# fields with a unit are read by the unit's parser (an hours field accepts 6:30 and Excel durations)
+UNIT_PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {"hours": values.parse_hours}
+UNIT_EXPECTED: dict[str, str] = {"hours": "a number of hours such as 6.5 or 6:30"}
 HEADER_SEARCH_ROWS = 30
+
+
+def parser_of(fspec: FieldSpec) -> Callable[[pd.Series], values.Parsed]:
+    """The parser for a field's cells: its unit's if it has one, else its type's."""
+    return UNIT_PARSERS[fspec.unit] if fspec.unit else PARSERS[fspec.type]
 
 
 @dataclass
@@ -212,7 +220,7 @@ def expected_words(fspec: FieldSpec, fmt: ReturnFormat) -> str:
     """What a field's cells should be, in words: its type's, or for a coded field its vocabulary's."""
     vocab = fmt.vocabulary_of(fspec)
     if vocab is None:
-        return EXPECTED[fspec.type]
+        return UNIT_EXPECTED[fspec.unit] if fspec.unit else EXPECTED[fspec.type]
     return f"a {vocab.title} this format knows, such as {vocab.examples()}"
 
 
@@ -220,7 +228,7 @@ def _parse_field(cells: pd.Series, fspec: FieldSpec, fmt: ReturnFormat) -> tuple
     """A column parsed by its field's type and, for a coded field, read through its vocabulary: canonical values;
     a value outside a closed vocabulary is invalid (blank to the rules); outside an open one it is kept as written
     and its cells are returned as the second item (None when there are none or the field is not coded)."""
-    parsed = PARSERS[fspec.type](cells)
+    parsed = parser_of(fspec)(cells)
     vocab = fmt.vocabulary_of(fspec)
     if vocab is None:
         return parsed, None
@@ -382,11 +390,11 @@ def _parse_scalars(cells: dict[str, Any], spec: TableSpec, fmt: ReturnFormat) ->
     """``parse_scalar`` of each field's cell, the cells of one type parsed together as one column (the parsers
     read each cell on its own, so a cell parses the same alone or among others)."""
     out: dict[str, tuple[Any, bool]] = {}
-    by_type: dict[FieldType, list[str]] = {}
+    by_parser: dict[tuple[FieldType, str | None], list[str]] = {}
     for fname in cells:
-        by_type.setdefault(spec.fields[fname].type, []).append(fname)
-    for ftype, names in by_type.items():
-        parsed = PARSERS[ftype](pd.Series([cells[f] for f in names], dtype=object))
+        by_parser.setdefault((spec.fields[fname].type, spec.fields[fname].unit), []).append(fname)
+    for names in by_parser.values():
+        parsed = parser_of(spec.fields[names[0]])(pd.Series([cells[f] for f in names], dtype=object))
         coded = [i for i, f in enumerate(names) if fmt.vocabulary_of(spec.fields[f]) is not None]
         if coded:  # coded fields read through their vocabularies, one cell each (a contract has a handful)
             vals, bad = parsed.values.astype(object).copy(), parsed.invalid.copy()

@@ -47,6 +47,7 @@ __all__ = [
     "is_missing",
     "parse_bool",
     "parse_date",
+    "parse_hours",
     "parse_money",
     "parse_number",
     "parse_percent",
@@ -584,6 +585,87 @@ def parse_percent(s: pd.Series) -> Parsed:
         if big.any():
             values[big] = _hundredths(num[big])
         r.put(cells.num_mask, values, np.isfinite(num))
+    return _float_parsed(s, r)
+
+
+# Hours written as a clock: "6:30", "37:30", "0:45:30" (hours may run past 24: a duration, not a time of day)
+_HOURS_CLOCK = r"^(?P<h>\d{1,5}):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d(?:\.\d+)?))?$"
+# A duration Excel stored as a date-time (a time cell, or calamine's text for one in a mixed column): the
+# fraction of a day counted from Excel's day 0, which readers show as 1899-12-31 (or 1899-12-30)
+_HOURS_AS_DATETIME = (
+    r"^(?P<date>1899-12-3[01]|1900-0[12]-\d\d)[ t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d\d(?:\.\d+)?))?$"
+)
+_EXCEL_DAY_ZERO = np.datetime64("1899-12-31", "s")
+_EXCEL_FIRST_REAL_DATE = np.datetime64("1900-03-01", "s")  # before it, a "date" in an hours field is a duration
+
+
+def _hours_since_day_zero(when: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Excel time/duration cells read as date-times → hours (only those before 1900-03-01 are durations)."""
+    secs = when.astype("datetime64[s]")
+    ok = ~np.isnat(secs) & (secs >= _EXCEL_DAY_ZERO - np.timedelta64(1, "D")) & (secs < _EXCEL_FIRST_REAL_DATE)
+    base = np.where(secs < _EXCEL_DAY_ZERO, _EXCEL_DAY_ZERO - np.timedelta64(1, "D"), _EXCEL_DAY_ZERO)
+    hours = (np.where(ok, secs, base) - base).astype(np.int64) / 3600.0
+    return hours, ok
+
+
+def _group_float(got: pa.StructArray, name: str) -> np.ndarray:
+    """One regex group as float64 (NaN where the row did not match or the optional group is empty)."""
+    part = got.field(name)
+    present = pc.and_(got.is_valid(), pc.not_equal(pc.fill_null(part, ""), ""))
+    return _np_float(pc.cast(_only(present, pc.fill_null(part, "0")), pa.float64()))
+
+
+def _clock_parts(got: pa.StructArray) -> np.ndarray:
+    h, m, sec = (_group_float(got, name) for name in ("h", "m", "s"))
+    return h + m / 60.0 + np.nan_to_num(sec) / 3600.0
+
+
+def _hours_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    values, ok, missing = _number_strings(a)
+    _, low, _ = _prepare(a)
+    x = _unquote(low)
+    if _has(x, ":"):
+        clock = pc.extract_regex(x, _HOURS_CLOCK)
+        hit = _np_bool(clock.is_valid()) & ~ok
+        if hit.any():
+            values = np.where(hit, _clock_parts(clock), values)
+            ok = ok | hit
+        stamp = pc.extract_regex(x, _HOURS_AS_DATETIME)
+        hit = _np_bool(stamp.is_valid()) & ~ok
+        if hit.any():
+            day = pc.cast(_only(hit, stamp.field("date")), pa.timestamp("s"))
+            days, _ = _hours_since_day_zero(np.asarray(day.to_numpy(zero_copy_only=False), dtype="datetime64[s]"))
+            values = np.where(hit, days + _clock_parts(stamp), values)
+            ok = ok | hit
+    return values, ok & np.isfinite(values), missing
+
+
+def parse_hours(s: pd.Series) -> Parsed:
+    """A number of hours as nullable "Float64", for the fields that are hours (``unit: hours`` in the format).
+
+    Numbers are hours as they are (``6.5``). A duration written as a clock is read as hours and minutes:
+    ``"6:30"`` → 6.5, ``"37:30"`` → 37.5, ``"0:45:30"`` → 0.758…; so are Excel time and duration cells
+    (fractions of a day shown as ``h:mm`` or ``[h]:mm``), whether they arrive as durations, as date-times on
+    Excel's day zero (1899-12-31 06:00 → 6.0; 1900-01-01 12:00 → 36.0) or as that text. A real calendar date in
+    an hours field is invalid, as are booleans and infinite numbers.
+    """
+    if pd.api.types.is_timedelta64_dtype(s.dtype):
+        hours = s.to_numpy(dtype="timedelta64[ns]").astype(np.int64) / 3.6e12
+        na = np.asarray(s.isna(), dtype=bool)
+        values = pd.arrays.FloatingArray(np.where(na, 0.0, hours), na)
+        return Parsed(pd.Series(values, index=s.index, name=s.name), _bool_series(np.zeros(len(s), dtype=bool), s))
+    cells, r = _float_text(s, _hours_strings)
+    _finite_numbers(r)
+    if cells.when is not None and cells.when_mask is not None:
+        hours, ok = _hours_since_day_zero(cells.when)
+        r.put(cells.when_mask, hours, ok)
+    if cells.other_mask is not None:  # datetime.timedelta / pd.Timedelta objects among other values
+        spans = pd.to_timedelta(pd.Series(cells.source.to_numpy(dtype=object)[cells.other_mask]), errors="coerce")
+        hours = np.full(cells.n, np.nan)
+        hours[cells.other_mask] = spans.to_numpy(dtype="timedelta64[ns]").astype(np.int64) / 3.6e12
+        known = np.zeros(cells.n, dtype=bool)
+        known[cells.other_mask] = spans.notna().to_numpy(dtype=bool)
+        r.put(cells.other_mask, hours, known)
     return _float_parsed(s, r)
 
 
