@@ -14,7 +14,7 @@ stage (peek → decide → read) and builds the :class:`Dataset`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -26,7 +26,7 @@ from contractcheck.load import RawTable, Source
 from contractcheck.normalise import values
 from contractcheck.normalise.headings import (
     canonical_heading,
-    find_header_row,
+    find_heading_rows,
     heading_index,
     match_tables,
 )
@@ -242,15 +242,18 @@ def _parse_field(cells: pd.Series, fspec: FieldSpec, fmt: ReturnFormat) -> tuple
 def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: TableSpec, fmt: ReturnFormat,
                      issues: list[DataIssue]) -> Table | None:
     peek = source.peek(name_in_file, HEADER_SEARCH_ROWS)
-    header = find_header_row(peek.rows, peek.row_numbers, spec)
-    if header is None:
+    found = find_heading_rows(peek.rows, peek.row_numbers, spec)
+    if found is None:
         expected = ", ".join(list(spec.fields)[:4])
         issues.append(DataIssue("no_header", canonical, None,
                                 f"no heading row found in the first {HEADER_SEARCH_ROWS} rows of {spec.title} "
                                 f"(expected headings such as {expected})",
                                 Position(file=str(source.path), sheet=name_in_file)))
         return None
-    raw = source.read(name_in_file, header)
+    raw = source.read(name_in_file, found.row)
+    if found.headings:  # a heading over two rows: each column's heading, group and field read together
+        by_label = {peek.column_labels[column]: text for column, text in found.headings.items()}
+        raw = replace(raw, headers=[by_label.get(label, "") for label in raw.column_labels])
     return _normalise_rows(raw, canonical, spec, fmt, issues)
 
 
