@@ -51,6 +51,7 @@ from contractcheck.load._common import (
     sha256_file,
 )
 from contractcheck.load.date_system import calamine_readable_copy, calamine_shift_days
+from contractcheck.load.formulas import unsaved_formula_cells
 from contractcheck.load.xlsx_stream import SheetRow, XlsxStream
 
 _ENCRYPTED_PACKAGE_UTF16 = "EncryptedPackage".encode("utf-16-le")
@@ -333,7 +334,13 @@ class WorkbookSource(Source):
             data=data,
             row_numbers=row_numbers,
             header_row=header_row,
+            unsaved_formulas=self._unsaved_formulas(sheet),
         )
+
+    def _unsaved_formulas(self, sheet: str) -> dict[str, list[int]]:
+        """Formula cells of an .xlsx sheet with no saved result (see :mod:`contractcheck.load.formulas`)."""
+        part = self._stream.sheet_part(sheet) if self._stream is not None else None
+        return unsaved_formula_cells(self.path, part) if part is not None else {}
 
     def _load_rows(
         self, sheet: str, first_data_row: int

@@ -293,6 +293,17 @@ class XlsxStream:
         self._layout: _XlsxLayout | None = None
         self._strings: _SharedStrings | None = None
 
+    def sheet_part(self, sheet: str) -> str | None:
+        """The package part holding ``sheet`` (None if streaming is off for this file or there is no such sheet)."""
+        if self._layout is None and self.ok:
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    self._layout = _XlsxLayout(archive)
+                    self._strings = _SharedStrings(self._layout.shared_strings_part)
+            except Exception:  # noqa: BLE001 - any oddity in the package: no part
+                self.ok = False
+        return self._layout.sheet_parts.get(sheet) if self._layout is not None else None
+
     def rows(
         self,
         sheet: str,

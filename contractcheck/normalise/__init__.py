@@ -23,6 +23,7 @@ import pandas as pd
 from contractcheck.blank import is_blank, is_null
 from contractcheck.errors import GivenValueError
 from contractcheck.load import RawTable, Source
+from contractcheck.load.formulas import UNSAVED_FORMULA
 from contractcheck.normalise import values
 from contractcheck.normalise.headings import (
     canonical_heading,
@@ -106,18 +107,23 @@ class UnreadableCells:
     values: np.ndarray
     keys: np.ndarray
     nearest: np.ndarray | None = None  # a coded field: the canonical value nearest each cell (None: nothing near)
+    # why a cell has no value to read, where it is not its text (a formula with no saved result); None elsewhere
+    reasons: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def messages(self) -> list[str]:
         """One sentence per cell: ``Hourly rate (£) 'tbc' is not a money amount …``; for a coded field, with the
-        nearest canonical value (``… (nearest: Care worker)``)."""
+        nearest canonical value (``… (nearest: Care worker)``); for a cell with a reason, ``Hourly rate (£) is a
+        formula with no saved value: …``."""
         form = f"{_braced(self.heading)} {{!r}} is not {_braced(self.expected)}"
         said = list(map(form.format, self.values.tolist()))
-        if self.nearest is None:
-            return said
-        return [f"{m} (nearest: {n})" if n else m for m, n in zip(said, self.nearest.tolist())]
+        if self.nearest is not None:
+            said = [f"{m} (nearest: {n})" if n else m for m, n in zip(said, self.nearest.tolist())]
+        if self.reasons is not None:
+            said = [f"{self.heading} is a {r}" if r else m for m, r in zip(said, self.reasons.tolist())]
+        return said
 
 
 def _braced(text: str) -> str:
@@ -288,10 +294,14 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
     rows = np.asarray(raw.row_numbers, dtype=np.int64)
     parsed: dict[str, values.Parsed] = {}
     outside: dict[str, np.ndarray] = {}  # coded fields: cells outside an open vocabulary
+    unsaved: dict[str, np.ndarray] = {}  # field → rows whose cell is a formula with no saved result
     for fname, i in mapped.items():
         parsed[fname], unknown = _parse_field(data[i].reset_index(drop=True), spec.fields[fname], fmt)
         if unknown is not None:
             outside[fname] = unknown
+        formula_rows = raw.unsaved_formulas.get(raw.column_labels[i])
+        if formula_rows:
+            parsed[fname], unsaved[fname] = _without_unsaved(parsed[fname], rows, formula_rows)
     # spacer rows (nothing in any column we read) are not workers; the parse already knows what is blank
     keep = np.ones(len(data), dtype=bool)
     if parsed:
@@ -314,6 +324,9 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
         column_values = p.values[keep].reset_index(drop=True) if dropping else p.values
         out[fname] = column_values
         bad = p.invalid.to_numpy(dtype=bool)
+        no_value = unsaved.get(fname)
+        if no_value is not None:
+            bad = bad | no_value
         vocab = fmt.vocabulary_of(fspec)
         if bad.any():
             cells = _unreadable(canonical, fname, headings[fname], expected_words(fspec, fmt), columns[fname],
@@ -321,6 +334,10 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
                                 parsed.get(spec.key or ""), bad)
             if vocab is not None:
                 cells.nearest = vocab.nearest(cells.values)
+            if no_value is not None:
+                reasons = np.full(int(bad.sum()), None, dtype=object)
+                reasons[no_value[bad]] = UNSAVED_FORMULA
+                cells.reasons = reasons
             unreadable[fname] = cells
         if fname in outside and vocab is not None:
             odd = outside[fname]
@@ -333,6 +350,17 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
     frame = pd.DataFrame(out, index=index_)
     return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped),
                  unreadable, unrecognised)
+
+
+def _without_unsaved(parsed: values.Parsed, rows: np.ndarray, formula_rows: list[int]) -> tuple[values.Parsed,
+                                                                                                   np.ndarray]:
+    """A column with its unsaved formula cells taken out: no value (never the blank or 0 a reader gave), not
+    invalid as text; and the mask of those cells (they are reported as unreadable with their reason)."""
+    mask = np.isin(rows, np.asarray(formula_rows, dtype=np.int64))
+    if not mask.any():
+        return parsed, mask
+    at = pd.Series(mask, index=parsed.values.index)
+    return values.Parsed(parsed.values.mask(at), parsed.invalid & ~at), mask
 
 
 def _unreadable(table: str, fname: str, heading: str, expected: str, column: str, rows: np.ndarray,
