@@ -718,9 +718,14 @@ def _serial_days(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return days, ok
 
 
+# Excel's rule for a year typed with two digits (Windows' default "two-digit year cutoff" of 2029): 00-29 are
+# 2000s, 30-99 are 1900s, so a date of birth typed 15/06/62 is 1962, as the provider's own Excel shows it.
+_TWO_DIGIT_YEAR_CUTOFF = 30
+
+
 def _two_digit_years(y: np.ndarray, two: np.ndarray) -> np.ndarray:
-    """00-69 -> 2000s, 70-99 -> 1900s, where the year was written with two digits."""
-    return np.where(two, np.where(y < 70, 2000 + y, 1900 + y), y)
+    """00-29 -> 2000s, 30-99 -> 1900s (Excel's rule), where the year was written with two digits."""
+    return np.where(two, np.where(y < _TWO_DIGIT_YEAR_CUTOFF, 2000 + y, 1900 + y), y)
 
 
 def _drop_time(x: pa.Array) -> pa.Array:
@@ -803,8 +808,8 @@ def parse_date(s: pd.Series) -> Parsed:
       tz-aware ones keep their local calendar date.
     * Strings are read day-first, never month-first: ``"03/04/2024"`` is 3 April. Accepted:
       ``2024-03-31`` (also ``/`` or ``.``, and with a ``T00:00:00`` or `` 00:00`` time),
-      ``31/03/2024``, ``31-03-2024``, ``31.03.2024``, ``31/03/24`` (two-digit years 00-69 are
-      2000s, 70-99 are 1900s), ``1 April 2025``, ``1 Apr 2025``, ``01-Apr-2025``,
+      ``31/03/2024``, ``31-03-2024``, ``31.03.2024``, ``31/03/24`` (two-digit years 00-29 are
+      2000s, 30-99 are 1900s, as Excel reads them), ``1 April 2025``, ``1 Apr 2025``, ``01-Apr-2025``,
       ``1st April 2025``, ``April 1, 2025``; any of them may carry a valid time of day.
     * Numbers, and strings of digits like ``"45382"``, from 1 to 2958465 are Excel serial dates:
       1899-12-30 plus that many days. Because Excel treats 1900 as a leap year (its serial 60 is
