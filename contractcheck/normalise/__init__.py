@@ -107,7 +107,8 @@ class UnreadableCells:
     values: np.ndarray
     keys: np.ndarray
     nearest: np.ndarray | None = None  # a coded field: the canonical value nearest each cell (None: nothing near)
-    # why a cell has no value to read, where it is not its text (a formula with no saved result); None elsewhere
+    # why a cell has no value to read where it is not "is not <expected>" (a formula with no saved result, a date
+    # written month first): the sentence after the heading, {!r} standing for the cell; None for the others
     reasons: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -121,8 +122,9 @@ class UnreadableCells:
         said = list(map(form.format, self.values.tolist()))
         if self.nearest is not None:
             said = [f"{m} (nearest: {n})" if n else m for m, n in zip(said, self.nearest.tolist())]
-        if self.reasons is not None:
-            said = [f"{self.heading} is a {r}" if r else m for m, r in zip(said, self.reasons.tolist())]
+        if self.reasons is not None:  # a reason is the sentence after the heading; {!r} is the cell as read
+            said = [f"{self.heading} {r.format(v)}" if r else m
+                    for m, r, v in zip(said, self.reasons.tolist(), self.values.tolist())]
         return said
 
 
@@ -294,14 +296,21 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
     rows = np.asarray(raw.row_numbers, dtype=np.int64)
     parsed: dict[str, values.Parsed] = {}
     outside: dict[str, np.ndarray] = {}  # coded fields: cells outside an open vocabulary
-    unsaved: dict[str, np.ndarray] = {}  # field → rows whose cell is a formula with no saved result
+    reasons: dict[str, np.ndarray] = {}  # field → per row, why its cell has no value (None: no special reason)
     for fname, i in mapped.items():
-        parsed[fname], unknown = _parse_field(data[i].reset_index(drop=True), spec.fields[fname], fmt)
+        column = data[i].reset_index(drop=True)
+        parsed[fname], unknown = _parse_field(column, spec.fields[fname], fmt)
         if unknown is not None:
             outside[fname] = unknown
+        doubts = _month_first_reasons(column) if spec.fields[fname].type == "date" else None
         formula_rows = raw.unsaved_formulas.get(raw.column_labels[i])
         if formula_rows:
-            parsed[fname], unsaved[fname] = _without_unsaved(parsed[fname], rows, formula_rows)
+            unsaved = np.isin(rows, np.asarray(formula_rows, dtype=np.int64))
+            doubts = doubts if doubts is not None else np.full(len(rows), None, dtype=object)
+            doubts[unsaved] = UNSAVED_FORMULA_REASON
+        if doubts is not None:
+            parsed[fname] = _without(parsed[fname], doubts != None)  # noqa: E711 - elementwise
+            reasons[fname] = doubts
     # spacer rows (nothing in any column we read) are not workers; the parse already knows what is blank
     keep = np.ones(len(data), dtype=bool)
     if parsed:
@@ -324,9 +333,9 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
         column_values = p.values[keep].reset_index(drop=True) if dropping else p.values
         out[fname] = column_values
         bad = p.invalid.to_numpy(dtype=bool)
-        no_value = unsaved.get(fname)
-        if no_value is not None:
-            bad = bad | no_value
+        why = reasons.get(fname)
+        if why is not None:
+            bad = bad | (why != None)  # noqa: E711 - elementwise
         vocab = fmt.vocabulary_of(fspec)
         if bad.any():
             cells = _unreadable(canonical, fname, headings[fname], expected_words(fspec, fmt), columns[fname],
@@ -334,10 +343,8 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
                                 parsed.get(spec.key or ""), bad)
             if vocab is not None:
                 cells.nearest = vocab.nearest(cells.values)
-            if no_value is not None:
-                reasons = np.full(int(bad.sum()), None, dtype=object)
-                reasons[no_value[bad]] = UNSAVED_FORMULA
-                cells.reasons = reasons
+            if why is not None:
+                cells.reasons = why[bad]
             unreadable[fname] = cells
         if fname in outside and vocab is not None:
             odd = outside[fname]
@@ -352,15 +359,31 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
                  unreadable, unrecognised)
 
 
-def _without_unsaved(parsed: values.Parsed, rows: np.ndarray, formula_rows: list[int]) -> tuple[values.Parsed,
-                                                                                                   np.ndarray]:
-    """A column with its unsaved formula cells taken out: no value (never the blank or 0 a reader gave), not
-    invalid as text; and the mask of those cells (they are reported as unreadable with their reason)."""
-    mask = np.isin(rows, np.asarray(formula_rows, dtype=np.int64))
+UNSAVED_FORMULA_REASON = f"is a {UNSAVED_FORMULA}"
+MONTH_FIRST_ONLY = "{!r} reads only month first (a US date); UK dates are day first: write it as day/month/year"
+MONTH_FIRST_EITHER = ("{!r} may be month first, as other dates in this column can only be: write every date day "
+                      "first (day/month/year) so that none is misread")
+
+
+def _month_first_reasons(column: pd.Series) -> np.ndarray | None:
+    """A date column with any cell that reads only month first (07/13/2026): that cell and every cell that
+    reads both ways (07/01/2026) get a reason and no value; None when no cell reads only month first."""
+    only, either = values.month_first_doubts(column)
+    if not only.any():
+        return None
+    why = np.full(len(column), None, dtype=object)
+    why[either] = MONTH_FIRST_EITHER
+    why[only] = MONTH_FIRST_ONLY
+    return why
+
+
+def _without(parsed: values.Parsed, mask: np.ndarray) -> values.Parsed:
+    """A column with the cells of ``mask`` taken out: no value (never the blank, 0 or swapped date a reader gave),
+    and not invalid as text (they are reported as unreadable with their own reason)."""
     if not mask.any():
-        return parsed, mask
+        return parsed
     at = pd.Series(mask, index=parsed.values.index)
-    return values.Parsed(parsed.values.mask(at), parsed.invalid & ~at), mask
+    return values.Parsed(parsed.values.mask(at), parsed.invalid & ~at)
 
 
 def _unreadable(table: str, fname: str, heading: str, expected: str, column: str, rows: np.ndarray,
@@ -402,9 +425,19 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, fmt: Ret
         cols[fname], headings[fname] = raw.column_labels[key_at + 1], str(cells[key_at])
     # the values of one type are parsed as one column (each parse costs the same for one value as for ten)
     parsed = _parse_scalars({f: cell for f, (_, cell) in given.items()}, spec, fmt)
+    # the dates of one contract are one hand's writing: if one reads only month first, none is read day first
+    dated = [f for f in given if spec.fields[f].type == "date"]
+    doubts = _month_first_reasons(pd.Series([given[f][1] for f in dated], dtype=object)) if dated else None
+    doubted = {f: why for f, why in zip(dated, doubts.tolist() if doubts is not None else []) if why}
     for fname, (label, raw_value) in given.items():
         found[fname], invalid = parsed[fname]
-        if invalid:
+        if fname in doubted:
+            found[fname] = pd.NA
+            issues.append(DataIssue(
+                "unparseable", canonical, fname, f"{label} {doubted[fname].format(raw_value)}",
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=rows[fname], column=cols[fname]),
+                _python_scalar(raw_value), expected_words(spec.fields[fname], fmt)))
+        elif invalid:
             fspec = spec.fields[fname]
             expected = expected_words(fspec, fmt)
             vocab = fmt.vocabulary_of(fspec)

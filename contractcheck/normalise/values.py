@@ -52,6 +52,7 @@ __all__ = [
     "parse_number",
     "parse_percent",
     "parse_text",
+    "month_first_doubts",
 ]
 
 
@@ -799,6 +800,44 @@ def _date_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         days, ok = np.where(good, got, days), ok | good
     missing_np = _np_bool(missing)
     return days, ok & ~missing_np, missing_np
+
+
+def _month_first_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    _, low, _ = _prepare(a)
+    if pc.any(pc.starts_with(low, "'")).as_py():
+        low = pc.utf8_ltrim(low, "'")
+    x = _drop_time(low)
+    n = len(x)
+    only, either = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    rows = _np_bool(pc.match_substring_regex(x, _NUMERIC_DATE))
+    if not rows.any():
+        return only, either
+    dashed = pc.replace_substring(pc.replace_substring(_only(rows, x), "/", "-"), ".", "-")
+    parts = pc.split_pattern(dashed, "-")
+    p0, p1, p2 = (pc.list_element(parts, i) for i in range(3))
+    n0, n2 = _np_int(pc.utf8_length(p0)), _np_int(pc.utf8_length(p2))
+    v0, v1, v2 = (_np_int(pc.cast(p, pa.int64())) for p in (p0, p1, p2))
+    dmy = rows & (n0 <= 2) & ((n2 == 2) | (n2 == 4))
+    year = _two_digit_years(v2, n2 == 2)
+    _, day_first = _ymd_days(year, v1, v0, dmy)
+    _, month_first = _ymd_days(year, v0, v1, dmy)
+    return month_first & ~day_first, month_first & day_first & (v0 != v1)
+
+
+def month_first_doubts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Where a column's dates may have been written month first (US), as :func:`parse_date` never reads them.
+
+    Returns two masks over the text cells: ``only``, dates that read only month first (``07/13/2026``: there is
+    no 13th month), and ``either``, dates that read both ways as different days (``07/01/2026``: 7 January day
+    first, 1 July month first). A column with any ``only`` cell was probably written month first, so its
+    ``either`` cells cannot be trusted either; that is the caller's to say (a DATA finding), never to swap.
+    """
+    cells = _split(s)
+    if cells.text is None:
+        none = np.zeros(cells.n, dtype=bool)
+        return none, none.copy()
+    only, either = _month_first_strings(cells.text)
+    return only, either
 
 
 def parse_date(s: pd.Series) -> Parsed:
