@@ -62,8 +62,8 @@ def _no_as_of(basis: str, data: Dataset, schedule_id: str) -> InputError:
     for issue in data.issues:
         if issue.kind == "unparseable" and issue.field == basis:
             return InputError(
-                f"{basis} {issue.value!r} cannot be read as a date, and it is the date {schedule_id} judges the "
-                f"{data.kind} on: write it day first (e.g. 30/09/2026) {give}",
+                f"{issue.message}; it is the date {schedule_id} judges the {data.kind} on: put it right (a date "
+                f"written day first, e.g. 30/09/2026) {give}",
                 code="ASOF", location=issue.position)
     sheet = next((kv for kv in data.keyvalues.values() if basis in kv.spec.fields), None)
     where = f" on the {sheet.spec.title} sheet" if sheet is not None else ""

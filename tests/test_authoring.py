@@ -71,7 +71,8 @@ def test_check_never_falls_back_to_another_date_it_stops_and_names_the_missing_o
 def test_an_unreadable_date_the_schedule_needs_is_named_with_its_cell():
     data = dataset_from_mapping({"contract": {"period_start": "2026-07-01", "period_end": "09/30/2026"}},
                                 return_format())
-    with pytest.raises(InputError, match=r"period_end '09/30/2026' cannot be read as a date") as raised:
+    said = r"period_end '09/30/2026' reads only month first.*it is the date .* judges the return on"
+    with pytest.raises(InputError, match=said) as raised:
         resolve_as_of(load_schedule(OXFORDSHIRE), data, None)
     assert raised.value.location.sheet == "contract" or raised.value.location.row is not None
 

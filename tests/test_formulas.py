@@ -96,3 +96,22 @@ def test_formulas_with_saved_results_are_read_as_saved(tmp_path: Path) -> None:
     table = open_source(path).read("Workforce", 1)
     assert table.unsaved_formulas == {}
     assert table.data[2].iloc[0] == 13.0
+
+
+def test_a_contract_date_that_is_a_formula_with_no_saved_value_says_so_when_the_check_stops(
+    tmp_path: Path, cli
+) -> None:
+    book = openpyxl.Workbook()
+    contract = book.active
+    contract.title = "Contract"
+    contract.append(["period_start", dt.datetime(2026, 7, 1)])
+    contract.append(["period_end", "=EOMONTH(B1,2)"])
+    staff = book.create_sheet("Workforce")
+    staff.append(["worker_id", "zero_hours", "hourly_rate", "date_of_birth"])
+    staff.append(["W1", "N", 13.0, dt.datetime(1980, 1, 1)])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    result = cli("check", str(path), "-s", "statutory-minimum", "-f", "json")
+    assert result.code == 2
+    assert "ASOF" in result.err and f"period_end is a {UNSAVED_FORMULA}" in result.err
+    assert "row 2, column B" in result.err

@@ -429,6 +429,9 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, fmt: Ret
     dated = [f for f in given if spec.fields[f].type == "date"]
     doubts = _month_first_reasons(pd.Series([given[f][1] for f in dated], dtype=object)) if dated else None
     doubted = {f: why for f, why in zip(dated, doubts.tolist() if doubts is not None else []) if why}
+    for fname in given:  # a value that is a formula with no saved result: that, not "blank" or 0
+        if rows[fname] in raw.unsaved_formulas.get(cols[fname], ()):
+            doubted[fname] = UNSAVED_FORMULA_REASON
     for fname, (label, raw_value) in given.items():
         found[fname], invalid = parsed[fname]
         if fname in doubted:
