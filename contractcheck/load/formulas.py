@@ -7,16 +7,17 @@ holds the formula with no result (``<v/>`` or no ``<v>`` at all), which reads as
 is the value the provider sees in Excel, so such cells are reported, not judged: "formula with no saved value:
 open and save the workbook in Excel".
 
-The sheet XML is scanned as bytes, in chunks, with no XML tree: a sheet with no ``<f`` costs one pass of
-``bytes.find``. A sheet whose every formula result is 0 counts as unsaved only when at least one input those
-formulas read on the same sheet holds a number that is not 0 (a column of formulas that really are 0 is left
-alone).
+The sheet XML is scanned as bytes, a row-aligned chunk at a time (memory stays flat), with no XML tree: a sheet
+with no ``<f`` costs one decompression and ``bytes.find`` per chunk. A sheet whose every formula result is 0
+counts as unsaved only when at least one input those formulas read on the same sheet holds a number that is not 0
+(a column of formulas that really are 0 is left alone).
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from contractcheck.load._common import column_letter
@@ -37,6 +38,8 @@ _TYPE_ATTR = re.compile(rb'\bt="(\w+)"')
 # a same-sheet reference or range in a formula (a reference with "!" before it is on another sheet)
 _FORMULA_REF = re.compile(rb"(?<![!\w$])\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?(?![\w(!])")
 _MAX_INPUT_CELLS = 100_000
+# a plain value cell (no formula): its attributes and saved value
+_VALUE_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
 def _column_index(letters: bytes) -> int:
@@ -46,10 +49,8 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _chunks(archive: zipfile.ZipFile, part: str) -> list[bytes] | None:
-    """The sheet XML in pieces that end at a row's end (so no cell is split), or None if it has no formula."""
-    pieces: list[bytes] = []
-    seen_formula = False
+def _pieces(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The sheet XML in pieces that end at a row's end (so no cell is split), one piece in memory at a time."""
     carry = b""
     with archive.open(part) as handle:
         while chunk := handle.read(_CHUNK):
@@ -58,13 +59,14 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> list[bytes] | None:
             if cut < 0:
                 carry = data
                 continue
-            piece, carry = data[: cut + 6], data[cut + 6 :]
-            seen_formula = seen_formula or b"<f" in piece or b":f>" in piece or b":f " in piece
-            pieces.append(piece)
+            yield data[: cut + 6]
+            carry = data[cut + 6 :]
     if carry:
-        pieces.append(carry)
-        seen_formula = seen_formula or b"<f" in carry
-    return pieces if seen_formula else None
+        yield carry
+
+
+def _has_formula(piece: bytes) -> bool:
+    return b"<f" in piece or b":f>" in piece or b":f " in piece
 
 
 def unsaved_formula_cells(path: Path, part: str) -> dict[str, list[int]]:
@@ -72,32 +74,34 @@ def unsaved_formula_cells(path: Path, part: str) -> dict[str, list[int]]:
 
     {} when there are none, and whenever the package cannot be read (the reader's own errors then speak).
     """
+    cells: list[tuple[int, int, bytes, bytes | None]] = []  # (row, column, formula, saved value or None)
     try:
         with zipfile.ZipFile(path) as archive:
-            pieces = _chunks(archive, part)
+            for piece in _pieces(archive, part):
+                if _has_formula(piece):
+                    cells.extend(_formula_cells(piece))
+            unsaved = [(row, column) for row, column, _, saved in cells if not saved]
+            if not unsaved and len(cells) >= 2 and all(_is_zero(saved) for _, _, _, saved in cells):
+                if _some_input_is_not_zero(_pieces(archive, part), [formula for _, _, formula, _ in cells]):
+                    unsaved = [(row, column) for row, column, _, _ in cells]
     except (OSError, KeyError, EOFError, zipfile.BadZipFile, ValueError, RuntimeError):
         return {}
-    if pieces is None:
-        return {}
-    cells: list[tuple[int, int, bytes, bytes | None]] = []  # (row, column, formula, saved value or None)
-    for piece in pieces:
-        for match in _FORMULA_CELL.finditer(piece):
-            attributes, formula, saved = match.group(1), match.group(2) or b"", match.group(3)
-            ref = _REF_ATTR.search(attributes)
-            if ref is None:
-                continue
-            kind = _TYPE_ATTR.search(attributes)
-            if kind is not None and kind.group(1) in (b"str", b"e", b"b") and saved:
-                saved = b"text"  # a saved text, error or boolean result is a result
-            cells.append((int(ref.group(2)), _column_index(ref.group(1)), formula, saved.strip() if saved else None))
-    unsaved = [(row, column) for row, column, _, saved in cells if not saved]
-    if not unsaved and len(cells) >= 2 and all(_is_zero(saved) for _, _, _, saved in cells):
-        if _some_input_is_not_zero(pieces, [formula for _, _, formula, _ in cells]):
-            unsaved = [(row, column) for row, column, _, _ in cells]
     found: dict[str, list[int]] = {}
     for row, column in sorted(unsaved, key=lambda cell: (cell[1], cell[0])):
         found.setdefault(column_letter(column), []).append(row)
     return found
+
+
+def _formula_cells(piece: bytes) -> Iterator[tuple[int, int, bytes, bytes | None]]:
+    for match in _FORMULA_CELL.finditer(piece):
+        attributes, formula, saved = match.group(1), match.group(2) or b"", match.group(3)
+        ref = _REF_ATTR.search(attributes)
+        if ref is None:
+            continue
+        kind = _TYPE_ATTR.search(attributes)
+        if kind is not None and kind.group(1) in (b"str", b"e", b"b") and saved:
+            saved = b"text"  # a saved text, error or boolean result is a result
+        yield int(ref.group(2)), _column_index(ref.group(1)), formula, saved.strip() if saved else None
 
 
 def _is_zero(saved: bytes | None) -> bool:
@@ -107,7 +111,7 @@ def _is_zero(saved: bytes | None) -> bool:
         return False
 
 
-def _some_input_is_not_zero(pieces: list[bytes], formulas: list[bytes]) -> bool:
+def _some_input_is_not_zero(pieces: Iterator[bytes], formulas: list[bytes]) -> bool:
     """Whether a cell the formulas read on their own sheet holds a number other than 0."""
     inputs: set[tuple[int, int]] = set()
     for formula in formulas:
@@ -120,9 +124,8 @@ def _some_input_is_not_zero(pieces: list[bytes], formulas: list[bytes]) -> bool:
             inputs.update((r, c) for r in rows for c in columns)
     if not inputs:
         return False
-    value_cell = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
     for piece in pieces:
-        for match in value_cell.finditer(piece):
+        for match in _VALUE_CELL.finditer(piece):
             attributes = match.group(1)
             ref = _REF_ATTR.search(attributes)
             if ref is None or (int(ref.group(2)), _column_index(ref.group(1))) not in inputs:

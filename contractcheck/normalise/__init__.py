@@ -302,7 +302,9 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
         parsed[fname], unknown = _parse_field(column, spec.fields[fname], fmt)
         if unknown is not None:
             outside[fname] = unknown
-        doubts = _month_first_reasons(column) if spec.fields[fname].type == "date" else None
+        # a date that reads only month first never reads day first: only a column with unreadable dates is looked at
+        doubts = _month_first_reasons(column) if spec.fields[fname].type == "date" and \
+            parsed[fname].invalid.any() else None
         formula_rows = raw.unsaved_formulas.get(raw.column_labels[i])
         if formula_rows:
             unsaved = np.isin(rows, np.asarray(formula_rows, dtype=np.int64))
