@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -115,3 +116,12 @@ def test_a_contract_date_that_is_a_formula_with_no_saved_value_says_so_when_the_
     assert result.code == 2
     assert "ASOF" in result.err and f"period_end is a {UNSAVED_FORMULA}" in result.err
     assert "row 2, column B" in result.err
+
+
+def test_a_workbook_calculated_by_excel_is_not_scanned(tmp_path: Path) -> None:
+    # Excel writes a calculation chain and saves every result beside its formula: nothing can be missing
+    path = openpyxl_return(tmp_path / "r.xlsx")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/calcChain.xml", '<calcChain xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                                             '2006/main"><c r="E2" i="2"/></calcChain>')
+    assert open_source(path).read("Workforce", 1).unsaved_formulas == {}

@@ -10,7 +10,8 @@ open and save the workbook in Excel".
 The sheet XML is scanned as bytes, a row-aligned chunk at a time (memory stays flat), with no XML tree: a sheet
 with no ``<f`` costs one decompression and ``bytes.find`` per chunk. A sheet whose every formula result is 0
 counts as unsaved only when at least one input those formulas read on the same sheet holds a number that is not 0
-(a column of formulas that really are 0 is left alone).
+(a column of formulas that really are 0 is left alone). A package with a calculation chain (``calcChain.xml``)
+was calculated and saved by Excel, which saves every result, and is not scanned.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ __all__ = ["UNSAVED_FORMULA", "unsaved_formula_cells"]
 
 UNSAVED_FORMULA = "formula with no saved value: open and save the workbook in Excel"
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 22
 # one formula cell: its attributes, the formula text, and its saved value (absent, empty or text)
 _FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)\s*"
@@ -77,6 +78,8 @@ def unsaved_formula_cells(path: Path, part: str) -> dict[str, list[int]]:
     cells: list[tuple[int, int, bytes, bytes | None]] = []  # (row, column, formula, saved value or None)
     try:
         with zipfile.ZipFile(path) as archive:
+            if any(name.lower().endswith("calcchain.xml") for name in archive.namelist()):
+                return {}  # calculated by Excel, which saves every result: nothing to look for
             for piece in _pieces(archive, part):
                 if _has_formula(piece):
                     cells.extend(_formula_cells(piece))
