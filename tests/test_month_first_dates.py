@@ -4,9 +4,11 @@ other dates of its column (or of its contract) that read both ways are not trust
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contractcheck.normalise import dataset_from_mapping
-from contractcheck.normalise.values import month_first_doubts
+from contractcheck.normalise.values import month_first_doubts, parse_date
 from contractcheck.return_format import return_format
 
 
@@ -74,3 +76,9 @@ def test_a_period_end_written_month_first_stops_the_check_naming_the_cell(tmp_pa
     given = cli("check", str(path), "-s", "statutory-minimum", "-f", "json", "--as-of", "2026-09-30")
     assert given.code == 1  # judged as of the date given: £12.50 is below £12.71 for a 41-year-old
     assert "may be month first" in given.out
+
+
+@given(st.integers(1, 28), st.integers(1, 12), st.integers(0, 99))
+def test_a_two_digit_year_is_read_as_excel_reads_it(day: int, month: int, yy: int) -> None:
+    parsed = parse_date(pd.Series([f"{day:02d}/{month:02d}/{yy:02d}"], dtype=object)).values.iloc[0]
+    assert parsed == pd.Timestamp(2000 + yy if yy <= 29 else 1900 + yy, month, day)
