@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 
 from contractcheck._version import __version__
-from contractcheck.as_of import as_of_from
-from contractcheck.errors import ExitCode, UsageError
+from contractcheck.as_of import as_of_candidates, as_of_from
+from contractcheck.errors import ExitCode, InputError, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
 from contractcheck.load.sidecar import contract_file_beside, read_contract_file
 from contractcheck.normalise import Dataset, normalise
+from contractcheck.position import Position
 from contractcheck.reference import PayReference, load_reference, shipped_reference, using_reference
 from contractcheck.report.findings import Findings
 from contractcheck.report.model import SEVERITIES, AsOf, InputInfo, Report, RuleResult, ScheduleInfo
@@ -39,7 +40,11 @@ from contractcheck.wording import long_date
 def resolve_as_of(
     schedule: LoadedSchedule, data: Dataset, override: dt.date | None
 ) -> tuple[pd.Timestamp, str, list[str]]:
-    """The date the return is judged on: the option, else the schedule's choice of a contract date (``as_of``)."""
+    """The date the return is judged on: the option, else the schedule's choice of a contract date (``as_of``).
+
+    InputError (exit 2) when the data lacks that date or it cannot be read, naming the cell: no other date stands
+    in for it (:mod:`contractcheck.as_of`).
+    """
     notes: list[str] = []
     if override is not None:
         return pd.Timestamp(override), "as-of date given (--as-of, or as_of= from Python)", notes
@@ -48,10 +53,24 @@ def resolve_as_of(
     if found is not None:
         when, how = found
         return when, how, notes
-    today = pd.Timestamp(dt.date.today())
-    notes.append(f"the {data.kind} gives no {basis}; judged as of today — give an as-of date (--as-of on the "
-                 "command line, as_of= from Python) to fix the date")
-    return today, "today (no date in the return)", notes
+    assert not isinstance(basis, dt.date)  # a fixed date is always found
+    raise _no_as_of(as_of_candidates(basis, data.kind)[0], data, schedule.schedule.id)
+
+
+def _no_as_of(basis: str, data: Dataset, schedule_id: str) -> InputError:
+    """The one line for a return or bid without the date its schedule judges on: unreadable (where) or missing."""
+    give = "or give the date to judge on (--as-of YYYY-MM-DD, as_of= from Python)"
+    for issue in data.issues:
+        if issue.kind == "unparseable" and issue.field == basis:
+            return InputError(
+                f"{issue.message}; it is the date {schedule_id} judges the {data.kind} on: put it right (a date "
+                f"written day first, e.g. 30/09/2026) {give}",
+                code="ASOF", location=issue.position)
+    sheet = next((kv for kv in data.keyvalues.values() if basis in kv.spec.fields), None)
+    where = f" on the {sheet.spec.title} sheet" if sheet is not None else ""
+    return InputError(
+        f"the {data.kind} gives no {basis}, the date {schedule_id} judges it on: add {basis}{where} {give}",
+        code="ASOF", location=Position(file=data.file, sheet=sheet.sheet if sheet is not None else None))
 
 
 def run_rules(rules: list[CompiledRule], data: Dataset, as_of: pd.Timestamp) -> tuple[list[RuleResult], Findings]:

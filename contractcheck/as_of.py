@@ -1,17 +1,14 @@
 """The as-of date: the one day a return or bid is judged on, and the one policy for choosing it.
 
 Pay floors, ages, expiry dates and deadlines are all worked out on the as-of date. A schedule names the
-contract date it judges on (``as_of: period_end``, the default) or fixes a date. When a return or bid does
-not give the date its schedule names, the next contract date is tried, in the order ``as_of_candidates``
-gives:
+contract date it judges on (``as_of: period_end``, the default) or fixes a date. That date, and no other, is
+the as-of date (a bid's is its ``contract_start``): when the data does not give it, or gives it in a form that
+cannot be read, no other date stands in for it — judging a return as of its ``period_start`` (or of today)
+moves every pay floor and age without a word, and a breach can disappear. ``as_of_candidates`` is that date.
 
-- a return: the schedule's date, then ``period_end``, then ``period_start``;
-- a bid: the schedule's date, then ``contract_start``.
-
-``check`` (``api.resolve_as_of``), the rule examples (``rules test``) and the handbook's "Judged as at" all
-follow this order. What happens when the data gives none of the dates is decided by the caller, and said
-there: ``check`` judges as of today and says so in the report's notes; a rule example is judged as of
-``EXAMPLE_AS_OF``, so that it gives the same result on any day.
+``check`` (``api.resolve_as_of``) stops with one line naming the cell (exit 2) unless an as-of date is given
+(``--as-of``); a rule example is judged as of ``EXAMPLE_AS_OF`` when it gives no date, so that it gives the
+same result on any day; the handbook's "Judged as at" says the same.
 
 A leaf module: it imports nothing from the package, so the rule models, the API and the authoring tools can
 all use it.
@@ -35,21 +32,20 @@ DEFAULT_BASIS: DateBasis = "period_end"
 #: should say which date it means (``as_of:``, or the contract's ``period_end``).
 EXAMPLE_AS_OF = dt.date(2026, 4, 1)
 
-_FALLBACKS: dict[str, tuple[DateBasis, ...]] = {
-    "return": ("period_end", "period_start"),
-    "bid": ("contract_start",),
-}
-
-
 def as_of_candidates(basis: DateBasis, kind: Literal["return", "bid"]) -> list[DateBasis]:
-    """The contract dates tried for the as-of date, in order: the schedule's own, then the fallbacks for the kind.
+    """The contract date that gives the as-of date: the schedule's own, and no other (no silent fallback).
+
+    A bid has no return period: a schedule's ``period_start``/``period_end`` means the bid's ``contract_start``,
+    the one date a bid gives (it is that bid's date, not a stand-in for a date the bid lacks).
 
     >>> as_of_candidates("period_start", "return")
-    ['period_start', 'period_end']
+    ['period_start']
     >>> as_of_candidates("period_end", "bid")
-    ['period_end', 'contract_start']
+    ['contract_start']
     """
-    return list(dict.fromkeys([basis, *_FALLBACKS[kind]]))
+    if kind == "bid":
+        return ["contract_start"]
+    return [basis]
 
 
 def as_of_from(basis: DateBasis | dt.date, kind: Literal["return", "bid"],

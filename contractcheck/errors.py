@@ -27,6 +27,7 @@ ERROR_CODES: dict[str, str] = {
     "LOAD": "the return or bid file cannot be read: missing, empty, corrupt, encrypted, too large or not a table",
     "USAGE": "the command or API call was used wrongly: unknown schedule, bad option or --set value",
     "OUTPUT": "the report cannot be written where --output says: no permission, a full disk",
+    "ASOF": "the return or bid lacks the date its schedule judges on, or it cannot be read (give --as-of)",
     "INTERNAL": "a bug in contractcheck: the check stopped; please report it with the command that caused it",
     "RULE": "a rule, schedule or waiver file is invalid (no more specific code)",
     "RULE000": "a rule file is not a mapping with a 'rules:' list, or a rules path does not exist",

@@ -303,6 +303,13 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                 findings.append(_finding(cr, f"{kv.spec.title} field {fname} {what}", _subject(table=name),
                                          _location(pos, fname, kv.headings.get(fname)), {"field": fname}))
     for name, table in data.tables.items():
+        if data.kind in table.spec.required_in and len(table.frame) == 0:  # headings and nothing under them
+            noun = table.spec.row_noun
+            findings.append(_finding(
+                cr, f"{table.spec.title} has headings but no {noun}s: a {data.kind} with no {noun}s cannot be "
+                    f"judged (fill in a row per {noun})",
+                _subject(table=name), _location(Position(file=table.file, sheet=table.sheet, style=table.style),
+                                               None, None), {}))
         key = table.spec.key
         for fname, fspec in table.spec.fields.items():
             if not fspec.required:
@@ -361,6 +368,10 @@ def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Ou
     try:
         if missing_tables:
             raise MissingData(missing_tables[0], None)
+        absent = _absent_required_columns(cr, data)
+        if absent:  # unknown stays unknown: never a pass, never a 0% share over a column that is not there
+            table, fname = absent[0]
+            return _not_judged_without_column(cr, data, table, fname)
         for name, compiled in cr.lets.items():
             ctx.lets[name] = compiled.evaluate(ctx)
         selected = cr.filter.evaluate(ctx) if cr.filter else True
@@ -379,6 +390,62 @@ def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Ou
         outcome.result.measures = {rule.measure: evidence_value(value)}
         shown = f"{rule.measure.replace('_', ' ')}: {format_value(value, cr.types.get(rule.measure))}"
         outcome.result.note = f"{shown}; {outcome.result.note}" if outcome.result.note else shown
+    return outcome
+
+
+def _not_judged_note(cr: CompiledRule, table: Table, row_table: str, unknown: np.ndarray) -> str:
+    """Why rows could not be judged, telling a value that is blank from one that could not be read."""
+    read: set[str] = set()
+    for compiled in (cr.assertion, cr.filter, *cr.lets.values()):
+        if compiled is not None:
+            read |= {f for t, f in compiled.fields_used if t == row_table}
+    unreadable = np.zeros(len(table.rows), dtype=bool)
+    for fname in read & set(table.unreadable):
+        unreadable |= np.isin(table.rows, table.unreadable[fname].rows)
+    cannot_read = int((unknown & unreadable).sum())
+    total = int(unknown.sum())
+    if not cannot_read:
+        return f"{total} row(s) could not be judged: a value the rule needs is blank"
+    if cannot_read == total:
+        return f"{total} row(s) could not be judged: a value the rule needs could not be read (see DATA-03)"
+    return (f"{total} row(s) could not be judged: a value the rule needs is blank in {total - cannot_read} and "
+            f"could not be read in {cannot_read} (see DATA-03)")
+
+
+def _absent_required_columns(cr: CompiledRule, data: Dataset) -> list[tuple[str, str]]:
+    """(table, field) of the required columns the rule reads that the data's table lacks (sorted).
+
+    Only required fields count: an optional column (leave_date, unpaid_travel_hours) that is absent means "none",
+    which the rule's own expressions handle; a required one (zero_hours) that is absent means "not known".
+    A field required ``unless`` another is given counts only when that other column is absent too.
+    """
+    read: set[tuple[str, str]] = set()
+    for compiled in (cr.assertion, cr.filter, *cr.lets.values()):
+        if compiled is not None:
+            read |= compiled.fields_used
+    absent = []
+    for table_name, fname in read:
+        table = data.tables.get(table_name)
+        spec = table.spec.fields.get(fname) if table is not None else None
+        if table is None or spec is None or not spec.required or fname in table.present:
+            continue
+        if any(other in table.present for other in spec.unless):
+            continue
+        absent.append((table_name, fname))
+    return sorted(absent)
+
+
+def _not_judged_without_column(cr: CompiledRule, data: Dataset, table_name: str, fname: str) -> Outcome:
+    """A rule that reads a required column the table lacks: not judged, with why and how many rows."""
+    table = data.tables[table_name]
+    rows = len(table.frame)
+    noun = table.spec.row_noun
+    note = (f"not judged: the {data.kind} has no {fname} column in {table.spec.title}, so {rows} {noun}(s) "
+            f"cannot be judged")
+    if cr.when_missing == "fail":
+        return _missing_finding(cr, data, MissingData(table_name, fname), note)
+    outcome = _not_applicable(cr, note)
+    outcome.result.not_judged = rows
     return outcome
 
 
@@ -462,7 +529,7 @@ def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: 
     not_judged = int((unknown & sel).sum())
     checked = int(sel.sum()) - not_judged
     failed_positions = np.flatnonzero(failed_mask)
-    note = f"{not_judged} row(s) could not be judged: a value the rule needs is blank" if not_judged else None
+    note = _not_judged_note(cr, table, row_table, unknown & sel) if not_judged else None
     if checked == 0 and len(failed_positions) == 0:
         why = note or f"no {row_table} rows are in scope"
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=why,

@@ -28,6 +28,8 @@ class FieldSpec(BaseModel):
     # a required value may be blank on a row where one of these fields is given (hourly_rate, unless a salary)
     unless: tuple[str, ...] = ()
     vocabulary: str | None = None  # a coded field: read through this vocabulary (data/vocabularies.yaml)
+    # a number field that counts hours: also read from "6:30" and Excel time/duration cells (6:00 is 6 hours)
+    unit: Literal["hours"] | None = None
     aliases: tuple[str, ...] = ()
     description: str = ""
 

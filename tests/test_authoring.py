@@ -16,7 +16,7 @@ from contractcheck.as_of import EXAMPLE_AS_OF, as_of_candidates, as_of_from
 from contractcheck.authoring.examples import failing_cells, run_examples
 from contractcheck.authoring.handbook import schedule_handbook
 from contractcheck.authoring.lint import Problem, lint
-from contractcheck.errors import ContractcheckError
+from contractcheck.errors import ContractcheckError, InputError
 from contractcheck.normalise import dataset_from_mapping
 from contractcheck.position import Position
 from contractcheck.return_format import return_format
@@ -37,15 +37,15 @@ def rules_file(tmp_path: Path, body: str) -> Path:
 # One as-of policy
 
 
-def test_a_return_without_the_schedules_date_is_judged_on_period_end_then_period_start():
-    assert as_of_candidates("period_end", "return") == ["period_end", "period_start"]
-    assert as_of_candidates("period_start", "return") == ["period_start", "period_end"]
-    assert as_of_candidates("contract_start", "return") == ["contract_start", "period_end", "period_start"]
+def test_a_return_is_judged_on_the_schedules_date_and_no_other():
+    assert as_of_candidates("period_end", "return") == ["period_end"]
+    assert as_of_candidates("period_start", "return") == ["period_start"]
+    assert as_of_from("period_end", "return", {"period_start": dt.date(2026, 7, 1)}) is None
 
 
-def test_a_bid_without_the_schedules_date_is_judged_on_its_contract_start():
+def test_a_bid_is_judged_on_its_contract_start():
     assert as_of_candidates("contract_start", "bid") == ["contract_start"]
-    assert as_of_candidates("period_end", "bid") == ["period_end", "contract_start"]
+    assert as_of_candidates("period_end", "bid") == ["contract_start"]
     start = dt.date(2026, 6, 1)
     assert as_of_from("period_end", "bid", {"contract_start": start}) == (pd.Timestamp(start),
                                                                           "contract_start of the bid")
@@ -61,17 +61,33 @@ def test_data_without_any_of_the_dates_leaves_the_choice_to_the_caller():
     assert as_of_from("period_end", "return", {"contract_start": dt.date(2026, 6, 1)}) is None
 
 
-def test_check_falls_back_as_the_policy_says():
+def test_check_never_falls_back_to_another_date_it_stops_and_names_the_missing_one():
     data = dataset_from_mapping({"contract": {"period_start": "2025-04-01"}}, return_format())
-    when, basis, notes = resolve_as_of(load_schedule(OXFORDSHIRE), data, None)
-    assert (when, basis, notes) == (pd.Timestamp("2025-04-01"), "period_start of the return", [])
+    with pytest.raises(InputError, match=r"gives no period_end, the date .* judges it on") as raised:
+        resolve_as_of(load_schedule(OXFORDSHIRE), data, None)
+    assert raised.value.code == "ASOF"
 
 
-def test_the_handbook_names_the_fallbacks_the_check_uses():
+def test_an_unreadable_date_the_schedule_needs_is_named_with_its_cell():
+    data = dataset_from_mapping({"contract": {"period_start": "2026-07-01", "period_end": "09/30/2026"}},
+                                return_format())
+    said = r"period_end '09/30/2026' reads only month first.*it is the date .* judges the return on"
+    with pytest.raises(InputError, match=said) as raised:
+        resolve_as_of(load_schedule(OXFORDSHIRE), data, None)
+    assert raised.value.location.sheet == "contract" or raised.value.location.row is not None
+
+
+def test_an_as_of_date_given_is_used_whatever_the_return_lacks():
+    data = dataset_from_mapping({"contract": {}}, return_format())
+    when, basis, _ = resolve_as_of(load_schedule(OXFORDSHIRE), data, dt.date(2026, 9, 30))
+    assert when == pd.Timestamp(2026, 9, 30) and basis.startswith("as-of date given")
+
+
+def test_the_handbook_says_no_other_date_stands_in_for_the_schedules():
     schedule = load_schedule(OXFORDSHIRE)
     text = schedule_handbook(schedule, compile_schedule(schedule, load_rules())[1])
     assert schedule.schedule.as_of == "period_end"
-    assert "If a return does not give that date, the start of its return period is used instead." in text
+    assert "no other date stands in for it" in text
 
 
 DATED_RULE = """\

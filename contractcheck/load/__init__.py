@@ -42,7 +42,7 @@ Input files are only ever opened for reading.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -132,6 +132,8 @@ class RawTable:
     data: pd.DataFrame
     row_numbers: np.ndarray
     header_row: int | None
+    # workbooks: formula cells whose result was never saved, {column label: [row, …]} (load.formulas)
+    unsaved_formulas: dict[str, list[int]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import fastexcel
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from contractcheck.blank import arrow_blank_mask, is_blank, is_null
 from contractcheck.errors import InputError
@@ -49,6 +50,8 @@ from contractcheck.load._common import (
     read_head,
     sha256_file,
 )
+from contractcheck.load.date_system import calamine_readable_copy, calamine_shift_days
+from contractcheck.load.formulas import unsaved_formula_cells
 from contractcheck.load.xlsx_stream import SheetRow, XlsxStream
 
 _ENCRYPTED_PACKAGE_UTF16 = "EncryptedPackage".encode("utf-16-le")
@@ -90,6 +93,10 @@ _EXCEL_ERROR_TEXT = {
 _EXCEL_ERROR_IN_DETAIL = re.compile(r"got '?Error\((\w+)\)")
 
 Container = Literal["xlsx", "ods", "xls"]
+
+# fastexcel names the column it could not type: "could not determine dtype for column __UNNAMED__6"
+_UNTYPED_COLUMN = re.compile(r"could not determine dtype for column (\S+)")
+_MAX_TEXT_RETRIES = 8
 
 
 def _is_fatal(exc: BaseException) -> bool:
@@ -198,10 +205,15 @@ class WorkbookSource(Source):
         with _workbook_errors(given, self.container):
             # A workbook saved under the wrong extension is read from its bytes, which fastexcel sniffs.
             source: str | bytes = str(path) if self.container == expected else path.read_bytes()
+            # a 1904-system workbook calamine would read four years early: a corrected copy (see date_system)
+            corrected = calamine_readable_copy(path) if self.container == "xlsx" else None
+            source = corrected if corrected is not None else source
             self._reader = fastexcel.read_excel(source)
             self._sheet_names = list(self._reader.sheet_names)
         # .xlsx/.xlsm peeks stream the sheet XML; .ods and .xls are parsed whole when opened anyway
         self._stream: XlsxStream | None = XlsxStream(path) if self.container == "xlsx" else None
+        # days to add to fastexcel's dates where it misreads the workbook's date system (see date_system)
+        self._date_shift = calamine_shift_days(path) if self.container == "xlsx" and corrected is None else 0
         self._sha256: str | None = None
 
     def table_names(self) -> list[str]:
@@ -252,7 +264,7 @@ class WorkbookSource(Source):
             for index in range(batch.num_rows):
                 cells = {}
                 for position, column in enumerate(columns):
-                    value = _arrow_value_to_python(values[position][index])
+                    value = _shift_date(_arrow_value_to_python(values[position][index]), self._date_shift)
                     if value is not None:
                         cells[column] = value
                 if _has_content(cells):
@@ -282,7 +294,7 @@ class WorkbookSource(Source):
         if batch.num_rows == 0:
             return {}
         return {
-            column: _arrow_value_to_python(batch.column(position)[0].as_py())
+            column: _shift_date(_arrow_value_to_python(batch.column(position)[0].as_py()), self._date_shift)
             for position, column in enumerate(columns)
         }
 
@@ -322,7 +334,13 @@ class WorkbookSource(Source):
             data=data,
             row_numbers=row_numbers,
             header_row=header_row,
+            unsaved_formulas=self._unsaved_formulas(sheet),
         )
+
+    def _unsaved_formulas(self, sheet: str) -> dict[str, list[int]]:
+        """Formula cells of an .xlsx sheet with no saved result (see :mod:`contractcheck.load.formulas`)."""
+        part = self._stream.sheet_part(sheet) if self._stream is not None else None
+        return unsaved_formula_cells(self.path, part) if part is not None else {}
 
     def _load_rows(
         self, sheet: str, first_data_row: int
@@ -334,20 +352,14 @@ class WorkbookSource(Source):
         """
         with _workbook_errors(self._given, self.container, sheet):
             try:
-                loaded = self._reader.load_sheet(
-                    sheet,
-                    header_row=None,
-                    skip_rows=first_data_row - 1,
-                    schema_sample_rows=None,
-                    skip_whitespace_tail_rows=True,
-                )
+                loaded = self._load_typed(sheet, first_data_row)
             except fastexcel.InvalidParametersError as exc:
                 if "too many rows skipped" in str(exc).lower():
                     return pa.record_batch({}), [], {}
                 raise
             batch, errors = loaded.to_arrow_with_errors()
             columns = [info.absolute_index for info in loaded.selected_columns]
-        batch = _dates_as_timestamps(batch)
+        batch = _shift_dates(_dates_as_timestamps(batch), self._date_shift)
         error_texts: dict[int, dict[int, str]] = {}
         as_text: set[int] = set()
         for error in errors.errors if errors is not None else []:
@@ -360,6 +372,32 @@ class WorkbookSource(Source):
         if as_text:
             batch = self._reload_as_text(sheet, first_data_row, batch, columns, sorted(as_text), error_texts)
         return batch, columns, error_texts
+
+    def _load_typed(self, sheet: str, first_data_row: int) -> fastexcel.ExcelSheet:
+        """The sheet from ``first_data_row`` down, each column typed from all its cells.
+
+        A column fastexcel cannot type (durations beside text, such as ``6:00`` cells and one ``tbc``) is
+        read as text rather than failing the sheet: the normalise stage reads each cell's text by its field.
+        """
+        as_text: fastexcel.DTypeMap = {}
+        for _ in range(_MAX_TEXT_RETRIES):
+            try:
+                return self._reader.load_sheet(
+                    sheet,
+                    header_row=None,
+                    skip_rows=first_data_row - 1,
+                    schema_sample_rows=None,
+                    skip_whitespace_tail_rows=True,
+                    dtypes=as_text or None,
+                )
+            except fastexcel.UnsupportedColumnTypeCombinationError as exc:
+                column = _UNTYPED_COLUMN.search(str(exc))
+                if column is None or column.group(1) in as_text:
+                    break
+                as_text[column.group(1)] = "string"
+        return self._reader.load_sheet(  # many mixed columns: every column as text
+            sheet, header_row=None, skip_rows=first_data_row - 1, skip_whitespace_tail_rows=True, dtypes="string"
+        )
 
     def _reload_as_text(
         self,
@@ -408,6 +446,29 @@ def _dates_as_timestamps(batch: pa.RecordBatch) -> pa.RecordBatch:
         column.cast(pa.timestamp("ms")) if pa.types.is_date(column.type) else column for column in batch.columns
     ]
     return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def _shift_dates(batch: pa.RecordBatch, days: int) -> pa.RecordBatch:
+    """Every timestamp column moved by ``days`` (the date-system correction; durations are not dates)."""
+    if not days or not any(pa.types.is_timestamp(field.type) for field in batch.schema):
+        return batch
+    arrays = [
+        _shift_timestamps(column, days) if pa.types.is_timestamp(column.type) else column for column in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+
+def _shift_timestamps(column: pa.Array, days: int) -> pa.Array:
+    unit = column.type.unit
+    step = pa.scalar(np.timedelta64(days, "D").astype(f"timedelta64[{unit}]"), type=pa.duration(unit))
+    return pc.add(column, step).cast(column.type)
+
+
+def _shift_date(value: object, days: int) -> object:
+    """One peeked cell moved by ``days`` if it is a date (see :func:`_shift_dates`)."""
+    if days and isinstance(value, dt.datetime):
+        return value + dt.timedelta(days=days)
+    return value
 
 
 def _record_batch_to_frame(batch: pa.RecordBatch) -> pd.DataFrame:

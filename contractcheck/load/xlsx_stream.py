@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import IO, cast
 from xml.etree import ElementTree
 
+from contractcheck.load.date_system import workbook_date1904
+
 #: (Excel row number, {0-based column: value}) for one row that holds at least one value
 SheetRow = tuple[int, dict[int, object]]
 
@@ -109,13 +111,12 @@ class _XlsxLayout:
                 self.shared_strings_part = target
             elif rel.get("Type", "").endswith("/styles"):
                 styles_part = target
-        self.date1904 = False
         self.sheet_parts: dict[str, str] = {}
-        for element in ElementTree.fromstring(archive.read(workbook_part)).iter():
+        workbook = ElementTree.fromstring(archive.read(workbook_part))
+        self.date1904 = workbook_date1904(workbook)
+        for element in workbook.iter():
             local = _local_name(element.tag)
-            if local == "workbookPr":
-                self.date1904 = element.get("date1904", "").lower() in ("1", "true")
-            elif local == "sheet":
+            if local == "sheet":
                 rel_id = next(
                     (v for k, v in element.attrib.items() if k.startswith("{") and _local_name(k) == "id"), ""
                 )
@@ -291,6 +292,17 @@ class XlsxStream:
         self.ok = True
         self._layout: _XlsxLayout | None = None
         self._strings: _SharedStrings | None = None
+
+    def sheet_part(self, sheet: str) -> str | None:
+        """The package part holding ``sheet`` (None if streaming is off for this file or there is no such sheet)."""
+        if self._layout is None and self.ok:
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    self._layout = _XlsxLayout(archive)
+                    self._strings = _SharedStrings(self._layout.shared_strings_part)
+            except Exception:  # noqa: BLE001 - any oddity in the package: no part
+                self.ok = False
+        return self._layout.sheet_parts.get(sheet) if self._layout is not None else None
 
     def rows(
         self,

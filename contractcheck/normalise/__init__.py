@@ -14,7 +14,7 @@ stage (peek → decide → read) and builds the :class:`Dataset`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -23,10 +23,11 @@ import pandas as pd
 from contractcheck.blank import is_blank, is_null
 from contractcheck.errors import GivenValueError
 from contractcheck.load import RawTable, Source
+from contractcheck.load.formulas import UNSAVED_FORMULA
 from contractcheck.normalise import ascwds, values
 from contractcheck.normalise.headings import (
     canonical_heading,
-    find_header_row,
+    find_heading_rows,
     heading_index,
     match_tables,
 )
@@ -58,7 +59,15 @@ EXPECTED: dict[str, str] = {
     "yesno": "yes or no (Y/N)",
     "date": "a date such as 31/03/2025 or 2025-03-31",
 }
+# fields with a unit are read by the unit's parser (an hours field accepts 6:30 and Excel durations)
+UNIT_PARSERS: dict[str, Callable[[pd.Series], values.Parsed]] = {"hours": values.parse_hours}
+UNIT_EXPECTED: dict[str, str] = {"hours": "a number of hours such as 6.5 or 6:30"}
 HEADER_SEARCH_ROWS = 30
+
+
+def parser_of(fspec: FieldSpec) -> Callable[[pd.Series], values.Parsed]:
+    """The parser for a field's cells: its unit's if it has one, else its type's."""
+    return UNIT_PARSERS[fspec.unit] if fspec.unit else PARSERS[fspec.type]
 
 
 @dataclass
@@ -98,18 +107,25 @@ class UnreadableCells:
     values: np.ndarray
     keys: np.ndarray
     nearest: np.ndarray | None = None  # a coded field: the canonical value nearest each cell (None: nothing near)
+    # why a cell has no value to read where it is not "is not <expected>" (a formula with no saved result, a date
+    # written month first): the sentence after the heading, {!r} standing for the cell; None for the others
+    reasons: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def messages(self) -> list[str]:
         """One sentence per cell: ``Hourly rate (£) 'tbc' is not a money amount …``; for a coded field, with the
-        nearest canonical value (``… (nearest: Care worker)``)."""
+        nearest canonical value (``… (nearest: Care worker)``); for a cell with a reason, ``Hourly rate (£) is a
+        formula with no saved value: …``."""
         form = f"{_braced(self.heading)} {{!r}} is not {_braced(self.expected)}"
         said = list(map(form.format, self.values.tolist()))
-        if self.nearest is None:
-            return said
-        return [f"{m} (nearest: {n})" if n else m for m, n in zip(said, self.nearest.tolist())]
+        if self.nearest is not None:
+            said = [f"{m} (nearest: {n})" if n else m for m, n in zip(said, self.nearest.tolist())]
+        if self.reasons is not None:  # a reason is the sentence after the heading; {!r} is the cell as read
+            said = [f"{self.heading} {r.format(v)}" if r else m
+                    for m, r, v in zip(said, self.reasons.tolist(), self.values.tolist())]
+        return said
 
 
 def _braced(text: str) -> str:
@@ -212,7 +228,7 @@ def expected_words(fspec: FieldSpec, fmt: ReturnFormat) -> str:
     """What a field's cells should be, in words: its type's, or for a coded field its vocabulary's."""
     vocab = fmt.vocabulary_of(fspec)
     if vocab is None:
-        return EXPECTED[fspec.type]
+        return UNIT_EXPECTED[fspec.unit] if fspec.unit else EXPECTED[fspec.type]
     return f"a {vocab.title} this format knows, such as {vocab.examples()}"
 
 
@@ -220,7 +236,7 @@ def _parse_field(cells: pd.Series, fspec: FieldSpec, fmt: ReturnFormat) -> tuple
     """A column parsed by its field's type and, for a coded field, read through its vocabulary: canonical values;
     a value outside a closed vocabulary is invalid (blank to the rules); outside an open one it is kept as written
     and its cells are returned as the second item (None when there are none or the field is not coded)."""
-    parsed = PARSERS[fspec.type](cells)
+    parsed = parser_of(fspec)(cells)
     vocab = fmt.vocabulary_of(fspec)
     if vocab is None:
         return parsed, None
@@ -234,15 +250,18 @@ def _parse_field(cells: pd.Series, fspec: FieldSpec, fmt: ReturnFormat) -> tuple
 def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: TableSpec, fmt: ReturnFormat,
                      issues: list[DataIssue], establishment: str | None = None) -> Table | None:
     peek = source.peek(name_in_file, HEADER_SEARCH_ROWS)
-    header = find_header_row(peek.rows, peek.row_numbers, spec)
-    if header is None:
+    found = find_heading_rows(peek.rows, peek.row_numbers, spec)
+    if found is None:
         expected = ", ".join(list(spec.fields)[:4])
         issues.append(DataIssue("no_header", canonical, None,
                                 f"no heading row found in the first {HEADER_SEARCH_ROWS} rows of {spec.title} "
                                 f"(expected headings such as {expected})",
                                 Position(file=str(source.path), sheet=name_in_file)))
         return None
-    raw = source.read(name_in_file, header)
+    raw = source.read(name_in_file, found.row)
+    if found.headings:  # a heading over two rows: each column's heading, group and field read together
+        by_label = {peek.column_labels[column]: text for column, text in found.headings.items()}
+        raw = replace(raw, headers=[by_label.get(label, "") for label in raw.column_labels])
     profile = ascwds.profile_for(canonical, raw.headers)
     if profile is not None:  # an ASC-WDS bulk-upload file, in its own column names and codes
         raw = ascwds.ascwds_table(raw, profile, establishment)
@@ -280,10 +299,23 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
     rows = np.asarray(raw.row_numbers, dtype=np.int64)
     parsed: dict[str, values.Parsed] = {}
     outside: dict[str, np.ndarray] = {}  # coded fields: cells outside an open vocabulary
+    reasons: dict[str, np.ndarray] = {}  # field → per row, why its cell has no value (None: no special reason)
     for fname, i in mapped.items():
-        parsed[fname], unknown = _parse_field(data[i].reset_index(drop=True), spec.fields[fname], fmt)
+        column = data[i].reset_index(drop=True)
+        parsed[fname], unknown = _parse_field(column, spec.fields[fname], fmt)
         if unknown is not None:
             outside[fname] = unknown
+        # a date that reads only month first never reads day first: only a column with unreadable dates is looked at
+        doubts = _month_first_reasons(column) if spec.fields[fname].type == "date" and \
+            parsed[fname].invalid.any() else None
+        formula_rows = raw.unsaved_formulas.get(raw.column_labels[i])
+        if formula_rows:
+            unsaved = np.isin(rows, np.asarray(formula_rows, dtype=np.int64))
+            doubts = doubts if doubts is not None else np.full(len(rows), None, dtype=object)
+            doubts[unsaved] = UNSAVED_FORMULA_REASON
+        if doubts is not None:
+            parsed[fname] = _without(parsed[fname], doubts != None)  # noqa: E711 - elementwise
+            reasons[fname] = doubts
     # spacer rows (nothing in any column we read) are not workers; the parse already knows what is blank
     keep = np.ones(len(data), dtype=bool)
     if parsed:
@@ -306,6 +338,9 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
         column_values = p.values[keep].reset_index(drop=True) if dropping else p.values
         out[fname] = column_values
         bad = p.invalid.to_numpy(dtype=bool)
+        why = reasons.get(fname)
+        if why is not None:
+            bad = bad | (why != None)  # noqa: E711 - elementwise
         vocab = fmt.vocabulary_of(fspec)
         if bad.any():
             cells = _unreadable(canonical, fname, headings[fname], expected_words(fspec, fmt), columns[fname],
@@ -313,6 +348,8 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
                                 parsed.get(spec.key or ""), bad)
             if vocab is not None:
                 cells.nearest = vocab.nearest(cells.values)
+            if why is not None:
+                cells.reasons = why[bad]
             unreadable[fname] = cells
         if fname in outside and vocab is not None:
             odd = outside[fname]
@@ -325,6 +362,33 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
     frame = pd.DataFrame(out, index=index_)
     return Table(canonical, spec, frame, rows, columns, headings, raw.file, sheet, raw.style, set(mapped),
                  unreadable, unrecognised)
+
+
+UNSAVED_FORMULA_REASON = f"is a {UNSAVED_FORMULA}"
+MONTH_FIRST_ONLY = "{!r} reads only month first (a US date); UK dates are day first: write it as day/month/year"
+MONTH_FIRST_EITHER = ("{!r} may be month first, as other dates in this column can only be: write every date day "
+                      "first (day/month/year) so that none is misread")
+
+
+def _month_first_reasons(column: pd.Series) -> np.ndarray | None:
+    """A date column with any cell that reads only month first (07/13/2026): that cell and every cell that
+    reads both ways (07/01/2026) get a reason and no value; None when no cell reads only month first."""
+    only, either = values.month_first_doubts(column)
+    if not only.any():
+        return None
+    why = np.full(len(column), None, dtype=object)
+    why[either] = MONTH_FIRST_EITHER
+    why[only] = MONTH_FIRST_ONLY
+    return why
+
+
+def _without(parsed: values.Parsed, mask: np.ndarray) -> values.Parsed:
+    """A column with the cells of ``mask`` taken out: no value (never the blank, 0 or swapped date a reader gave),
+    and not invalid as text (they are reported as unreadable with their own reason)."""
+    if not mask.any():
+        return parsed
+    at = pd.Series(mask, index=parsed.values.index)
+    return values.Parsed(parsed.values.mask(at), parsed.invalid & ~at)
 
 
 def _unreadable(table: str, fname: str, heading: str, expected: str, column: str, rows: np.ndarray,
@@ -366,9 +430,22 @@ def _normalise_keyvalue(raw: RawTable, canonical: str, spec: TableSpec, fmt: Ret
         cols[fname], headings[fname] = raw.column_labels[key_at + 1], str(cells[key_at])
     # the values of one type are parsed as one column (each parse costs the same for one value as for ten)
     parsed = _parse_scalars({f: cell for f, (_, cell) in given.items()}, spec, fmt)
+    # the dates of one contract are one hand's writing: if one reads only month first, none is read day first
+    dated = [f for f in given if spec.fields[f].type == "date"]
+    doubts = _month_first_reasons(pd.Series([given[f][1] for f in dated], dtype=object)) if dated else None
+    doubted = {f: why for f, why in zip(dated, doubts.tolist() if doubts is not None else []) if why}
+    for fname in given:  # a value that is a formula with no saved result: that, not "blank" or 0
+        if rows[fname] in raw.unsaved_formulas.get(cols[fname], ()):
+            doubted[fname] = UNSAVED_FORMULA_REASON
     for fname, (label, raw_value) in given.items():
         found[fname], invalid = parsed[fname]
-        if invalid:
+        if fname in doubted:
+            found[fname] = pd.NA
+            issues.append(DataIssue(
+                "unparseable", canonical, fname, f"{label} {doubted[fname].format(raw_value)}",
+                Position(file=raw.file, sheet=sheet, style=raw.style, row=rows[fname], column=cols[fname]),
+                _python_scalar(raw_value), expected_words(spec.fields[fname], fmt)))
+        elif invalid:
             fspec = spec.fields[fname]
             expected = expected_words(fspec, fmt)
             vocab = fmt.vocabulary_of(fspec)
@@ -385,11 +462,11 @@ def _parse_scalars(cells: dict[str, Any], spec: TableSpec, fmt: ReturnFormat) ->
     """``parse_scalar`` of each field's cell, the cells of one type parsed together as one column (the parsers
     read each cell on its own, so a cell parses the same alone or among others)."""
     out: dict[str, tuple[Any, bool]] = {}
-    by_type: dict[FieldType, list[str]] = {}
+    by_parser: dict[tuple[FieldType, str | None], list[str]] = {}
     for fname in cells:
-        by_type.setdefault(spec.fields[fname].type, []).append(fname)
-    for ftype, names in by_type.items():
-        parsed = PARSERS[ftype](pd.Series([cells[f] for f in names], dtype=object))
+        by_parser.setdefault((spec.fields[fname].type, spec.fields[fname].unit), []).append(fname)
+    for names in by_parser.values():
+        parsed = parser_of(spec.fields[names[0]])(pd.Series([cells[f] for f in names], dtype=object))
         coded = [i for i, f in enumerate(names) if fmt.vocabulary_of(spec.fields[f]) is not None]
         if coded:  # coded fields read through their vocabularies, one cell each (a contract has a handful)
             vals, bad = parsed.values.astype(object).copy(), parsed.invalid.copy()

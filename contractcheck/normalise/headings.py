@@ -18,12 +18,21 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from contractcheck.blank import is_blank
 from contractcheck.errors import InputError, Location
 from contractcheck.return_format import ReturnFormat, TableSpec
 
-__all__ = ["canonical_heading", "find_header_row", "find_table", "heading_index", "match_tables"]
+__all__ = [
+    "HeadingRows",
+    "canonical_heading",
+    "find_header_row",
+    "find_heading_rows",
+    "find_table",
+    "heading_index",
+    "match_tables",
+]
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -70,6 +79,71 @@ def find_header_row(rows: Sequence[Sequence[object]], row_numbers: Sequence[int]
             best, best_score = number, score
     needed = 1 if len(spec.fields) <= 2 else 2
     return best if best_score >= needed else None
+
+
+@dataclass(frozen=True)
+class HeadingRows:
+    """Where a table's headings are: ``row``, the lowest heading row (data starts below it), and for a heading
+    written over two rows, ``headings``: the heading of each peeked column, read from the lowest row with the
+    group heading above as context (``{}`` for a one-row heading: the row's own cells are the headings)."""
+
+    row: int
+    headings: dict[int, str]
+
+
+def _text(cell: object) -> str:
+    return "" if is_blank(cell) else str(cell).strip()
+
+
+def _two_row_headings(upper: Sequence[object], lower: Sequence[object], index: dict[str, str]) -> dict[int, str]:
+    """Each column's heading when a heading is written over two rows, by peek column.
+
+    A field heading in the lower row is read on its own, or with the group heading above it (a merged cell
+    such as "Hours per week" over "Contracted" and "Average": its text is in the group's first column only)
+    when only the two together name a field. A heading merged down over both rows is in the upper row.
+    """
+    headings: dict[int, str] = {}
+    group = ""
+    for column in range(max(len(upper), len(lower))):
+        top = _text(upper[column]) if column < len(upper) else ""
+        low = _text(lower[column]) if column < len(lower) else ""
+        if not low:
+            group = ""
+            if top:
+                headings[column] = top
+            continue
+        group = top or group
+        with_group = f"{group} {low}"
+        if group and index.get(canonical_heading(low)) is None and index.get(canonical_heading(with_group)):
+            headings[column] = with_group
+        else:
+            headings[column] = low
+    return headings
+
+
+def _score(headings: Sequence[object], index: dict[str, str]) -> int:
+    return len({index.get(canonical_heading(cell)) for cell in headings if not is_blank(cell)} - {None})
+
+
+def find_heading_rows(
+    rows: Sequence[Sequence[object]], row_numbers: Sequence[int], spec: TableSpec
+) -> HeadingRows | None:
+    """The heading row as :func:`find_header_row` finds it, or a heading over two adjacent rows (group headings
+    above field headings) when the two read together name more fields than any one row. None: no heading row."""
+    index = heading_index(spec)
+    single = find_header_row(rows, row_numbers, spec)
+    best_score = 0
+    if single is not None:
+        best_score = _score(rows[list(row_numbers).index(single)], index)
+    best: HeadingRows | None = HeadingRows(single, {}) if single is not None else None
+    for at in range(len(rows) - 1):
+        if row_numbers[at + 1] != row_numbers[at] + 1:
+            continue
+        headings = _two_row_headings(rows[at], rows[at + 1], index)
+        score = _score(list(headings.values()), index)
+        if score > best_score and score >= (1 if len(spec.fields) <= 2 else 2):
+            best, best_score = HeadingRows(row_numbers[at + 1], headings), score
+    return best
 
 
 def _loose(name: str) -> str:

@@ -47,10 +47,12 @@ __all__ = [
     "is_missing",
     "parse_bool",
     "parse_date",
+    "parse_hours",
     "parse_money",
     "parse_number",
     "parse_percent",
     "parse_text",
+    "month_first_doubts",
 ]
 
 
@@ -587,6 +589,87 @@ def parse_percent(s: pd.Series) -> Parsed:
     return _float_parsed(s, r)
 
 
+# Hours written as a clock: "6:30", "37:30", "0:45:30" (hours may run past 24: a duration, not a time of day)
+_HOURS_CLOCK = r"^(?P<h>\d{1,5}):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d(?:\.\d+)?))?$"
+# A duration Excel stored as a date-time (a time cell, or calamine's text for one in a mixed column): the
+# fraction of a day counted from Excel's day 0, which readers show as 1899-12-31 (or 1899-12-30)
+_HOURS_AS_DATETIME = (
+    r"^(?P<date>1899-12-3[01]|1900-0[12]-\d\d)[ t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d\d(?:\.\d+)?))?$"
+)
+_EXCEL_DAY_ZERO = np.datetime64("1899-12-31", "s")
+_EXCEL_FIRST_REAL_DATE = np.datetime64("1900-03-01", "s")  # before it, a "date" in an hours field is a duration
+
+
+def _hours_since_day_zero(when: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Excel time/duration cells read as date-times → hours (only those before 1900-03-01 are durations)."""
+    secs = when.astype("datetime64[s]")
+    ok = ~np.isnat(secs) & (secs >= _EXCEL_DAY_ZERO - np.timedelta64(1, "D")) & (secs < _EXCEL_FIRST_REAL_DATE)
+    base = np.where(secs < _EXCEL_DAY_ZERO, _EXCEL_DAY_ZERO - np.timedelta64(1, "D"), _EXCEL_DAY_ZERO)
+    hours = (np.where(ok, secs, base) - base).astype(np.int64) / 3600.0
+    return hours, ok
+
+
+def _group_float(got: pa.StructArray, name: str) -> np.ndarray:
+    """One regex group as float64 (NaN where the row did not match or the optional group is empty)."""
+    part = got.field(name)
+    present = pc.and_(got.is_valid(), pc.not_equal(pc.fill_null(part, ""), ""))
+    return _np_float(pc.cast(_only(present, pc.fill_null(part, "0")), pa.float64()))
+
+
+def _clock_parts(got: pa.StructArray) -> np.ndarray:
+    h, m, sec = (_group_float(got, name) for name in ("h", "m", "s"))
+    return h + m / 60.0 + np.nan_to_num(sec) / 3600.0
+
+
+def _hours_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    values, ok, missing = _number_strings(a)
+    _, low, _ = _prepare(a)
+    x = _unquote(low)
+    if _has(x, ":"):
+        clock = pc.extract_regex(x, _HOURS_CLOCK)
+        hit = _np_bool(clock.is_valid()) & ~ok
+        if hit.any():
+            values = np.where(hit, _clock_parts(clock), values)
+            ok = ok | hit
+        stamp = pc.extract_regex(x, _HOURS_AS_DATETIME)
+        hit = _np_bool(stamp.is_valid()) & ~ok
+        if hit.any():
+            day = pc.cast(_only(hit, stamp.field("date")), pa.timestamp("s"))
+            days, _ = _hours_since_day_zero(np.asarray(day.to_numpy(zero_copy_only=False), dtype="datetime64[s]"))
+            values = np.where(hit, days + _clock_parts(stamp), values)
+            ok = ok | hit
+    return values, ok & np.isfinite(values), missing
+
+
+def parse_hours(s: pd.Series) -> Parsed:
+    """A number of hours as nullable "Float64", for the fields that are hours (``unit: hours`` in the format).
+
+    Numbers are hours as they are (``6.5``). A duration written as a clock is read as hours and minutes:
+    ``"6:30"`` → 6.5, ``"37:30"`` → 37.5, ``"0:45:30"`` → 0.758…; so are Excel time and duration cells
+    (fractions of a day shown as ``h:mm`` or ``[h]:mm``), whether they arrive as durations, as date-times on
+    Excel's day zero (1899-12-31 06:00 → 6.0; 1900-01-01 12:00 → 36.0) or as that text. A real calendar date in
+    an hours field is invalid, as are booleans and infinite numbers.
+    """
+    if pd.api.types.is_timedelta64_dtype(s.dtype):
+        hours = s.to_numpy(dtype="timedelta64[ns]").astype(np.int64) / 3.6e12
+        na = np.asarray(s.isna(), dtype=bool)
+        values = pd.arrays.FloatingArray(np.where(na, 0.0, hours), na)
+        return Parsed(pd.Series(values, index=s.index, name=s.name), _bool_series(np.zeros(len(s), dtype=bool), s))
+    cells, r = _float_text(s, _hours_strings)
+    _finite_numbers(r)
+    if cells.when is not None and cells.when_mask is not None:
+        hours, ok = _hours_since_day_zero(cells.when)
+        r.put(cells.when_mask, hours, ok)
+    if cells.other_mask is not None:  # datetime.timedelta / pd.Timedelta objects among other values
+        spans = pd.to_timedelta(pd.Series(cells.source.to_numpy(dtype=object)[cells.other_mask]), errors="coerce")
+        hours = np.full(cells.n, np.nan)
+        hours[cells.other_mask] = spans.to_numpy(dtype="timedelta64[ns]").astype(np.int64) / 3.6e12
+        known = np.zeros(cells.n, dtype=bool)
+        known[cells.other_mask] = spans.notna().to_numpy(dtype=bool)
+        r.put(cells.other_mask, hours, known)
+    return _float_parsed(s, r)
+
+
 def _bool_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     _, low, missing = _prepare(a)
     x = pc.replace_substring(_unquote(low), "\ufe0f", "")  # emoji presentation selector: "✔️"
@@ -636,9 +719,14 @@ def _serial_days(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return days, ok
 
 
+# Excel's rule for a year typed with two digits (Windows' default "two-digit year cutoff" of 2029): 00-29 are
+# 2000s, 30-99 are 1900s, so a date of birth typed 15/06/62 is 1962, as the provider's own Excel shows it.
+_TWO_DIGIT_YEAR_CUTOFF = 30
+
+
 def _two_digit_years(y: np.ndarray, two: np.ndarray) -> np.ndarray:
-    """00-69 -> 2000s, 70-99 -> 1900s, where the year was written with two digits."""
-    return np.where(two, np.where(y < 70, 2000 + y, 1900 + y), y)
+    """00-29 -> 2000s, 30-99 -> 1900s (Excel's rule), where the year was written with two digits."""
+    return np.where(two, np.where(y < _TWO_DIGIT_YEAR_CUTOFF, 2000 + y, 1900 + y), y)
 
 
 def _drop_time(x: pa.Array) -> pa.Array:
@@ -714,6 +802,44 @@ def _date_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return days, ok & ~missing_np, missing_np
 
 
+def _month_first_strings(a: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    _, low, _ = _prepare(a)
+    if pc.any(pc.starts_with(low, "'")).as_py():
+        low = pc.utf8_ltrim(low, "'")
+    x = _drop_time(low)
+    n = len(x)
+    only, either = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    rows = _np_bool(pc.match_substring_regex(x, _NUMERIC_DATE))
+    if not rows.any():
+        return only, either
+    dashed = pc.replace_substring(pc.replace_substring(_only(rows, x), "/", "-"), ".", "-")
+    parts = pc.split_pattern(dashed, "-")
+    p0, p1, p2 = (pc.list_element(parts, i) for i in range(3))
+    n0, n2 = _np_int(pc.utf8_length(p0)), _np_int(pc.utf8_length(p2))
+    v0, v1, v2 = (_np_int(pc.cast(p, pa.int64())) for p in (p0, p1, p2))
+    dmy = rows & (n0 <= 2) & ((n2 == 2) | (n2 == 4))
+    year = _two_digit_years(v2, n2 == 2)
+    _, day_first = _ymd_days(year, v1, v0, dmy)
+    _, month_first = _ymd_days(year, v0, v1, dmy)
+    return month_first & ~day_first, month_first & day_first & (v0 != v1)
+
+
+def month_first_doubts(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Where a column's dates may have been written month first (US), as :func:`parse_date` never reads them.
+
+    Returns two masks over the text cells: ``only``, dates that read only month first (``07/13/2026``: there is
+    no 13th month), and ``either``, dates that read both ways as different days (``07/01/2026``: 7 January day
+    first, 1 July month first). A column with any ``only`` cell was probably written month first, so its
+    ``either`` cells cannot be trusted either; that is the caller's to say (a DATA finding), never to swap.
+    """
+    cells = _split(s)
+    if cells.text is None:
+        none = np.zeros(cells.n, dtype=bool)
+        return none, none.copy()
+    only, either = _month_first_strings(cells.text)
+    return only, either
+
+
 def parse_date(s: pd.Series) -> Parsed:
     """A calendar date as "datetime64[ns]" at midnight (any time of day is dropped).
 
@@ -721,8 +847,8 @@ def parse_date(s: pd.Series) -> Parsed:
       tz-aware ones keep their local calendar date.
     * Strings are read day-first, never month-first: ``"03/04/2024"`` is 3 April. Accepted:
       ``2024-03-31`` (also ``/`` or ``.``, and with a ``T00:00:00`` or `` 00:00`` time),
-      ``31/03/2024``, ``31-03-2024``, ``31.03.2024``, ``31/03/24`` (two-digit years 00-69 are
-      2000s, 70-99 are 1900s), ``1 April 2025``, ``1 Apr 2025``, ``01-Apr-2025``,
+      ``31/03/2024``, ``31-03-2024``, ``31.03.2024``, ``31/03/24`` (two-digit years 00-29 are
+      2000s, 30-99 are 1900s, as Excel reads them), ``1 April 2025``, ``1 Apr 2025``, ``01-Apr-2025``,
       ``1st April 2025``, ``April 1, 2025``; any of them may carry a valid time of day.
     * Numbers, and strings of digits like ``"45382"``, from 1 to 2958465 are Excel serial dates:
       1899-12-30 plus that many days. Because Excel treats 1900 as a leap year (its serial 60 is

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from contractcheck._version import __version__
-from contractcheck.as_of import DateBasis, as_of_candidates
+from contractcheck.as_of import DateBasis
 from contractcheck.authoring.handbook.document import (
     Block,
     Bullets,
@@ -108,17 +108,13 @@ def as_of_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> t
 
 
 def _fallback_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> str:
-    """What happens when the return or bid lacks the date the schedule judges on (``as_of_candidates``)."""
+    """What happens when the return or bid lacks the date the schedule judges on (``as_of_candidates``): no other
+    date stands in for it."""
     if isinstance(basis, dt.date):
         return ""
-    others = as_of_candidates(basis, kind)[1:]
-    names = {"period_end": "the end of its return period", "period_start": "the start of its return period",
-             "contract_start": "its contract start date"}
     thing = "bid" if kind == "bid" else "return"
-    if not others:
-        return ""
-    return (f" If a {thing} does not give that date, {' or else '.join(names[o] for o in others)} is used "
-            f"instead.")
+    return (f" If a {thing} does not give that date, or gives one that cannot be read, it is not checked until the "
+            f"date is put right or a date to judge on is given (--as-of); no other date stands in for it.")
 
 
 def _kinds_words(kinds: list[str]) -> str:
