@@ -24,27 +24,12 @@ import numpy as np
 import pandas as pd
 
 from contractcheck.reference.pay_floors import active_reference, statutory_band, statutory_floor
+from contractcheck.vocabulary import match_key, vocabularies
 
-#: pay frequency → the canonical word (how payroll exports and ASC-WDS write it). ``monthly`` PRPs are calendar
-#: months counted from the anchor's day of the month (a tax month runs from the 6th).
-PAY_FREQUENCY_WORDS: dict[str, tuple[str, ...]] = {
-    "weekly": ("weekly", "week", "every week", "1 weekly", "wk"),
-    "fortnightly": ("fortnightly", "two weekly", "2 weekly", "two-weekly", "2-weekly", "bi-weekly", "biweekly",
-                    "every two weeks", "every 2 weeks"),
-    "four-weekly": ("four-weekly", "four weekly", "4 weekly", "4-weekly", "every four weeks", "every 4 weeks",
-                    "lunar", "lunar monthly", "13 periods"),
-    "monthly": ("monthly", "month", "calendar monthly", "calendar month", "tax monthly", "tax month",
-                "every month", "12 periods"),
-}
-
-#: how a salary is stated (``pay_basis``; ASC-WDS SALARYINT says "Annually" or "Hourly") → the canonical word
-PAY_BASIS_WORDS: dict[str, tuple[str, ...]] = {
-    "hourly": ("hourly", "hour", "per hour", "an hour", "hourly rate"),
-    "weekly": ("weekly", "week", "per week", "a week"),
-    "monthly": ("monthly", "month", "per month", "a month", "pcm"),
-    "annual": ("annual", "annually", "yearly", "year", "per year", "a year", "per annum", "pa", "p a",
-               "annual salary"),
-}
+#: the words for pay frequencies and pay bases are the vocabularies' (data/vocabularies.yaml: pay_frequency,
+#: pay_basis); here each canonical value is lower-cased: ``weekly``, ``fortnightly``, ``four-weekly``, ``monthly``
+#: (``monthly`` PRPs are calendar months from the anchor's day of the month: a tax month runs from the 6th) and
+#: ``hourly``, ``weekly``, ``monthly``, ``annual``.
 
 #: weeks in a year for turning weekly contracted hours into basic annual hours (regs 21-22: salaried hours work is
 #: judged on the salary and the basic hours of the year). 52 rather than 52.14 (365 ÷ 7): the higher hourly figure,
@@ -54,8 +39,6 @@ WEEKS_A_YEAR = 52.0
 #: days in a PRP of a fixed length (a monthly PRP is a calendar month)
 PERIOD_DAYS: dict[str, int] = {"weekly": 7, "fortnightly": 14, "four-weekly": 28}
 
-_WORD_TO_FREQUENCY = {w: canon for canon, words in PAY_FREQUENCY_WORDS.items() for w in (canon, *words)}
-_WORD_TO_BASIS = {w: canon for canon, words in PAY_BASIS_WORDS.items() for w in (canon, *words)}
 _WEEKS_PER_BASIS = {"hourly": np.nan, "weekly": 1.0, "monthly": WEEKS_A_YEAR / 12, "annual": WEEKS_A_YEAR}
 
 #: ages "unknown, as young as could be" and "unknown, as old as could be": the youngest band and the top band
@@ -65,16 +48,17 @@ _YOUNGEST, _OLDEST = 16.0, 200.0
 def pay_frequency(words: pd.Series) -> pd.Series:
     """The canonical pay frequency (``weekly``, ``fortnightly``, ``four-weekly``, ``monthly``) for each row's
     words, NA where blank or not a frequency this knows (which then counts as unknown, never as monthly)."""
-    return _canonical(words, _WORD_TO_FREQUENCY)
+    return _canonical(words, "pay_frequency")
 
 
-def _canonical(words: pd.Series, table: dict[str, str]) -> pd.Series:
-    """Each row's canonical word; the few distinct values are read, not every row (a column of a million rows
-    holds a handful of spellings)."""
+def _canonical(words: pd.Series, vocabulary: str) -> pd.Series:
+    """Each row's canonical value of a vocabulary, lower-cased; the few distinct values are read, not every row (a
+    column of a million rows holds a handful of spellings). Words the normaliser already made canonical read as
+    themselves; a word outside the vocabulary is NA (unknown)."""
+    lookup = vocabularies()[vocabulary].lookup()
     codes, distinct = pd.factorize(words.astype("string"), use_na_sentinel=True)
-    text = pd.Series(distinct, dtype="string").str.strip().str.lower()
-    text = text.str.replace(r"[\s_.]+", " ", regex=True).str.strip()
-    canonical = text.map(table, na_action="ignore").to_numpy(dtype=object, na_value=None)
+    found = [lookup.get(match_key(str(v))) for v in distinct.tolist()]
+    canonical = np.array([f.lower() if f else None for f in found], dtype=object)
     picked: np.ndarray = canonical[np.maximum(codes, 0)] if len(canonical) else np.full(len(codes), None, dtype=object)
     none = np.full(len(codes), None, dtype=object)
     return pd.Series(np.where(codes >= 0, picked, none), index=words.index, dtype="string")
@@ -83,7 +67,7 @@ def _canonical(words: pd.Series, table: dict[str, str]) -> pd.Series:
 def pay_basis(words: pd.Series) -> pd.Series:
     """The canonical pay basis (``hourly``, ``weekly``, ``monthly``, ``annual``) of each row; NA where blank or
     not one this knows."""
-    return _canonical(words, _WORD_TO_BASIS)
+    return _canonical(words, "pay_basis")
 
 
 def hourly_from_salary(salary: pd.Series, basis: pd.Series, hours_a_week: pd.Series) -> pd.Series:
