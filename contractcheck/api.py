@@ -177,6 +177,7 @@ def check_prepared(
     source = open_source(Path(path))
     data = normalise(source, fmt, extra_scalars=set_values)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
+    notes = [*source.notes(), *notes]  # how the file was read (a CSV's separator, a hidden sheet passed over)
     not_run = prepared.not_run
     if not_run:
         notes.append(f"rules given with --rules (rules_paths) that schedule {loaded.schedule.id} does not include, "
