@@ -1,0 +1,133 @@
+"""Hostile and odd input: each gives one clear line (exit 2) or a correct report, in bounded memory and time.
+
+Each test builds its own small input; none of them needs gigabytes (limits are lowered to show they bite).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from contractcheck.errors import InputError, RuleError
+from contractcheck.limits import Limits, using_limits
+from contractcheck.load import open_source
+from contractcheck.yamldata import load_yaml, parse_yaml_text
+
+SCHEDULE = "statutory-minimum"
+LAUGHS = "\n".join(
+    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [f"{chr(97 + i)}: &{chr(97 + i)} [" + ",".join(f"*{chr(96 + i)}" for _ in range(9)) + "]" for i in range(1, 9)]
+)
+
+
+def one_line_error(result, *needles: str) -> str:
+    assert result.code == 2, (result.code, result.err, result.out[:500])
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err, result.err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]
+
+
+# -- YAML: aliases, special files, size ------------------------------------------------------------
+
+
+def test_yaml_alias_tree_is_refused_at_once_in_rule_files() -> None:
+    with pytest.raises(RuleError) as caught:
+        parse_yaml_text("anchors:\n" + "".join("  " + line + "\n" for line in LAUGHS.splitlines()) + "rules: []\n",
+                        "rules.yaml")
+    assert caught.value.code == "YAML001" and "alias" in caught.value.message
+
+
+def test_yaml_alias_in_a_return_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "return.yaml"
+    path.write_text(LAUGHS + "\ncontract: {provider_name: *i}\nworkforce: [{worker_id: W1}]\n")
+    with pytest.raises(InputError, match="alias"):
+        open_source(path)
+
+
+def test_a_fifo_or_a_device_is_never_opened(cli, tmp_path: Path) -> None:
+    fifo = tmp_path / "schedule.yaml"
+    os.mkfifo(fifo)
+    one_line_error(cli("check", "samples/failing-return.xlsx", "-s", fifo), "YAML000", "named pipe")
+    one_line_error(cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "--waivers", "/dev/zero"),
+                   "YAML000", "not a regular file")
+    csv_fifo = tmp_path / "return.csv"
+    os.mkfifo(csv_fifo)
+    one_line_error(cli("check", csv_fifo, "-s", SCHEDULE), "LOAD", "named pipe")
+
+
+def test_an_oversized_yaml_file_is_refused_naming_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "waivers.yaml"
+    path.write_text("waivers: []\n" + "# padding\n" * 200)
+    with using_limits(Limits(max_yaml_bytes=1000)), pytest.raises(RuleError, match="larger than 1000 bytes"):
+        load_yaml(path)
+
+
+# -- CSV: long values, NUL bytes, separators and encodings -------------------------------------------
+
+
+def _workforce_csv(sep: str = ",") -> str:
+    rows = [["worker_id", "zero_hours", "hourly_rate", "date_of_birth"], ["W1", "N", "13.10", "14/03/1985"],
+            ["LOW", "N", "8.00", "14/03/1985"]]
+    return "".join(sep.join(row) + "\r\n" for row in rows)
+
+
+def test_a_csv_value_over_the_csv_module_default_is_read(cli, tmp_path: Path) -> None:
+    path = tmp_path / "workforce.csv"
+    path.write_text("worker_id,zero_hours,hourly_rate,zero_hours_evidence\nW1,N,13.10," + "E" * 131_073 + "\n")
+    result = cli("check", path, "-s", SCHEDULE, "--set", "period_end=2026-09-30", "-f", "json")
+    assert result.code in (0, 1), result.err
+
+
+def test_a_csv_value_over_the_limit_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "workforce.csv"
+    path.write_text("worker_id,hourly_rate\nW1,13\nW2," + "9" * 5000 + "\n")
+    with using_limits(Limits(max_csv_field=1000)), pytest.raises(InputError) as caught:
+        open_source(path)
+    assert caught.value.location.line == 3 and "1,000 characters" in caught.value.message
+
+
+def test_a_nul_byte_late_in_a_csv_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "workforce.csv"
+    path.write_bytes(("worker_id,hourly_rate\n" + "W1,13\n" * 20_000).encode() + b"W2,1\x003\n")
+    with pytest.raises(InputError, match="binary data") as caught:
+        open_source(path)
+    assert caught.value.location.line == 20_002
+
+
+@pytest.mark.parametrize(
+    ("sep", "encoding", "bom", "named"),
+    [
+        (";", "cp1252", b"", "semicolon-separated values in Windows-1252"),
+        ("\t", "utf-16-le", b"\xff\xfe", "tab-separated values in UTF-16"),
+        (",", "utf-8", b"\xef\xbb\xbf", None),
+        (";", "utf-8", b"\xef\xbb\xbf", "semicolon-separated values in UTF-8 with BOM"),
+    ],
+)
+def test_csv_separator_and_encoding_are_detected_and_named(cli, tmp_path: Path, sep, encoding, bom, named) -> None:
+    path = tmp_path / "workforce.csv"
+    text = _workforce_csv(sep).replace("W1", "Zoë")
+    path.write_bytes(bom + text.encode(encoding))
+    result = cli("check", path, "-s", SCHEDULE, "--set", "period_end=2026-09-30", "-f", "json")
+    assert result.code == 1, result.err
+    report = json.loads(result.out)
+    failing = {f["subject"]["key"] for f in report["findings"] if f["rule_id"] == "PAY-01"}
+    assert "LOW" in failing and "Zoë" not in failing
+    notes = " ".join(report["notes"])
+    if named:
+        assert named in notes
+    else:
+        assert "separated" not in notes
+
+
+def test_a_semicolon_csv_keeps_its_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "workforce.csv"
+    path.write_text('worker_id;note;hourly_rate\nW1;"two\nlines";13\n\nW2;x;8\n')
+    source = open_source(path)
+    table = source.read(source.table_names()[0], header_row=1)
+    assert list(table.row_numbers) == [2, 5]
+    assert table.headers == ["worker_id", "note", "hourly_rate"]
