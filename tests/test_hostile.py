@@ -131,3 +131,76 @@ def test_a_semicolon_csv_keeps_its_line_numbers(tmp_path: Path) -> None:
     table = source.read(source.table_names()[0], header_row=1)
     assert list(table.row_numbers) == [2, 5]
     assert table.headers == ["worker_id", "note", "hourly_rate"]
+
+
+# -- workbooks: zip bombs, far cells, damaged packages, hidden sheets -------------------------------
+
+
+def _return_xlsx(path: Path, extra=None, hidden_workforce: bool = False) -> Path:
+    import datetime as dt
+
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    contract = wb.add_worksheet("Contract")
+    for i, (key, value) in enumerate([("provider_name", "P"), ("contract_ref", "C"), ("period_start", "01/07/2026"),
+                                      ("period_end", "30/09/2026")]):
+        contract.write_row(i, 0, [key, value])
+    sheets = [("Workforce", [["W1", "N", 13.1]])]
+    if hidden_workforce:
+        sheets = [("Workforce", [["W1", "N", 13.1]]), ("Staff list", [["LOW", "N", 8.0]])]
+    for name, rows in sheets:
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, ["worker_id", "zero_hours", "hourly_rate", "date_of_birth"])
+        for i, row in enumerate(rows, 1):
+            ws.write_row(i, 0, row)
+            ws.write_datetime(i, 3, dt.datetime(1985, 3, 14), wb.add_format({"num_format": "dd/mm/yyyy"}))
+        if hidden_workforce and name == "Workforce":
+            ws.hide()
+        if extra:
+            extra(ws)
+    if hidden_workforce:
+        wb.worksheets()[2].activate()
+    wb.close()
+    return path
+
+
+def test_a_value_at_the_far_corner_is_refused_naming_the_used_range(cli, tmp_path: Path) -> None:
+    path = _return_xlsx(tmp_path / "far.xlsx", extra=lambda ws: ws.write_string(1048575, 16383, "x"))
+    one_line_error(cli("check", path, "-s", SCHEDULE, "-f", "json"),
+                   "sheet 'Workforce'", "A1:XFD1048576", "--max-cells")
+
+
+def test_a_member_that_inflates_past_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    import zipfile
+
+    good = _return_xlsx(tmp_path / "good.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        zout.writestr("META-INF/manifest.xml", b"<manifest>" + b" " * 300_000 + b"</manifest>")
+    with using_limits(Limits(max_inflated_bytes=200_000)), pytest.raises(InputError) as caught:
+        open_source(bomb)
+    assert "META-INF/manifest.xml inflates to 293 KB" in caught.value.message
+
+
+def test_a_package_without_its_workbook_part_is_damaged(cli, tmp_path: Path) -> None:
+    import zipfile
+
+    good = _return_xlsx(tmp_path / "good.xlsx")
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for item in zin.infolist():
+            if item.filename != "xl/workbook.xml":
+                zout.writestr(item, zin.read(item.filename))
+    one_line_error(cli("check", bad, "-s", SCHEDULE, "-f", "json"), "damaged", "xl/workbook.xml")
+
+
+def test_a_hidden_sheet_never_wins_over_the_visible_one(cli, tmp_path: Path) -> None:
+    path = _return_xlsx(tmp_path / "hidden.xlsx", hidden_workforce=True)
+    result = cli("check", path, "-s", SCHEDULE, "-f", "json")
+    report = json.loads(result.out)
+    assert report["input"]["tables"]["workforce"] == "Staff list"
+    assert any("hidden sheets not checked: 'Workforce'" in note for note in report["notes"])
+    assert {f["subject"]["key"] for f in report["findings"] if f["rule_id"] == "PAY-01"} == {"LOW"}
