@@ -46,6 +46,11 @@ def current_limits() -> Limits:
     return _CURRENT.get()
 
 
+def set_limits(limits: Limits) -> None:
+    """Make ``limits`` the ones in force for the rest of this context (a batch worker process)."""
+    _CURRENT.set(limits)
+
+
 @contextmanager
 def using_limits(limits: Limits | None) -> Iterator[Limits]:
     """Check with ``limits`` (None: the ones already in force) inside the ``with`` block."""

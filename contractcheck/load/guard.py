@@ -127,8 +127,11 @@ def check_used_range(archive: zipfile.ZipFile, part: str, given: str, sheet: str
                 columns = max(columns, max(_column_number(w) for w in wide))
             tail = text[-64:]
     rows = max(rows, tags)
-    columns = max(columns, 26 if rows else 0)
+    shape = f"A1:{column_letter(columns - 1)}{rows} ({rows:,} rows × {columns:,} columns)"
+    if not columns:  # no column past Z: at most 26
+        columns = 26 if rows else 0
+        shape = f"of {rows:,} rows (up to 26 columns)"
     if rows * columns > limit:
-        fail(f"the used range A1:{column_letter(columns - 1)}{rows} ({rows:,} rows × {columns:,} columns) is over "
+        fail(f"the used range {shape} is over "
              f"the {limit:,}-cell limit for a sheet (--max-cells); is there a stray value far below or to the "
              "right of the table? Delete it, save, and check again", given, sheet=sheet)
