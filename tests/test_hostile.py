@@ -204,3 +204,58 @@ def test_a_hidden_sheet_never_wins_over_the_visible_one(cli, tmp_path: Path) -> 
     assert report["input"]["tables"]["workforce"] == "Staff list"
     assert any("hidden sheets not checked: 'Workforce'" in note for note in report["notes"])
     assert {f["subject"]["key"] for f in report["findings"] if f["rule_id"] == "PAY-01"} == {"LOW"}
+
+
+# -- reports: never an input, the usual mode, through links, nothing left half-written ----------------
+
+
+def test_a_report_gets_the_usual_mode_and_is_written_through_a_link(cli, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        new = tmp_path / "new.json"
+        cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", new)
+        assert new.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.json"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", kept)
+        assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text().startswith("{")
+    finally:
+        os.umask(old)
+    (tmp_path / "real.json").write_text("old")
+    (tmp_path / "link.json").symlink_to("real.json")
+    cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", tmp_path / "link.json")
+    assert (tmp_path / "link.json").is_symlink()
+    assert (tmp_path / "real.json").read_text().startswith("{")
+
+
+def test_a_stopped_write_leaves_neither_a_report_nor_a_temporary_file(tmp_path: Path) -> None:
+    from contractcheck.cli import write_atomically
+
+    def stopped(_handle) -> None:
+        raise SystemExit(143)  # what SIGTERM raises while a report is being written (cli._terminated)
+
+    with pytest.raises(SystemExit):
+        write_atomically(tmp_path / "r.json", stopped)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_pipe_is_not_findings_failed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "contract.csv").write_text("field,value\nperiod_end,30/09/2026\nprovider_name,P\ncontract_ref,C\n")
+    (folder / "workforce.csv").write_text("worker_id,zero_hours,hourly_rate,date_of_birth\n"
+                                          + "".join(f"W{i},N,8.00,14/03/1985\n" for i in range(20_000)))
+    code = ("import sys; from contractcheck.cli import main; "
+            f"main(['check', {str(folder)!r}, '-s', 'statutory-minimum', '-f', 'json', '--fail-on', 'never'])")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 141, err
+    assert b"Traceback" not in err
