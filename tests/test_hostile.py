@@ -259,3 +259,43 @@ def test_a_closed_pipe_is_not_findings_failed(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 141, err
     assert b"Traceback" not in err
+
+
+# -- provider text never acts: CSV formulas, markdown markup, terminal escapes ------------------------
+
+HOSTILE_IDS = ['=HYPERLINK("http://x.invalid","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3",
+               "<script>alert(1)</script>", "[click](javascript:alert(1))", "\x1b]0;PWNED\x07\x1b[2JRED"]
+
+
+@pytest.fixture
+def hostile_return(tmp_path: Path) -> Path:
+    path = tmp_path / "workforce.csv"
+    # quoted, so the ids stay as written (commas, quotes)
+    path.write_text("worker_id,zero_hours,hourly_rate,date_of_birth\n" + "".join(
+        '"' + wid.replace('"', '""') + '",N,8.00,14/03/1985\n' for wid in HOSTILE_IDS))
+    return path
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(cli, hostile_return: Path) -> None:
+    import csv
+    import io
+
+    result = cli("check", hostile_return, "-s", SCHEDULE, "--set", "period_end=2026-09-30", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(result.out)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    keys = {row[rows[0].index("subject_key")] for row in rows[1:]}
+    assert "'=HYPERLINK(\"http://x.invalid\",\"click\")" in keys and "'-2+3" in keys
+
+
+def test_markdown_escapes_markup_and_no_format_sends_control_characters(cli, hostile_return: Path) -> None:
+    args = ("check", hostile_return, "-s", SCHEDULE, "--set", "period_end=2026-09-30", "-f")
+    markdown = cli(*args, "markdown").out
+    assert "<script>" not in markdown and "\\<script\\>" in markdown
+    assert "](javascript:" not in markdown.replace("\\]", "")  # only an escaped bracket precedes it
+    for fmt in ("markdown", "table", "csv"):
+        out = cli(*args, fmt).out
+        assert "\x1b" not in out and "\x07" not in out, fmt
+        assert "\\x1b" in out, fmt
+    report = json.loads(cli(*args, "json").out)  # JSON keeps the id exactly, escaped by JSON itself
+    assert any(f["subject"]["key"] == HOSTILE_IDS[-1] for f in report["findings"])
