@@ -299,3 +299,45 @@ def test_markdown_escapes_markup_and_no_format_sends_control_characters(cli, hos
         assert "\\x1b" in out, fmt
     report = json.loads(cli(*args, "json").out)  # JSON keeps the id exactly, escaped by JSON itself
     assert any(f["subject"]["key"] == HOSTILE_IDS[-1] for f in report["findings"])
+
+
+# -- rules and schedules: expressions that overflow or nest, extends chains ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "needle"),
+    [
+        ("hourly_rate > " + "-" * 1900 + "1", "nested too deeply"),
+        ("hourly_rate > " + "+".join(["1"] * 990), "nested too deeply"),
+        ("hourly_rate > 1" + "0" * 400, "too large"),
+        ("round(hourly_rate, 99999999999999999999) > 1", "too large"),
+        ("round(hourly_rate, 40) > 1", "between -15 and 15"),
+        ("add_months(date_of_birth, 100000) > as_of", "past any real date"),
+        ("add_days(as_of, 1e12) > date_of_birth", "past any real date"),
+    ],
+)
+def test_an_expression_that_would_overflow_or_recurse_is_a_rule_error(cli, tmp_path: Path, expression, needle) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "rules:\n  - id: XTR-01\n    title: t\n    severity: major\n    scope: workforce\n"
+        f"    assert: '{expression}'\n    message: m\n    reference: r\n    remediation: r\n")
+    (tmp_path / "s.yaml").write_text('id: s\ntitle: t\ncouncil: c\nsource: s\nversion: "1"\nrules: [XTR-01]\n')
+    one_line_error(cli("check", "samples/failing-return.xlsx", "-s", tmp_path / "s.yaml", "--rules",
+                       tmp_path / "r.yaml"), "EXPR001", "r.yaml:6", needle)
+
+
+def test_a_date_moved_past_pandas_range_by_a_parameter_is_unknown_not_a_crash() -> None:
+    import pandas as pd
+
+    from contractcheck.expressions.columns import shift_date
+
+    dates = pd.Series(pd.to_datetime(["2026-01-01", "2026-06-30"]))
+    assert shift_date(dates, 10**9, "days").isna().all()
+    assert shift_date(pd.Timestamp("2026-01-01"), 200_000, "months") is pd.NaT
+
+
+def test_an_extends_chain_of_thousands_is_refused(cli, tmp_path: Path) -> None:
+    for i in range(200):
+        (tmp_path / f"c{i}.yaml").write_text(
+            f'id: c{i}\ntitle: t\ncouncil: c\nsource: s\nversion: "1"\nrules: [PAY-01]\n'
+            + (f"extends: c{i + 1}\n" if i < 199 else ""))
+    one_line_error(cli("check", "samples/failing-return.xlsx", "-s", tmp_path / "c0.yaml"), "SCHED004", "deeper")
