@@ -341,3 +341,31 @@ def test_an_extends_chain_of_thousands_is_refused(cli, tmp_path: Path) -> None:
             f'id: c{i}\ntitle: t\ncouncil: c\nsource: s\nversion: "1"\nrules: [PAY-01]\n'
             + (f"extends: c{i + 1}\n" if i < 199 else ""))
     one_line_error(cli("check", "samples/failing-return.xlsx", "-s", tmp_path / "c0.yaml"), "SCHED004", "deeper")
+
+
+def test_shared_strings_are_parsed_a_bounded_number_of_times_for_a_wide_heading_row(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    import zipfile
+
+    import xlsxwriter
+
+    from contractcheck.load import xlsx_stream
+
+    path = tmp_path / "wide.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Workforce")
+    for column in range(10_000):
+        ws.write_string(0, column, f"heading {column}")
+    wb.close()
+    calls = []
+    original = xlsx_stream._SharedStrings._parse_until
+
+    def counted(self, archive, index):
+        calls.append(index)
+        return original(self, archive, index)
+
+    monkeypatch.setattr(xlsx_stream._SharedStrings, "_parse_until", counted)
+    strings = xlsx_stream._SharedStrings("xl/sharedStrings.xml")
+    with zipfile.ZipFile(path) as archive:
+        assert [strings.get(archive, i) for i in range(10_000)][-1] == "heading 9999"
+    assert len(calls) <= 4  # doubling: never once a string
