@@ -16,6 +16,7 @@ from contractcheck.errors import ExitCode, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
 from contractcheck.normalise import Dataset, normalise
+from contractcheck.recognise import refuse_if_not_a_return
 from contractcheck.reference import PayReference, load_reference, shipped_reference, using_reference
 from contractcheck.report.findings import Findings
 from contractcheck.report.model import SEVERITIES, AsOf, InputInfo, Report, RuleResult, ScheduleInfo
@@ -176,6 +177,8 @@ def check_prepared(
     waiver_file = prepared.waivers
     source = open_source(Path(path))
     data = normalise(source, fmt, extra_scalars=set_values)
+    # a rule file or an unrelated workbook: "cannot check" (exit 2), never a verdict
+    refuse_if_not_a_return(source, data, fmt, loaded.schedule.kind)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
     notes = [*source.notes(), *notes]  # how the file was read (a CSV's separator, a hidden sheet passed over)
     not_run = prepared.not_run

@@ -369,3 +369,41 @@ def test_shared_strings_are_parsed_a_bounded_number_of_times_for_a_wide_heading_
     with zipfile.ZipFile(path) as archive:
         assert [strings.get(archive, i) for i in range(10_000)][-1] == "heading 9999"
     assert len(calls) <= 4  # doubling: never once a string
+
+
+# -- inputs that are not returns --------------------------------------------------------------------
+
+
+def test_a_rule_file_a_schedule_or_a_waiver_file_given_as_the_return_cannot_be_checked(cli) -> None:
+    for path, looks in [("rules/pay.yaml", "a rule file"), ("schedules/statutory-minimum.yaml", "a schedule"),
+                        ("samples/waivers.yaml", "a waiver file")]:
+        line = one_line_error(cli("check", path, "-s", SCHEDULE, "-f", "json"), "does not look like a return", looks)
+        assert "Contract and Workforce" in line
+
+
+def test_an_unrelated_workbook_or_csv_names_what_it_holds_and_the_nearest_names(cli, tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "budget.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Budget")
+    ws.write_row(0, 0, ["Item", "Worker ID number", "Cost"])
+    ws.write_row(1, 0, ["Paper", "x", 3])
+    wb.close()
+    one_line_error(cli("check", path, "-s", SCHEDULE), "a workbook with sheets 'Budget'", "nearest names found",
+                   "'Cost' (like the Costs table)")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("name,amount\nx,1\n")
+    one_line_error(cli("check", plain, "-s", SCHEDULE), "a CSV file with headings 'name', 'amount'",
+                   "headings such as worker_id")
+
+
+def test_a_return_with_its_tables_but_poor_headings_is_still_judged(cli, tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "poor.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Workforce").write_row(0, 0, ["who", "what"])
+    wb.close()
+    result = cli("check", path, "-s", SCHEDULE, "-f", "json")
+    assert result.code == 1, result.err

@@ -23,7 +23,7 @@ LAYERS: list[list[str]] = [
     # reading files, dated reference data, the expression language
     ["contractcheck.load", "contractcheck.reference.pay_floors", "contractcheck.expressions"],
     # normalise reads what load found; the pay functions are handed to the language
-    ["contractcheck.normalise", "contractcheck.reference"],
+    ["contractcheck.normalise", "contractcheck.reference", "contractcheck.recognise"],
     ["contractcheck.rules"],
     ["contractcheck.report"],
     ["contractcheck.evaluate"],
