@@ -12,6 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from xml.etree import ElementTree
 
 from contractcheck.limits import current_limits, size_text
@@ -23,6 +26,22 @@ _CHUNK = 1 << 20
 _ROW_NUMBER = re.compile(rb" r=\"(\d+)\"")
 _WIDE_CELL = re.compile(rb"r=\"([A-Z]{2,3})\d")
 _MAX_PART_BYTES = 64 << 20  # the package's small XML parts (relationships, workbook) are read whole
+
+
+#: what zipfile raises for a damaged package: a bad CRC or header, bad deflate data, an unknown zip feature
+_DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, KeyError, ValueError, RuntimeError)
+
+
+@contextmanager
+def damaged_package(given: str, sheet: str | None = None) -> Iterator[None]:
+    """Any error from reading the package inside the block becomes one line: the workbook is damaged."""
+    try:
+        yield
+    except _DAMAGED as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"could not be read as a workbook: the file is damaged ({detail[:120]})", given, sheet=sheet)
+    except OSError as exc:
+        fail(f"cannot be read: {exc.strerror or exc}", given, sheet=sheet)
 
 
 def check_package_sizes(archive: zipfile.ZipFile, given: str) -> None:

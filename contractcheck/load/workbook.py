@@ -52,6 +52,7 @@ from contractcheck.load._common import (
 from contractcheck.load.guard import (
     check_package_sizes,
     check_used_range,
+    damaged_package,
     hidden_xlsx_sheets,
     read_part,
     xlsx_sheet_parts,
@@ -131,7 +132,7 @@ def _sniff_workbook(path: Path, given: str, suffix: str) -> Container:
     head = read_head(path, given, 512)
     if head.startswith(ZIP_SIGNATURES):
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(path) as archive, damaged_package(given):
                 check_package_sizes(archive, given)  # before anything inflates a member
                 names = set(archive.namelist())
                 manifest = "META-INF/manifest.xml"
@@ -237,7 +238,7 @@ class WorkbookSource(Source):
         Never all of them: a workbook whose every sheet is hidden is read as it is."""
         hidden: set[str] = set()
         if self.container == "xlsx":
-            with zipfile.ZipFile(self.path) as archive:
+            with damaged_package(self._given), zipfile.ZipFile(self.path) as archive:
                 hidden = hidden_xlsx_sheets(archive, xlsx_workbook_part(archive, self._given))
         else:
             for name in self._sheet_names:
@@ -254,7 +255,7 @@ class WorkbookSource(Source):
         """Before calamine reads an .xlsx sheet: refuse a used range too large to allocate (once a sheet)."""
         if self.container != "xlsx" or sheet in self._guarded:
             return
-        with zipfile.ZipFile(self.path) as archive:
+        with damaged_package(self._given, sheet), zipfile.ZipFile(self.path) as archive:
             part = xlsx_sheet_parts(archive, xlsx_workbook_part(archive, self._given)).get(sheet)
             if part is not None and part in archive.namelist():
                 check_used_range(archive, part, self._given, sheet)
