@@ -407,3 +407,13 @@ def test_a_return_with_its_tables_but_poor_headings_is_still_judged(cli, tmp_pat
     wb.close()
     result = cli("check", path, "-s", SCHEDULE, "-f", "json")
     assert result.code == 1, result.err
+
+
+def test_batch_worker_processes_keep_the_limits_they_were_given() -> None:
+    from contractcheck.batch import check_many
+
+    with using_limits(Limits(max_cells=10)):
+        samples = Path(__file__).resolve().parents[1] / "samples"
+        items = list(check_many([samples / "failing-return.xlsx", samples / "compliant-return.xlsx"], SCHEDULE,
+                                jobs=2))
+    assert all(item.error is not None and "--max-cells" in item.error.message for item in items)
