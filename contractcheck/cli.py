@@ -179,7 +179,26 @@ def output_format(chosen: Format | None, output: Path | None) -> str | None:
     return SUFFIX_FORMATS[suffix]
 
 
+class PipeClosed(Exception):
+    """The reader of stdout went away. Not an OSError, so click does not turn it into exit status 1."""
+
+
+def pipe_safe(command: Callable[..., int]) -> Callable[..., int]:
+    """A closed stdout (``| head -1``) leaves the command as :class:`PipeClosed`, which click does not turn into exit
+    status 1 ("findings failed", "problems found") as it does a BrokenPipeError; :func:`main` exits 141."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> int:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    return run
+
+
 @app.command("check")
+@pipe_safe
 def check_command(
     file: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
@@ -201,12 +220,9 @@ def check_command(
     """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings."""
     limits = Limits(max_file_bytes=max_file_mb * MB, max_inflated_bytes=max_inflated_mb * MB, max_cells=max_cells,
                     max_yaml_bytes=DEFAULT_LIMITS.max_yaml_bytes, max_csv_field=max_csv_value)
-    try:
-        with using_limits(limits):
-            return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
-                                  max_findings, reference)
-    except BrokenPipeError:  # raised past typer (click exits 1, "findings failed", for a closed pipe)
-        raise PipeClosed from None
+    with using_limits(limits):
+        return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
+                              max_findings, reference)
 
 
 def _check_command(file: list[str], schedule: str, format: Format | None, output: Path | None, fail_on: FailOn,
@@ -482,6 +498,7 @@ RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule
 
 
 @rules_app.command("lint")
+@pipe_safe
 def rules_lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
     schedule: Annotated[str | None, typer.Option(
@@ -502,6 +519,7 @@ def rules_lint(
 
 
 @rules_app.command("test")
+@pipe_safe
 def rules_test(
     rules: RulesOpt = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", "-r", help="Only this rule id (repeatable)")] = None,
@@ -521,6 +539,7 @@ def rules_test(
 
 
 @rules_app.command("list")
+@pipe_safe
 def rules_list(
     schedule: SchedOpt = None,
     rules: RulesOpt = None,
@@ -535,6 +554,7 @@ def rules_list(
 
 
 @rules_app.command("functions")
+@pipe_safe
 def rules_functions() -> int:
     """Every function a rule expression may call, with what it gives (from the language's own registry)."""
     from contractcheck.authoring.catalogue import functions_table
@@ -544,6 +564,7 @@ def rules_functions() -> int:
 
 
 @rules_app.command("show")
+@pipe_safe
 def rules_show(rule_id: Annotated[str, typer.Argument(help="e.g. PAY-01")], schedule: SchedOpt = None,
                rules: RulesOpt = None) -> int:
     """One rule in full: what it checks, parameters, clause, fix, examples."""
@@ -566,6 +587,7 @@ class DocFormat(StrEnum):
 
 
 @rules_app.command("doc")
+@pipe_safe
 def rules_doc(
     schedule: Annotated[str, typer.Argument(help="Schedule id or file")],
     format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.markdown,
@@ -590,6 +612,7 @@ def rules_doc(
 
 
 @schedules_app.command("list")
+@pipe_safe
 def schedules_list() -> int:
     """A table of the shipped schedules."""
     from contractcheck.authoring.catalogue import schedules_table
@@ -599,6 +622,7 @@ def schedules_list() -> int:
 
 
 @schedules_app.command("show")
+@pipe_safe
 def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or file")], rules: RulesOpt = None) -> int:
     """One schedule: where it comes from, what it extends, its rules and their parameter values."""
     from contractcheck.authoring.catalogue import schedule_detail
@@ -609,6 +633,7 @@ def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or 
 
 
 @app.command("explain")
+@pipe_safe
 def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")], schedule: SchedOpt = None,
                     rules: RulesOpt = None,
                     reference: Annotated[list[Path] | None, typer.Option("--reference", help="Run the examples with this pay-rate table instead of the shipped one (as check --reference; repeatable)")] = None,
@@ -622,6 +647,7 @@ def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")],
 
 
 @app.command("version")
+@pipe_safe
 def version_command() -> int:
     """Print the version."""
     print(__version__)
@@ -631,9 +657,6 @@ def version_command() -> int:
 #: the shell's exit status for a program stopped by a closed pipe (128 + SIGPIPE): never "findings failed"
 EXIT_PIPE_CLOSED = 128 + 13
 
-
-class PipeClosed(Exception):
-    """The reader of stdout went away. Not an OSError, so click does not turn it into exit status 1."""
 
 
 def _terminated(signum: int, _frame: object) -> None:
