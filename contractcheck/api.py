@@ -18,6 +18,7 @@ from contractcheck.load import open_source
 from contractcheck.load.sidecar import contract_file_beside, read_contract_file
 from contractcheck.normalise import Dataset, normalise
 from contractcheck.position import Position
+from contractcheck.recognise import refuse_if_not_a_return
 from contractcheck.reference import PayReference, load_reference, shipped_reference, using_reference
 from contractcheck.report.findings import Findings
 from contractcheck.report.model import SEVERITIES, AsOf, InputInfo, Report, RuleResult, ScheduleInfo
@@ -198,7 +199,10 @@ def check_prepared(
     beside = contract_file_beside(Path(path))
     given = {**read_contract_file(beside), **(set_values or {})} if beside is not None else set_values
     data = normalise(source, fmt, extra_scalars=given)
+    # a rule file or an unrelated workbook: "cannot check" (exit 2), never a verdict
+    refuse_if_not_a_return(source, data, fmt, loaded.schedule.kind)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
+    notes = [*source.notes(), *notes]  # how the file was read (a CSV's separator, a hidden sheet passed over)
     if beside is not None:
         notes.append(f"contract values read from {beside} (values given with --set win over it)")
     not_run = prepared.not_run

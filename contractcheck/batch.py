@@ -25,6 +25,7 @@ from pathlib import Path
 
 from contractcheck.api import PreparedSchedule, ReferenceGiven, check_prepared, prepare
 from contractcheck.errors import ContractcheckError, InputError, Location, OutputError, RuleError, UsageError
+from contractcheck.limits import Limits, current_limits, set_limits
 from contractcheck.load import SUPPORTED_SUFFIXES
 from contractcheck.normalise.headings import match_tables
 from contractcheck.reference import PayReference
@@ -93,7 +94,8 @@ def check_many(
             yield _check_one(index, path, prepared, as_of, set_values)
         return
     # the pay-rate data read once here is sent to the workers, so every file is judged with the same tables
-    setup = _WorkerSetup(schedule, rules_paths, library, waivers, as_of, dict(set_values or {}), prepared.reference)
+    setup = _WorkerSetup(schedule, rules_paths, library, waivers, as_of, dict(set_values or {}), prepared.reference,
+                         current_limits())
     yield from _in_workers(listed, min(jobs, len(listed)), ordered, setup)
 
 
@@ -128,6 +130,8 @@ class _WorkerSetup:
     set_values: dict[str, str]
     reference: PayReference | None = None
     """the pay-rate data the parent read (it pickles); None: the shipped data"""
+    limits: Limits | None = None
+    """the bounds on what is read, as the parent had them (``contractcheck.limits``)"""
 
 
 _worker: tuple[PreparedSchedule, _WorkerSetup] | None = None
@@ -136,6 +140,8 @@ _worker: tuple[PreparedSchedule, _WorkerSetup] | None = None
 def _start_worker(setup: _WorkerSetup) -> None:
     """A worker's initializer: compile the schedule once for every file this process will check."""
     global _worker
+    if setup.limits is not None:
+        set_limits(setup.limits)  # this process checks nothing else
     prepared = prepare(setup.schedule, rules_paths=setup.rules_paths, library=setup.library, waivers=setup.waivers,
                        reference=setup.reference)
     _worker = (prepared, setup)

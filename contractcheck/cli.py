@@ -9,8 +9,11 @@ import codecs
 import datetime as dt
 import functools
 import os
+import signal
+import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from typer.exceptions import Abort, TyperException
 
 from contractcheck._version import __version__
 from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, OutputError, UsageError
+from contractcheck.limits import DEFAULT_LIMITS, MB, Limits, using_limits
 from contractcheck.severity import FAIL_ON_CHOICES
 
 if TYPE_CHECKING:
@@ -113,23 +117,41 @@ def check_output(path: Path, inputs: Sequence[Path | str | None] = ()) -> None:
         raise UsageError(f"--output folder does not exist: {directory}")
 
 
+def _new_file_mode() -> int:
+    """The mode a new file gets here (0o666 less the umask), as any program that writes a file would give it."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str | Callable[[TextIO], None]) -> None:
     """Write the whole report or nothing: a half-written file must never look complete.
 
     ``text`` is the text, or a function that writes it to the stream it is given (a report streamed as written).
+    The report is written to a temporary file beside the target and renamed over it, so a reader never sees half
+    a report; the file gets the mode a new file would (the umask), or keeps the mode of the file it replaces. A
+    symbolic link is written through (its target is replaced), never replaced by a plain file. The temporary
+    file is removed if anything stops the write (an error, Ctrl-C, SIGTERM: see :func:`main`).
 
     Raises ``OutputError`` (one line, exit 2) when the file cannot be written: no permission, disk full.
     """
-    directory = path.resolve().parent
+    target = path.resolve() if path.is_symlink() else path
+    directory = target.resolve().parent
     tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = _new_file_mode()
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             if isinstance(text, str):
                 handle.write(text)
             else:
                 text(handle)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
+        tmp = None
     except OSError as exc:
         raise OutputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
     finally:
@@ -157,7 +179,26 @@ def output_format(chosen: Format | None, output: Path | None) -> str | None:
     return SUFFIX_FORMATS[suffix]
 
 
+class PipeClosed(Exception):
+    """The reader of stdout went away. Not an OSError, so click does not turn it into exit status 1."""
+
+
+def pipe_safe(command: Callable[..., int]) -> Callable[..., int]:
+    """A closed stdout (``| head -1``) leaves the command as :class:`PipeClosed`, which click does not turn into exit
+    status 1 ("findings failed", "problems found") as it does a BrokenPipeError; :func:`main` exits 141."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> int:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise PipeClosed from None
+
+    return run
+
+
 @app.command("check")
+@pipe_safe
 def check_command(
     file: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
@@ -171,8 +212,22 @@ def check_command(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="With several files: check them in this many processes")] = 1,
     max_findings: Annotated[int | None, typer.Option("--max-findings", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
     reference: Annotated[list[Path] | None, typer.Option("--reference", help="Judge pay with this rate table instead of the shipped one (newer or corrected rates): YAML in the schema of contractcheck/data/uk_pay_floors.yaml, or of nmw_history.yaml for the history (repeatable, one of each)")] = None,
+    max_file_mb: Annotated[int, typer.Option("--max-file-mb", min=1, help="Refuse a return or bid file larger than this")] = DEFAULT_LIMITS.max_file_bytes // MB,
+    max_inflated_mb: Annotated[int, typer.Option("--max-inflated-mb", min=1, help="Refuse a workbook whose zip package inflates to more than this")] = DEFAULT_LIMITS.max_inflated_bytes // MB,
+    max_cells: Annotated[int, typer.Option("--max-cells", min=1, help="Refuse a sheet whose used range (rows x columns) is larger than this")] = DEFAULT_LIMITS.max_cells,
+    max_csv_value: Annotated[int, typer.Option("--max-csv-value", min=1, help="Refuse a CSV line holding a value longer than this many characters")] = DEFAULT_LIMITS.max_csv_field,
 ) -> int:
     """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings."""
+    limits = Limits(max_file_bytes=max_file_mb * MB, max_inflated_bytes=max_inflated_mb * MB, max_cells=max_cells,
+                    max_yaml_bytes=DEFAULT_LIMITS.max_yaml_bytes, max_csv_field=max_csv_value)
+    with using_limits(limits):
+        return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
+                              max_findings, reference)
+
+
+def _check_command(file: list[str], schedule: str, format: Format | None, output: Path | None, fail_on: FailOn,
+                   as_of: dt.datetime | None, set_values: list[str] | None, rules: list[Path] | None,
+                   waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None) -> int:
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
                             as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
                             rules=rules or None, waivers=waivers, max_findings=max_findings,
@@ -443,6 +498,7 @@ RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule
 
 
 @rules_app.command("lint")
+@pipe_safe
 def rules_lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
     schedule: Annotated[str | None, typer.Option(
@@ -463,6 +519,7 @@ def rules_lint(
 
 
 @rules_app.command("test")
+@pipe_safe
 def rules_test(
     rules: RulesOpt = None,
     rule: Annotated[list[str] | None, typer.Option("--rule", "-r", help="Only this rule id (repeatable)")] = None,
@@ -482,6 +539,7 @@ def rules_test(
 
 
 @rules_app.command("list")
+@pipe_safe
 def rules_list(
     schedule: SchedOpt = None,
     rules: RulesOpt = None,
@@ -496,6 +554,7 @@ def rules_list(
 
 
 @rules_app.command("functions")
+@pipe_safe
 def rules_functions() -> int:
     """Every function a rule expression may call, with what it gives (from the language's own registry)."""
     from contractcheck.authoring.catalogue import functions_table
@@ -505,6 +564,7 @@ def rules_functions() -> int:
 
 
 @rules_app.command("show")
+@pipe_safe
 def rules_show(rule_id: Annotated[str, typer.Argument(help="e.g. PAY-01")], schedule: SchedOpt = None,
                rules: RulesOpt = None) -> int:
     """One rule in full: what it checks, parameters, clause, fix, examples."""
@@ -527,6 +587,7 @@ class DocFormat(StrEnum):
 
 
 @rules_app.command("doc")
+@pipe_safe
 def rules_doc(
     schedule: Annotated[str, typer.Argument(help="Schedule id or file")],
     format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.markdown,
@@ -551,6 +612,7 @@ def rules_doc(
 
 
 @schedules_app.command("list")
+@pipe_safe
 def schedules_list() -> int:
     """A table of the shipped schedules."""
     from contractcheck.authoring.catalogue import schedules_table
@@ -560,6 +622,7 @@ def schedules_list() -> int:
 
 
 @schedules_app.command("show")
+@pipe_safe
 def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or file")], rules: RulesOpt = None) -> int:
     """One schedule: where it comes from, what it extends, its rules and their parameter values."""
     from contractcheck.authoring.catalogue import schedule_detail
@@ -570,6 +633,7 @@ def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or 
 
 
 @app.command("explain")
+@pipe_safe
 def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")], schedule: SchedOpt = None,
                     rules: RulesOpt = None,
                     reference: Annotated[list[Path] | None, typer.Option("--reference", help="Run the examples with this pay-rate table instead of the shipped one (as check --reference; repeatable)")] = None,
@@ -600,44 +664,80 @@ def template_command(
 
 
 @app.command("version")
+@pipe_safe
 def version_command() -> int:
     """Print the version."""
     print(__version__)
     return ExitCode.OK
 
 
+#: the shell's exit status for a program stopped by a closed pipe (128 + SIGPIPE): never "findings failed"
+EXIT_PIPE_CLOSED = 128 + 13
+
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM ends the run the way Ctrl-C does: ``finally`` blocks run, so no temporary report is left."""
+    raise SystemExit(128 + signum)
+
+
+def _stdout_gone() -> None:
+    """The reader of stdout went away (``| head -1``): send what is left nowhere, so the exit flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app and turn every failure into one line and exit code 2."""
     plain_when_needed(sys.stdout)
     plain_when_needed(sys.stderr)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+    code = _run(argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _stdout_gone()
+        code = EXIT_PIPE_CLOSED
+    sys.exit(code)
+
+
+def _run(argv: list[str] | None) -> int:
+    """The command's exit status; every failure printed as one line (never a traceback)."""
     try:
         code = app(args=argv, prog_name="contractcheck", standalone_mode=False)
     except TyperException as exc:  # typer's (vendored click) usage errors: bad option, missing argument
         if type(exc).__name__ == "NoArgsIsHelpError":
             print(exc.format_message(), file=sys.stderr)
-            sys.exit(ExitCode.ERROR)
+            return ExitCode.ERROR
         ctx = getattr(exc, "ctx", None)
         command = getattr(ctx, "command_path", None)  # "contractcheck rules lint", not just "lint"
         hint = f" (see: {command} --help)" if command and command != "contractcheck" else ""
         message = " ".join(exc.format_message().split())
         print(f"error USAGE: {message}{hint}", file=sys.stderr)
-        sys.exit(ExitCode.ERROR)
+        return ExitCode.ERROR
     except ContractcheckError as exc:
         print(exc.one_line(), file=sys.stderr)
-        sys.exit(ExitCode.ERROR)
-    except Abort:
+        return ExitCode.ERROR
+    except (Abort, KeyboardInterrupt):
         print("error: interrupted", file=sys.stderr)
-        sys.exit(ExitCode.INTERRUPTED)
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        sys.exit(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        sys.exit(ExitCode.FINDINGS)  # the reader of our output went away: unchanged from before, not a verdict
+        return ExitCode.INTERRUPTED
+    except (BrokenPipeError, PipeClosed):
+        _stdout_gone()  # the reader of our output went away: not a verdict, and not "findings failed"
+        return EXIT_PIPE_CLOSED
+    except RecursionError:
+        print("error INTERNAL: the input is nested too deeply to be read (RecursionError); please report it with "
+              "the command that caused it", file=sys.stderr)
+        return ExitCode.ERROR
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         print(f"error INTERNAL: {type(exc).__name__}: {exc} (this is a bug in contractcheck; please report it)",
               file=sys.stderr)
-        sys.exit(ExitCode.ERROR)
-    sys.exit(code if isinstance(code, int) else ExitCode.OK)
+        return ExitCode.ERROR
+    return code if isinstance(code, int) else ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ ERROR_CODES: dict[str, str] = {
     "SCHED001": "a schedule includes a rule that does not exist",
     "SCHED002": "a schedule sets parameters or overrides for a rule it does not include",
     "SCHED003": "a schedule sets a parameter the rule does not declare",
-    "SCHED004": "schedules extend each other in a cycle",
+    "SCHED004": "schedules extend each other in a cycle, or in a chain deeper than 32",
     "SCHED005": "a schedule adds words to a vocabulary or value that does not exist, or a word that means another",
     "YAML000": "a YAML file cannot be opened or is not UTF-8 text",
     "YAML001": "a YAML file cannot be parsed (or uses a Python object tag)",

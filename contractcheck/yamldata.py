@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from contractcheck.errors import Location, RuleError
+from contractcheck.limits import current_limits, size_text, special_file_problem
 
 PathKey = tuple[str | int, ...]
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -88,6 +89,38 @@ def _bad_date(text: str) -> tuple[int | None, str | None]:
     return None, None
 
 
+def first_alias(root: yaml.Node) -> yaml.Node | None:
+    """The first node reached twice in a composed tree (an ``*alias``), or None: one pass over distinct nodes.
+
+    A few hundred bytes of nested aliases ("billion laughs") stand for billions of values; walking or
+    validating them would never end, so files that rules, schedules, waivers and returns are written in
+    are plain trees: an alias is refused, not expanded.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def _refuse_aliases(root: yaml.Node, file: str) -> None:
+    alias = first_alias(root)
+    if alias is not None:
+        raise RuleError(
+            "YAML aliases (*name) are not allowed: write the value out where it is used",
+            code="YAML001",
+            location=Location(file=file, line=alias.start_mark.line + 1),
+        )
+
+
 def parse_yaml_text(text: str, file: str) -> YamlDocument:
     """Parse YAML text safely; any problem is a RuleError naming the file and line."""
     try:
@@ -116,6 +149,8 @@ def parse_yaml_text(text: str, file: str) -> YamlDocument:
         what = f"{value} is not a date ({exc})" if value else str(exc)
         raise RuleError(f"YAML cannot be read: {what}; dates are YYYY-MM-DD", code="YAML003",
                         location=Location(file=file, line=line)) from None
+    if node is not None:
+        _refuse_aliases(node, file)
     lines: dict[PathKey, int] = {}
     if node is not None:
         _walk(node, (), lines, file)
@@ -132,11 +167,23 @@ def read_text_file(path: Path) -> str:
     ``YAML000`` RuleError naming it."""
     if path.is_dir():
         raise RuleError("is a folder, not a YAML file", code="YAML000", location=Location(file=str(path)))
+    special = special_file_problem(path)
+    if special is not None:
+        raise RuleError(special, code="YAML000", location=Location(file=str(path)))
+    limit = current_limits().max_yaml_bytes
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:  # never more than the limit: /dev/zero behind a link has no end
+            raw = handle.read(limit + 1)
     except FileNotFoundError:
         raise RuleError("file not found", code="YAML000", location=Location(file=str(path))) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise RuleError(f"cannot be read: {exc}", code="YAML000", location=Location(file=str(path))) from None
+    if len(raw) > limit:
+        raise RuleError(f"is larger than {size_text(limit)}, the limit for a YAML file; is it the right file?",
+                        code="YAML000", location=Location(file=str(path)))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise RuleError(f"cannot be read: {exc}", code="YAML000", location=Location(file=str(path))) from None
     return text
 

@@ -19,11 +19,11 @@ LAYERS: list[list[str]] = [
     # leaves: facts and small shared concepts
     ["contractcheck._version", "contractcheck.position", "contractcheck.severity", "contractcheck.wording",
      "contractcheck.blank", "contractcheck.errors", "contractcheck.yamldata", "contractcheck.return_format",
-     "contractcheck.as_of", "contractcheck.value_types", "contractcheck.vocabulary"],
+     "contractcheck.as_of", "contractcheck.value_types", "contractcheck.vocabulary", "contractcheck.limits"],
     # reading files, dated reference data, the expression language
     ["contractcheck.load", "contractcheck.reference.pay_floors", "contractcheck.expressions"],
     # normalise reads what load found; the pay functions are handed to the language
-    ["contractcheck.normalise", "contractcheck.reference"],
+    ["contractcheck.normalise", "contractcheck.reference", "contractcheck.recognise"],
     ["contractcheck.rules"],
     ["contractcheck.report"],
     ["contractcheck.evaluate"],
@@ -121,8 +121,9 @@ def test_the_expression_language_does_not_know_about_pay() -> None:
 def test_load_answers_what_is_in_the_file_and_nothing_more() -> None:
     for module, imported in GRAPH.items():
         if module.startswith("contractcheck.load"):
+            # limits: how much may be read; yamldata: the one safe YAML loader (aliases refused)
             allowed = ("contractcheck.load", "contractcheck.errors", "contractcheck.position", "contractcheck.blank",
-                       "contractcheck.yamldata")  # safe YAML, for the contract file beside a return
+                       "contractcheck.limits", "contractcheck.yamldata")
             assert all(m.startswith(allowed) for m in imported), (module, imported)
 
 

@@ -138,6 +138,10 @@ def days_between(start: Value, end: Value) -> Value:
     return pd.NA if is_na(delta) else float(delta.days)
 
 
+#: the furthest a date may be moved (a thousand years); beyond it the result is unknown (pandas holds 1677–2262)
+MAX_SHIFT_DAYS = 366_000
+
+
 def shift_date(base: Value, count: Value, unit: str) -> Value:
     """``base`` (a date or a column of dates) moved by a fixed ``count`` of days, weeks or months."""
     base = to_date(base)
@@ -145,11 +149,18 @@ def shift_date(base: Value, count: Value, unit: str) -> Value:
         return _shift_each(base, to_float(count), unit)
     if is_na(count) or (not isinstance(base, pd.Series) and is_na(base)):
         return pd.NaT
-    if unit == "months":
-        if float(count) != int(count):  # a calendar month has no fraction: unknown, never a silent truncation
-            return pd.Series(pd.NaT, index=base.index) if isinstance(base, pd.Series) else pd.NaT
-        return base + pd.DateOffset(months=int(count))
-    return base + pd.to_timedelta(float(count) * (7 if unit == "weeks" else 1), unit="D")
+    unknown = pd.Series(pd.NaT, index=base.index) if isinstance(base, pd.Series) else pd.NaT
+    days = float(count) * {"days": 1, "weeks": 7, "months": 31}[unit]
+    if not math.isfinite(days) or abs(days) > MAX_SHIFT_DAYS:  # past any date pandas holds: unknown, not a crash
+        return unknown
+    try:
+        if unit == "months":
+            if float(count) != int(count):  # a calendar month has no fraction: unknown, never a silent truncation
+                return unknown
+            return base + pd.DateOffset(months=int(count))
+        return base + pd.to_timedelta(days, unit="D")
+    except (OverflowError, pd.errors.OutOfBoundsDatetime, pd.errors.OutOfBoundsTimedelta):
+        return unknown
 
 
 def _shift_each(base: Value, count: pd.Series, unit: str) -> pd.Series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import math
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -152,6 +153,12 @@ class Compiler:
             col = exc.offset if exc.offset else len(source) + 1
             msg = exc.msg if exc.offset else f"{exc.msg} (the expression ends too early)"
             raise ExpressionError(f"syntax error: {msg}", col) from None
+        except (RecursionError, MemoryError):
+            raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", 1) from None
+        deepest = _depth(tree.body)
+        if deepest is not None:
+            raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels: "
+                                  "split it into lets)", column_of(deepest))
         top = self.node(tree.body)
         if expect == "yesno" and top.type != "yesno":
             raise ExpressionError(f"must be a true/false condition, but gives a {top.type} value", 1)
@@ -185,7 +192,14 @@ class Compiler:
         if isinstance(v, bool):
             return Typed("yesno", _constant(v), True)
         if isinstance(v, (int, float)):
-            return Typed("number", _constant(float(v)), True)
+            try:
+                number = float(v)
+            except OverflowError:
+                number = math.inf
+            if not math.isfinite(number) or abs(number) > MAX_LITERAL:
+                raise ExpressionError(f"the number {str(v)[:20]}… is too large (at most {MAX_LITERAL:.0e})",
+                                      column_of(node))
+            return Typed("number", _constant(number), True)
         if isinstance(v, str):
             return Typed("text", _constant(v), True)
         raise ExpressionError(f"the literal {v!r} is not allowed", column_of(node))
@@ -473,6 +487,23 @@ _HANDLERS: dict[type[ast.AST], Callable[[Compiler, Any], Typed]] = {
     ast.IfExp: Compiler._if_exp,
     ast.Call: Compiler._call,
 }
+
+
+#: how deeply an expression may nest (operators, calls, conditions): far above any rule, far below Python's stack
+MAX_DEPTH = 100
+#: the largest number a rule may write
+MAX_LITERAL = 1e15
+
+
+def _depth(root: ast.expr) -> ast.AST | None:
+    """The first node deeper than ``MAX_DEPTH`` (walked without recursion), or None."""
+    stack: list[tuple[ast.AST, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 def compile_expression(text: str, scope: Scope, expect: ValueType | None = None) -> Compiled:

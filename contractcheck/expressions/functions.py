@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from contractcheck.expressions.columns import (
+    MAX_SHIFT_DAYS,
     blank,
     broadcast,
     casefold,
@@ -336,12 +337,29 @@ def _age_on(date_of_birth: Value, on: Value) -> Value:
 _HOW_MANY = NUMBER.must_be_fixed()
 
 
-@BUILTINS.function("add_days(date, n)", "the date n days later", [DATE, _HOW_MANY], "date")
+def _within_dates(unit: str, days_each: int) -> Callable[[Call], ValueType]:
+    """A checker: a literal ``n`` that moves a date past any real date is refused (a parameter or field that
+    does so gives blank, as every unknown date does: ``columns.shift_date``)."""
+
+    def check(call: Call) -> ValueType:
+        arg = call.node.args[1] if len(call.node.args) > 1 else None
+        if isinstance(arg, ast.UnaryOp) and isinstance(arg.op, ast.USub):
+            arg = arg.operand
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, (int, float)) and not isinstance(arg.value, bool):
+            if abs(arg.value) * days_each > MAX_SHIFT_DAYS:
+                call.fail(f"{call.name}() moves a date past any real date: at most "
+                          f"{MAX_SHIFT_DAYS // days_each:,} {unit}", arg)
+        return "date"
+
+    return check
+
+
+@BUILTINS.function("add_days(date, n)", "the date n days later", [DATE, _HOW_MANY], _within_dates("days", 1))
 def _add_days(date: Value, n: Value) -> Value:
     return shift_date(date, n, "days")
 
 
-@BUILTINS.function("add_weeks(date, n)", "the date n weeks later", [DATE, _HOW_MANY], "date")
+@BUILTINS.function("add_weeks(date, n)", "the date n weeks later", [DATE, _HOW_MANY], _within_dates("weeks", 7))
 def _add_weeks(date: Value, n: Value) -> Value:
     return shift_date(date, n, "weeks")
 
@@ -350,7 +368,7 @@ def _whole_months(call: Call) -> ValueType:
     arg = call.node.args[1]
     if isinstance(arg, ast.Constant) and isinstance(arg.value, float) and not arg.value.is_integer():
         call.fail("add_months() moves by whole calendar months, e.g. add_months(start_date, 3)", arg)
-    return "date"
+    return _within_dates("months", 31)(call)
 
 
 # add_months takes a count per row too (a course's refresh interval looked up per training record): the
@@ -389,6 +407,8 @@ def _whole_places(call: Call) -> ValueType:
         arg = call.node.args[1]
         if not isinstance(arg, ast.Constant) or not isinstance(arg.value, int) or isinstance(arg.value, bool):
             call.fail("round() takes a whole number of places, e.g. round(x, 2)", arg)
+        if abs(arg.value) > 15:  # a float has no more digits than that
+            call.fail("round() takes between -15 and 15 places, e.g. round(x, 2)", arg)
     return call.args[0].type
 
 

@@ -49,10 +49,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from contractcheck.limits import special_file_problem
 from contractcheck.load._common import (
     SUPPORTED_SUFFIXES,
     SUPPORTED_TEXT,
     WORKBOOK_SUFFIXES,
+    check_file_size,
     column_letter,
     fail,
     sha256_of,
@@ -164,6 +166,11 @@ class Source:
         self.kind_hint = kind_hint
         self._given = given
 
+    def notes(self) -> list[str]:
+        """How the file was read, where a reader of the report should know it (a CSV's separator and encoding
+        when they are not comma and UTF-8; hidden sheets passed over). Empty for most files."""
+        return []
+
     @property
     def given(self) -> str:
         """The path as the caller gave it (what messages name)."""
@@ -224,12 +231,16 @@ def open_source(path: str | Path) -> Source:
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"{resolved.suffix!r} files are" if resolved.suffix else "files without an extension are"
         fail(f"{shown} not supported; expected {SUPPORTED_TEXT}", given)
+    special = special_file_problem(resolved)
+    if special is not None:
+        fail(special, given)
     try:
         size = resolved.stat().st_size
     except OSError as exc:
         fail(f"cannot be read: {exc.strerror or exc}", given)
     if size == 0:
         fail("is empty (0 bytes)", given)
+    check_file_size(size, given)
     if suffix in WORKBOOK_SUFFIXES:
         from contractcheck.load.workbook import WorkbookSource
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from contractcheck.errors import InputError, Location
+from contractcheck.limits import current_limits, size_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAPPING_SUFFIXES = (".json", ".yaml", ".yml")
@@ -45,6 +46,14 @@ def fail(
     raise InputError(message, location=Location(file=file, sheet=sheet, row=row, column=column, line=line))
 
 
+def check_file_size(size: int, given: str) -> None:
+    """Refuse an input larger than the limit in force (``--max-file-mb``) before reading it."""
+    limit = current_limits().max_file_bytes
+    if size > limit:
+        fail(f"is {size_text(size)}, over the {size_text(limit)} limit for an input file (--max-file-mb); "
+             "is it the right file?", given)
+
+
 def read_head(path: Path, given: str, size: int = 8) -> bytes:
     """The first ``size`` bytes of a file (for sniffing); InputError if it cannot be opened."""
     try:
@@ -62,27 +71,44 @@ def read_bytes(path: Path, given: str) -> bytes:
         fail(f"cannot be read: {exc.strerror or exc}", given)
 
 
-def decode_text(data: bytes, given: str, what: str) -> tuple[str, str]:
-    """Decode text the way Excel writes it: UTF-8 (with or without BOM), else Windows-1252.
+#: encodings as a report names them
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 (Excel's Unicode text)",
+                  "cp1252": "Windows-1252"}
 
-    Returns the text and the encoding used ("utf-8" or "cp1252").
+
+def decode_text(data: bytes, given: str, what: str) -> tuple[str, str]:
+    """Decode text the way Excel and Windows write it: UTF-16 with a BOM (Excel's "Unicode text"), UTF-8 with
+    or without BOM, else Windows-1252.
+
+    Returns the text and the encoding used ("utf-16", "utf-8-sig", "utf-8" or "cp1252"; :data:`ENCODING_NAMES`
+    words them). A NUL anywhere in 8-bit text means it is not text: one line, naming the line it is on.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        fail(
-            f"is UTF-16 text; save it as 'CSV UTF-8 (Comma delimited)' or plain UTF-8 {what}",
-            given,
-        )
-    if b"\x00" in data[:65536]:
-        fail(f"is not a text {what} file (it contains binary data)", given)
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        fail(f"is not UTF-8 or Windows-1252 text (byte 0x{data[exc.start]:02X} cannot be read)", given, line=line)
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            fail(f"starts like UTF-16 text but cannot be read as it; save it as 'CSV UTF-8' {what}", given)
+        encoding = "utf-16"
+    else:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            line = data.count(b"\n", 0, nul) + 1
+            fail(f"is not a text {what} file: it contains binary data (a NUL byte on line {line})", given, line=line)
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        except UnicodeDecodeError:
+            pass
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            fail(f"is not UTF-8 or Windows-1252 text (byte 0x{data[exc.start]:02X} cannot be read)", given,
+                 line=line)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        fail(f"is not a text {what} file: it contains binary data (a NUL character on line {line})", given,
+             line=line)
+    return text.removeprefix("\ufeff"), encoding
 
 
 def date_as_datetime(value: object) -> object:

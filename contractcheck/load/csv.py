@@ -27,11 +27,14 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from contractcheck.blank import is_blank
+from contractcheck.limits import current_limits
 from contractcheck.load import Peek, RawTable, Source
 from contractcheck.load._common import (
+    ENCODING_NAMES,
     OLE_SIGNATURE,
     ZIP_SIGNATURES,
     FolderDigest,
+    check_file_size,
     column_letter,
     csv_files_in,
     decode_text,
@@ -67,6 +70,72 @@ class _CsvRecords:
     rows: list[list[str]] | None = None
 
 
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def _detect_delimiter(text: str) -> str:
+    """The separator the file uses: comma, semicolon (Excel in much of Europe) or tab (Excel's "Unicode text").
+
+    Each is tried on the first rows: the one that splits the first non-blank row into more than one value and
+    gives the most rows that many values wins; comma wins a tie, so an ordinary file is always read as it was.
+    """
+    sample = text[:65536]
+    cut = sample.rfind("\n")
+    if cut > 0 and len(text) > len(sample):
+        sample = sample[:cut]
+    best, best_score = ",", -1
+    for delimiter in _DELIMITER_NAMES:
+        try:
+            rows = [row for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if row][:50]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        score = sum(len(row) == len(rows[0]) for row in rows)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _with_commas(text: str, delimiter: str, given: str) -> str:
+    """The same records written with commas; values that hold a newline stay quoted, so lines do not move."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    with _long_fields():
+        try:
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+                writer.writerow(row)
+        except csv.Error as exc:
+            fail(f"could not be read as {_DELIMITER_NAMES[delimiter]}-separated values ({exc})", given)
+    return out.getvalue()
+
+
+class _long_fields:
+    """Lets Python's csv module read values up to the limit in force (its own default is 131,072 characters);
+    longer records are refused before any parsing (:func:`_refuse_long_records`)."""
+
+    def __enter__(self) -> None:
+        self._before = csv.field_size_limit(max(csv.field_size_limit(), current_limits().max_csv_field + 1))
+
+    def __exit__(self, *exc: object) -> None:
+        csv.field_size_limit(self._before)
+
+
+def _refuse_long_records(data: bytes, given: str) -> None:
+    """A line (or quoted record) longer than the value limit is refused with its line, before parsing."""
+    limit = current_limits().max_csv_field
+    if len(data) <= limit:
+        return
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], breaks, [len(data)]))
+    lengths = np.diff(bounds) - 1
+    if lengths.max() <= limit:
+        return
+    line = int(np.argmax(lengths > limit)) + 1
+    fail(f"line {line} holds a value longer than {limit:,} characters, the limit for one CSV value "
+         "(--max-csv-value); is it the right file?", given, line=line)
+
+
 def _unterminated_quote(given: str, line: int) -> NoReturn:
     fail(
         f'a quoted value starting on line {line} is never closed (a " is missing); '
@@ -81,7 +150,8 @@ def _record_has_content(record: bytes) -> bool:
     text = record.decode("utf-8")
     if '"' not in text:
         return any(not is_blank(field) for field in text.split(","))
-    fields = next(csv.reader(io.StringIO(text, newline="")), [])
+    with _long_fields():
+        fields = next(csv.reader(io.StringIO(text, newline="")), [])
     return any(not is_blank(field) for field in fields)
 
 
@@ -161,10 +231,11 @@ def _csv_module_rows(text: str, given: str, first_line: int = 1) -> tuple[list[l
                 starts.append(start)
                 ends.append(previous_end + first_line - 1)
 
-    try:
-        return run(strict=True)
-    except csv.Error:
-        return run(strict=False)  # e.g. `"ab"cd`: read leniently, as Excel does
+    with _long_fields():
+        try:
+            return run(strict=True)
+        except csv.Error:
+            return run(strict=False)  # e.g. `"ab"cd`: read leniently, as Excel does
 
 
 def _scan_csv_with_module(text: str, given: str) -> _CsvRecords:
@@ -190,6 +261,18 @@ class _CsvTable:
         self._raw: bytes | None = raw  # let go once scanned: the UTF-8 text below is what is kept
         self._utf8: bytes = b""
         self._records: _CsvRecords | None = None
+        self.encoding = "utf-8"
+        self.delimiter = ","
+
+    def note(self) -> str | None:
+        """How the file was read, when it is not plain comma-separated UTF-8 (for the report's notes)."""
+        if self.encoding in ("utf-8", "utf-8-sig") and self.delimiter == ",":
+            return None
+        return (f"{self.path.name} read as {_DELIMITER_NAMES[self.delimiter]}-separated values in "
+                f"{ENCODING_NAMES[self.encoding]}")
+
+    def scanned(self) -> bool:
+        return self._records is not None
 
     def records(self) -> _CsvRecords:
         """Where every record is (decoding and scanning the file on the first call)."""
@@ -206,14 +289,16 @@ class _CsvTable:
         if raw.startswith(OLE_SIGNATURE):
             fail("is an Excel workbook (.xls, or a password-protected file) saved with a .csv name", self.given)
         text, encoding = decode_text(raw, self.given, "CSV")
-        if encoding != "utf-8":
+        if "\r" in text:  # Windows (CRLF) and old Mac (CR) line endings: one kind of line break
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.encoding = encoding
+        self.delimiter = _detect_delimiter(text)
+        if self.delimiter != ",":  # rewritten with commas, record for record and line for line
+            text = _with_commas(text, self.delimiter, self.given)
+        utf8 = raw[3:] if encoding == "utf-8-sig" else raw if encoding == "utf-8" else text.encode("utf-8")
+        if self.delimiter != "," or b"\r" in utf8:
             utf8 = text.encode("utf-8")
-        elif raw.startswith(b"\xef\xbb\xbf"):
-            utf8 = raw[3:]
-        else:
-            utf8 = raw
-        if b"\r" in utf8:  # Windows (CRLF) and old Mac (CR) line endings: one kind of line break
-            utf8 = utf8.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        _refuse_long_records(utf8, self.given)
         self._utf8 = utf8
         records = _scan_csv_fast(utf8, self.given)
         if records is None:
@@ -229,7 +314,8 @@ class _CsvTable:
             return records.rows[index]
         assert records.starts is not None and records.ends is not None
         text = self._utf8[records.starts[index] : records.ends[index]].decode("utf-8")
-        return next(csv.reader(io.StringIO(text, newline="")), [])
+        with _long_fields():
+            return next(csv.reader(io.StringIO(text, newline="")), [])
 
     def peek(self, n_rows: int) -> Peek:
         records = self.records()
@@ -369,6 +455,10 @@ class CsvFileSource(Source):
     def sha256(self) -> str:
         return self._sha256
 
+    def notes(self) -> list[str]:
+        note = self._table.note()
+        return [note] if note else []
+
     def table_names(self) -> list[str]:
         return [self._table.name]
 
@@ -400,12 +490,20 @@ class CsvFolderSource(Source):
         digest = FolderDigest()
         self._tables: dict[str, _CsvTable] = {}
         for file in files:
+            try:
+                check_file_size(file.stat().st_size, str(file))
+            except OSError as exc:
+                fail(f"cannot be read: {exc.strerror or exc}", str(file))
             digest.add_file(file, str(file))
             self._tables[file.stem] = _CsvTable(file, str(file))
         self._sha256 = digest.hexdigest()
 
     def sha256(self) -> str:
         return self._sha256
+
+    def notes(self) -> list[str]:
+        # only the files a check asked for were read; the others say nothing
+        return [note for table in self._tables.values() if table.scanned() and (note := table.note())]
 
     def table_names(self) -> list[str]:
         return list(self._tables)

@@ -25,6 +25,7 @@ from contractcheck.load._common import (
     fail,
     read_bytes,
 )
+from contractcheck.yamldata import SAFE_LOADER, first_alias
 
 
 def _dedupe_order(keys: Iterator[str]) -> list[str]:
@@ -76,7 +77,19 @@ class MappingSource(Source):
 
     def _parse_yaml(self, text: str) -> object:
         try:
-            return yaml.safe_load(text)
+            # composed first, so an alias tree ("billion laughs") is refused before anything expands it
+            loader = SAFE_LOADER(text)
+            try:
+                node = loader.get_single_node()
+                if node is None:
+                    return None
+                alias = first_alias(node)
+                if alias is not None:
+                    fail("uses a YAML alias (*name); a return is plain data: write each value out",
+                         self._given, line=alias.start_mark.line + 1)
+                return loader.construct_document(node)
+            finally:
+                loader.dispose()
         except yaml.constructor.ConstructorError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark else None
             problem = exc.problem or "it uses a construct that is not plain data"
@@ -94,6 +107,8 @@ class MappingSource(Source):
             fail(f"is not valid YAML: {exc}", self._given)
         except RecursionError:
             fail("is not usable YAML: it is nested too deeply", self._given)
+        except (ValueError, OverflowError) as exc:  # PyYAML: a date such as 2027-02-30 is a bare ValueError
+            fail(f"is not usable YAML: a value cannot be read ({exc})", self._given)
 
     def sha256(self) -> str:
         return self._sha256

@@ -52,6 +52,15 @@ from contractcheck.load._common import (
 )
 from contractcheck.load.date_system import calamine_readable_copy, calamine_shift_days
 from contractcheck.load.formulas import unsaved_formula_cells
+from contractcheck.load.guard import (
+    check_package_sizes,
+    check_used_range,
+    damaged_package,
+    hidden_xlsx_sheets,
+    read_part,
+    xlsx_sheet_parts,
+    xlsx_workbook_part,
+)
 from contractcheck.load.xlsx_stream import SheetRow, XlsxStream
 
 _ENCRYPTED_PACKAGE_UTF16 = "EncryptedPackage".encode("utf-16-le")
@@ -130,13 +139,16 @@ def _sniff_workbook(path: Path, given: str, suffix: str) -> Container:
     head = read_head(path, given, 512)
     if head.startswith(ZIP_SIGNATURES):
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(path) as archive, damaged_package(given):
+                check_package_sizes(archive, given)  # before anything inflates a member
                 names = set(archive.namelist())
-                if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
+                manifest = "META-INF/manifest.xml"
+                if manifest in names and b"encryption-data" in read_part(archive, manifest):
                     fail(f"the spreadsheet {_ENCRYPTED}", given)
                 if "content.xml" in names:
                     return "ods"
                 if any(name.startswith("xl/") for name in names):
+                    xlsx_workbook_part(archive, given)  # a package without it is damaged, not a workbook
                     return "xlsx"
         except zipfile.BadZipFile:
             pass
@@ -210,14 +222,56 @@ class WorkbookSource(Source):
             source = corrected if corrected is not None else source
             self._reader = fastexcel.read_excel(source)
             self._sheet_names = list(self._reader.sheet_names)
+        if not self._sheet_names:
+            fail("could not be read as a workbook: it has no sheets", given)
         # .xlsx/.xlsm peeks stream the sheet XML; .ods and .xls are parsed whole when opened anyway
         self._stream: XlsxStream | None = XlsxStream(path) if self.container == "xlsx" else None
         # days to add to fastexcel's dates where it misreads the workbook's date system (see date_system)
         self._date_shift = calamine_shift_days(path) if self.container == "xlsx" and corrected is None else 0
         self._sha256: str | None = None
+        self._guarded: set[str] = set()
+        self._hidden = self._hidden_sheets()
 
     def table_names(self) -> list[str]:
-        return list(self._sheet_names)
+        # a hidden sheet is never chosen over what the provider can see (a stale copy kept out of sight)
+        return [name for name in self._sheet_names if name not in self._hidden]
+
+    def _resolve(self, table: str) -> str:
+        return table if table in self._hidden else super()._resolve(table)
+
+    def notes(self) -> list[str]:
+        if not self._hidden:
+            return []
+        hidden = ", ".join(repr(name) for name in self._sheet_names if name in self._hidden)
+        return [f"hidden sheets not checked: {hidden} (unhide a sheet in the workbook for it to be read)"]
+
+    def _hidden_sheets(self) -> set[str]:
+        """Sheets the workbook hides (.xlsx from its workbook part; .ods/.xls from the reader, parsed when opened).
+        Never all of them: a workbook whose every sheet is hidden is read as it is."""
+        hidden: set[str] = set()
+        if self.container == "xlsx":
+            with damaged_package(self._given), zipfile.ZipFile(self.path) as archive:
+                hidden = hidden_xlsx_sheets(archive, xlsx_workbook_part(archive, self._given))
+        else:
+            for name in self._sheet_names:
+                try:
+                    with _workbook_errors(self._given, self.container, name):
+                        if self._reader.load_sheet(name, header_row=None, n_rows=1).visible != "visible":
+                            hidden.add(name)
+                except InputError:
+                    pass
+        hidden &= set(self._sheet_names)
+        return set() if hidden == set(self._sheet_names) else hidden
+
+    def _guard(self, sheet: str) -> None:
+        """Before calamine reads an .xlsx sheet: refuse a used range too large to allocate (once a sheet)."""
+        if self.container != "xlsx" or sheet in self._guarded:
+            return
+        with damaged_package(self._given, sheet), zipfile.ZipFile(self.path) as archive:
+            part = xlsx_sheet_parts(archive, xlsx_workbook_part(archive, self._given)).get(sheet)
+            if part is not None and part in archive.namelist():
+                check_used_range(archive, part, self._given, sheet)
+        self._guarded.add(sheet)
 
     def sha256(self) -> str:
         # fastexcel reads the file itself, so the hash is one streaming pass of its own, made once
@@ -251,6 +305,7 @@ class WorkbookSource(Source):
 
     def _fastexcel_rows(self, sheet: str, n_rows: int) -> list[SheetRow]:
         """First ``n_rows`` non-blank rows via fastexcel (cheap for .ods/.xls: parsed when opened)."""
+        self._guard(sheet)
         budget = max(4 * n_rows, 200)
         while True:
             with _workbook_errors(self._given, self.container, sheet):
@@ -284,6 +339,7 @@ class WorkbookSource(Source):
         )
         if rows is not None:
             return rows[0][1] if rows else {}
+        self._guard(sheet)
         with _workbook_errors(self._given, self.container, sheet):
             try:
                 loaded = self._reader.load_sheet(sheet, header_row=None, skip_rows=row_number - 1, n_rows=1)
@@ -350,6 +406,7 @@ class WorkbookSource(Source):
         Returns the batch, the absolute column index of each batch column, and the cells fastexcel
         nulled that must come back as text: {batch column: {batch row: text}} (Excel error values).
         """
+        self._guard(sheet)
         with _workbook_errors(self._given, self.container, sheet):
             try:
                 loaded = self._load_typed(sheet, first_data_row)
@@ -409,6 +466,7 @@ class WorkbookSource(Source):
         error_texts: dict[int, dict[int, str]],
     ) -> pa.RecordBatch:
         """Defensive: columns where fastexcel still nulled a value are read again as text."""
+        self._guard(sheet)
         with _workbook_errors(self._given, self.container, sheet):
             loaded = self._reader.load_sheet(
                 sheet,

@@ -159,7 +159,9 @@ class _SharedStrings:
     def get(self, archive: zipfile.ZipFile, index: int) -> str | None:
         """Shared string ``index`` (parsing the table only as far as it), or None if there is none."""
         if index >= len(self.items) and not self.complete:
-            self._parse_until(archive, index)
+            # each parse starts again from the top of the table, so ask for at least twice what is held: the
+            # work stays linear in the strings needed (a 16,384-column heading row was quadratic)
+            self._parse_until(archive, max(index, 2 * len(self.items), 4095))
         return self.items[index] if 0 <= index < len(self.items) else None
 
     def _parse_until(self, archive: zipfile.ZipFile, index: int) -> None:

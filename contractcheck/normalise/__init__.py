@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from contractcheck.blank import is_blank, is_null
-from contractcheck.errors import GivenValueError
+from contractcheck.errors import GivenValueError, InputError
 from contractcheck.load import RawTable, Source
 from contractcheck.load.formulas import UNSAVED_FORMULA
 from contractcheck.normalise import ascwds, values
@@ -526,10 +526,15 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
 def _recognise_ascwds_files(source: Source, names: list[str], found: dict[str, str]) -> None:
     """A table the file names did not give, found by its contents: an ASC-WDS export's staff and training files
     are recognised by their own column names whatever the files are called (``found`` is updated in place)."""
+    if not source.path.is_dir():  # ASC-WDS files are CSV files, sent alone or as a folder
+        return
     for name in names:
         if name in found.values():
             continue
-        peek = source.peek(name, 1)
+        try:
+            peek = source.peek(name, 1)
+        except InputError:
+            continue  # a file that cannot be read is not an ASC-WDS file; the check says so if it needs it
         headers = [str(c) for c in peek.rows[0]] if peek.rows else []
         for table in ascwds.profiles():
             if table not in found and ascwds.profile_for(table, headers) is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import TextIO
@@ -130,7 +131,7 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -
     for note in report.notes:
         lines.append(f"note: {note}")
     lines.append(_summary_line(report))
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")
 
 
 CSV_COLUMNS = ["rule_id", "severity", "status", "subject_table", "subject_key", "file", "sheet", "row", "column",
@@ -149,8 +150,8 @@ def render_csv(report: Report, *, max_findings: int | None = None) -> str:
         if rows is None:
             found = (seg.finding(i) if isinstance(seg, FindingBlock) else seg[i] for i in range(start, stop))
             rows = map(_csv_row, found)
-        writer.writerows(rows)
-    return buffer.getvalue()
+        writer.writerows(_safe_rows(rows))
+    return visible(buffer.getvalue())
 
 
 def _csv_row(f: Finding) -> list[object]:
@@ -177,8 +178,41 @@ def _block_csv_rows(block: FindingBlock, start: int, stop: int) -> Iterable[Sequ
                strict=False)
 
 
+# Markdown that provider text could turn into markup: raw HTML (<script>, <img onerror>), links and images
+# ([click](javascript:...)), code spans; the table's own separator. Each is escaped with a backslash.
+_MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
+
+
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+# Control characters (C0 but newline, DEL, C1) are shown as \x1b rather than sent: an escape sequence in a
+# worker id must never retitle, clear or recolour the officer's terminal.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character but newline written out as ``\\xNN`` (unchanged when it has none)."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+# OWASP CSV injection: a cell starting with one of these is a formula to Excel and LibreOffice
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet would run as a formula, made text with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_rows(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
+    for row in rows:
+        yield [_as_text_cell(value) for value in row]
 
 
 def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -> str:
@@ -224,7 +258,7 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
                 out += ["", more_line(omitted[f.rule_id])]
     if report.notes:
         out += ["", "## Notes", ""] + [f"- {_md(n)}" for n in report.notes]
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out) + "\n")
 
 
 def _extents(report: Report) -> dict[str, str]:

@@ -84,6 +84,10 @@ def _merge(parent: Schedule, child: Schedule) -> Schedule:
     return child.model_copy(update=update)
 
 
+#: how many schedules one may extend, one through another: far above any contract, far below Python's stack
+MAX_EXTENDS = 32
+
+
 def load_schedule(name: str, _seen: tuple[str, ...] = (), _base: Path | None = None) -> LoadedSchedule:
     """A schedule by id or path, with the schedules it extends merged in (a cycle is an error)."""
     path = find_schedule(name, _base)
@@ -95,6 +99,10 @@ def load_schedule(name: str, _seen: tuple[str, ...] = (), _base: Path | None = N
     if key in _seen or schedule.extends == schedule.id:
         raise RuleError(f"schedule {schedule.id} extends {schedule.extends}, which leads back to itself (a cycle)",
                         code="SCHED004", location=doc.location(("extends",)))
+    if len(_seen) + 1 >= MAX_EXTENDS:
+        raise RuleError(f"schedule {schedule.id} extends {schedule.extends}: the extends chain is deeper than "
+                        f"{MAX_EXTENDS} schedules; is it a loop of copies?", code="SCHED004",
+                        location=doc.location(("extends",)))
     parent = load_schedule(schedule.extends, (*_seen, key), path.parent)
     merged = _merge(parent.schedule, schedule)
     combined = hashlib.sha256((digest + parent.digest).encode()).hexdigest()
