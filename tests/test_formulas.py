@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import xlsxwriter
+from workbooks import contract_workbook
 
 from contractcheck.load import open_source
 from contractcheck.load.formulas import UNSAVED_FORMULA
@@ -38,13 +39,7 @@ def openpyxl_return(path: Path) -> Path:
 
 def zero_results_return(path: Path, *, inputs: float) -> Path:
     """Hourly rate = base × 1 in every row; xlsxwriter stores 0 as each formula's result."""
-    workbook = xlsxwriter.Workbook(str(path))
-    when = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    contract = workbook.add_worksheet("Contract")
-    contract.write("A1", "period_start")
-    contract.write_datetime("B1", dt.datetime(2026, 7, 1), when)
-    contract.write("A2", "period_end")
-    contract.write_datetime("B2", dt.datetime(2026, 9, 30), when)
+    workbook, when = contract_workbook(path)
     staff = workbook.add_worksheet("Workforce")
     staff.write_row(0, 0, ["worker_id", "job_role", "zero_hours", "base", "hourly_rate", "date_of_birth"])
     for row in (1, 2):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
+from workbooks import contract_workbook
 
 from contractcheck.normalise.values import parse_hours
 from contractcheck.return_format import return_format
@@ -75,14 +75,8 @@ def test_the_hours_fields_of_the_workforce_say_so() -> None:
 
 def travel_return(path: Path, travel: list[object]) -> Path:
     """A return of workers paid £13.00 for 30 hours, with unpaid travel as given (numbers are [h]:mm cells)."""
-    workbook = xlsxwriter.Workbook(str(path))
-    when = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    workbook, when = contract_workbook(path)
     duration = workbook.add_format({"num_format": "[h]:mm"})
-    contract = workbook.add_worksheet("Contract")
-    contract.write("A1", "period_start")
-    contract.write_datetime("B1", dt.datetime(2026, 7, 1), when)
-    contract.write("A2", "period_end")
-    contract.write_datetime("B2", dt.datetime(2026, 9, 30), when)
     staff = workbook.add_worksheet("Workforce")
     staff.write_row(0, 0, ["worker_id", "job_role", "zero_hours", "hourly_rate", "date_of_birth", "average_hours",
                            "unpaid_travel_hours"])

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import xlsxwriter
+from workbooks import contract_workbook
 
 from contractcheck.normalise.headings import find_heading_rows
 from contractcheck.return_format import return_format
@@ -51,13 +51,7 @@ def test_rows_that_are_not_next_to_each_other_are_not_one_heading() -> None:
 
 def test_a_council_template_with_merged_group_headings_is_judged_on_every_column(tmp_path: Path, cli) -> None:
     path = tmp_path / "template.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    when = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    contract = workbook.add_worksheet("Contract")
-    contract.write("A1", "period_start")
-    contract.write_datetime("B1", dt.datetime(2026, 7, 1), when)
-    contract.write("A2", "period_end")
-    contract.write_datetime("B2", dt.datetime(2026, 9, 30), when)
+    workbook, when = contract_workbook(path)
     staff = workbook.add_worksheet("Workforce")
     staff.write("A1", "Quarterly workforce return")
     for column, heading in enumerate(["Staff ID", "Job title", "Date of birth", "Zero hours (Y/N)"]):

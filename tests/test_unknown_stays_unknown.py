@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from workbooks import contract_workbook
+
 CONTRACT = {"provider_name": "P", "contract_ref": "C", "period_start": "2026-07-01", "period_end": "2026-09-30",
             "contract_value": 100000, "dspt_status": "Standards Met"}
 
@@ -41,18 +43,10 @@ def test_an_absent_optional_column_still_means_none(tmp_path: Path, cli) -> None
 
 
 def test_a_workforce_with_headings_and_no_workers_is_never_compliant(tmp_path: Path, cli) -> None:
-    import datetime as dt
 
-    import xlsxwriter
 
     path = tmp_path / "empty.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    when = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    contract = workbook.add_worksheet("Contract")
-    contract.write("A1", "period_start")
-    contract.write_datetime("B1", dt.datetime(2026, 7, 1), when)
-    contract.write("A2", "period_end")
-    contract.write_datetime("B2", dt.datetime(2026, 9, 30), when)
+    workbook, when = contract_workbook(path)
     workbook.add_worksheet("Workforce").write_row("A1", ["worker_id", "zero_hours", "hourly_rate", "date_of_birth"])
     workbook.close()
     code, report = results(cli, path, "statutory-minimum")
