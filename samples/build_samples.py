@@ -26,6 +26,7 @@ CONTRACT = {
     "contract_value": 1_650_000,
     "hours_delivered": 41_250,
     "dspt_status": "Standards Met",
+    "dspt_published": D(2026, 6, 18),
     "cqc_rating": "Good",
     "ascwds_updated": D(2026, 9, 12),
 }
@@ -191,7 +192,7 @@ def build_messy() -> None:
     pairs = [("Provider", "Riverside Home Care Ltd"), ("Contract Reference", "OCC-HTLAH-2015-07"),
              ("Local authority", "Oxfordshire County Council"), ("Period from", "01/07/2026"),
              ("Period to", "30/09/2026"), ("Value of business awarded (£)", "£1,650,000"),
-             ("DSPT", "standards met"), ("CQC overall rating", "Good")]
+             ("DSPT", "standards met"), ("DSPT published", "18/06/2026"), ("CQC overall rating", "Good")]
     for i, (k, v) in enumerate(pairs, start=3):
         ws.write(i, 0, k)
         ws.write_string(i, 1, v)
@@ -428,7 +429,7 @@ def build_ascwds_export() -> None:
         "# The contract's values for the ASC-WDS export in the folder beside this file (an export has no Contract).\n"
         "provider_name: Riverside Home Care Ltd\nprovider_id: 1-123456789\ncontract_ref: OCC-HTLAH-2015-07\n"
         "council: Oxfordshire County Council\nperiod_start: 2026-07-01\nperiod_end: 2026-09-30\n"
-        "contract_value: 400000\ndspt_status: Standards Met\n", encoding="utf-8")
+        "contract_value: 400000\ndspt_status: Standards Met\ndspt_published: 2026-06-18\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
