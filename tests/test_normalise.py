@@ -258,3 +258,13 @@ def test_each_unreadable_cell_is_still_a_finding_at_its_cell(tmp_path: Path) -> 
     assert found[0].evidence == {"value": "tbc", "expected": found[0].message.split(" is not ")[1]}
     blank = [f for f in report.findings if f.location.field == "hourly_rate" and "is blank" in f.message]
     assert not blank  # a cell that did not read is not also blank
+
+
+def test_a_zero_width_joiner_inside_an_id_is_kept_as_written() -> None:
+    """Worker ids are kept exactly as written: a joiner inside an emoji (or a non-joiner in a script) is part of the
+    text; zero-width characters and odd spaces at either end are not (issue 10)."""
+    from contractcheck.normalise.values import parse_text
+
+    cells = pd.Series(["👩\u200d⚕️7", " \u200bW2\u200b ", "\u200b"], dtype=object)
+    assert parse_text(cells).values.tolist()[:2] == ["👩\u200d⚕️7", "W2"]
+    assert pd.isna(parse_text(cells).values.iloc[2])

@@ -73,6 +73,8 @@ class Parsed(NamedTuple):
 _ODD_SPACE = SPACES.replace(" ", "")
 _ZERO_WIDTH = ZERO_WIDTH
 _NEEDS_SPACING = f"[{_ODD_SPACE}{_ZERO_WIDTH}]|  "
+# zero-width characters that carry no meaning inside text (the joiner and non-joiner do: emoji, scripts)
+_NO_MEANING = "".join(c for c in _ZERO_WIDTH if c not in "\u200c\u200d")
 
 _DIGITS = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)"
 _NUMBER_RE = rf"^[-+]?{_DIGITS}(?:e[-+]?\d+)?$"
@@ -403,7 +405,16 @@ def is_missing(s: pd.Series) -> pd.Series:
 
 
 def _text_strings(a: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    clean, _, missing = _prepare(a)
+    _, _, missing = _prepare(a)  # what is missing is decided as for every other type
+    # text keeps a zero-width joiner or non-joiner between two characters (an emoji's joiner, a script's
+    # non-joiner: part of an id as written); zero-width spaces go, and every zero-width character at either end
+    clean = a
+    if pc.any(pc.match_substring_regex(a, _NEEDS_SPACING)).as_py():
+        edge = f"[\\s{_ODD_SPACE}{_ZERO_WIDTH}]+"
+        clean = pc.replace_substring_regex(clean, f"^{edge}|{edge}$", "")
+        clean = pc.replace_substring_regex(clean, f"[{_NO_MEANING}]+", "")  # zero-width spaces, BOMs inside
+        clean = pc.replace_substring_regex(clean, f"[ {_ODD_SPACE}]+", " ")
+    clean = pc.utf8_trim_whitespace(clean)
     return pc.if_else(missing, pa.scalar(None, type=clean.type), clean), _np_bool(missing)
 
 
