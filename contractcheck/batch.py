@@ -280,6 +280,19 @@ class _Pool:
 # --------------------------------------------------------------------------------------------------
 
 
+def _is_ascwds_file(path: Path) -> bool:
+    """Whether a CSV file's heading line is an ASC-WDS bulk-upload file's (read: its first 8 KB only)."""
+    from contractcheck.normalise.ascwds import profile_for, profiles
+
+    try:
+        with path.open("rb") as handle:
+            first = handle.read(8192).decode("utf-8-sig", errors="replace").splitlines()[:1]
+    except OSError:
+        return False
+    headers = first[0].split(",") if first else []
+    return any(profile_for(table, headers) is not None for table in profiles())
+
+
 def is_csv_folder_return(folder: Path) -> bool:
     """Whether a folder is one return written as CSV files named after its tables (``contract.csv``,
     ``workforce.csv``; the names and aliases of ``return_format.yaml``), or an export with its contract file
@@ -293,8 +306,8 @@ def is_csv_folder_return(folder: Path) -> bool:
         return True  # let the check say why it cannot be read
     if not stems:
         return False
-    if contract_file_beside(folder) is not None:
-        return True
+    if contract_file_beside(folder) is not None or any(_is_ascwds_file(file) for file in csv_files_in(folder)):
+        return True  # an export: its files are one return's tables, whatever they are called
     try:
         return bool(match_tables(stems, return_format(), file=str(folder)))
     except InputError:  # two files match one table: a return, if a broken one; its check will say so

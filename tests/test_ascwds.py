@@ -93,3 +93,19 @@ def test_an_ascwds_export_folder_is_read_by_its_files_contents(tmp_path: Path) -
     assert report.input.tables == {"workforce": "2026-11-01-sfc-bu-staff", "training": "2026-11-01-sfc-bu-training"}
     assert not findings(report, "DATA-01")  # the Contract's values came from the file beside the folder
     assert not findings(report, "DATA-08")  # every CATEGORY code is a course the vocabulary knows
+
+
+def test_an_export_folder_with_its_contract_given_on_the_command_line_is_one_return(tmp_path: Path, cli: Any) -> None:
+    """Without a contract file beside it, an ASC-WDS export folder is still one return (its files are recognised by
+    their headers), not a batch of two returns that cannot be checked."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "staff-file.csv").write_text(
+        HEADER + "\nRIV1,W1,NEW,,14/03/1985,1,04/05/2021,2,1,2,0,3,,12.00,8,30,,2\n", encoding="utf-8")
+    (folder / "training-file.csv").write_text(
+        "LOCALESTID,UNIQUEWORKERID,CATEGORY,DESCRIPTION,DATECOMPLETED,EXPIRYDATE,ACCREDITED,NOTES\n"
+        "RIV1,W1,15,,10/01/2026,10/01/2027,1,\n", encoding="utf-8")
+    result = cli("check", folder, "-s", "statutory-minimum", "-f", "json", "--set", "provider_name=P",
+                 "--set", "contract_ref=C", "--set", "period_start=2026-07-01", "--set", "period_end=2026-09-30")
+    assert result.code == 1, result.err
+    assert '"PAY-01"' in result.out and '"training": "training-file"' in result.out
