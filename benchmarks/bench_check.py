@@ -211,8 +211,9 @@ def measure_bare(path: str) -> dict[str, float]:
     return {"bare_read_s": t_read, "bare_checks_s": t_checks, "rows": len(frame), "peak_rss_mb": _max_rss_mb()}
 
 
-def _child(kind: str, path: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, path], capture_output=True, text=True,
+def _child(kind: str, path: str, script: str = __file__) -> dict[str, float]:
+    """One measurement in a fresh process (``script --child KIND PATH``), so imports and peak memory are its own."""
+    out = subprocess.run([sys.executable, script, "--child", kind, path], capture_output=True, text=True,
                          check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -15,13 +15,12 @@ import argparse
 import json
 import os
 import platform
-import resource
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from bench_check import _child as run_child  # one measurement per fresh process, shared with bench_check
+from bench_check import _max_rss_mb
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -80,10 +79,6 @@ def make_return(n: int, seed: int = 11) -> Path:
     return folder
 
 
-def _max_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def measure_check(path: str) -> dict[str, float]:
     """The library's own ``check()`` end to end, as the CLI runs it (hashing and rules included)."""
     start = time.perf_counter()
@@ -106,9 +101,7 @@ def measure_pyarrow(path: str) -> dict[str, float]:
 
 
 def _child(kind: str, path: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", kind, path], capture_output=True, text=True,
-                         check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(kind, path, script=__file__)
 
 
 def main() -> None:

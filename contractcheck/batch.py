@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import multiprocessing
+import os
 import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -60,7 +61,7 @@ class BatchItem:
 
 def check_many(
     paths: Iterable[str | Path],
-    schedule: str | LoadedSchedule,
+    schedule: str | os.PathLike[str] | LoadedSchedule,
     *,
     jobs: int = 1,
     ordered: bool = False,
@@ -88,6 +89,8 @@ def check_many(
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise UsageError(f"jobs (--jobs) must be a whole number of 1 or more, not {jobs!r}")
     listed = [str(p) for p in paths]
+    if not isinstance(schedule, (str, LoadedSchedule)):
+        schedule = os.fspath(schedule)  # a schedule file named by a Path, as check() takes it
     prepared = prepare(schedule, rules_paths=rules_paths, library=library, waivers=waivers, reference=reference)
     if jobs == 1 or len(listed) <= 1:
         for index, path in enumerate(listed):
