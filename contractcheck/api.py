@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from contractcheck.errors import ExitCode, InputError, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
 from contractcheck.load.sidecar import contract_file_beside, read_contract_file
-from contractcheck.normalise import Dataset, normalise
+from contractcheck.normalise import Dataset, normalise, parse_given_date
 from contractcheck.position import Position
 from contractcheck.recognise import refuse_if_not_a_return
 from contractcheck.reference import PayReference, load_reference, shipped_reference, using_reference
@@ -96,12 +96,14 @@ def check(
     path: str | Path,
     schedule: str | os.PathLike[str] | LoadedSchedule,
     *,
-    as_of: dt.date | None = None,
+    as_of: dt.date | str | None = None,
     set_values: Mapping[str, str] | None = None,
     rules_paths: list[Path] | None = None,
     library: RuleLibrary | None = None,
     waivers: str | Path | None = None,
     reference: ReferenceGiven = None,
+    name: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Check a return or bid against a schedule and return the report (``docs/report.md``).
 
@@ -109,7 +111,8 @@ def check(
       folder of CSV files named after the tables, or ``.json``/``.yaml``. Never written to.
     - ``schedule``: a shipped schedule id (``oxfordshire-help-to-live-at-home``), a schedule file path, or a
       schedule already loaded with ``rules.load_schedule``.
-    - ``as_of``: judge on this date instead of the date the schedule names (``contractcheck.as_of``).
+    - ``as_of``: judge on this date instead of the date the schedule names (``contractcheck.as_of``): a date, or
+      text in any form a return's date cells take (``2026-09-30``, ``30/09/2026``, ``30 September 2026``).
     - ``set_values``: contract or bid values the file does not hold, as text (``{"contract_value": "1650000"}``),
       parsed like the file's own cells; a single CSV takes its contract details from here.
     - ``rules_paths``: extra rule files or folders (read with subfolders), added to the shipped library.
@@ -119,6 +122,10 @@ def check(
       file or a list of files, each in the schema of ``contractcheck/data/uk_pay_floors.yaml`` or
       ``contractcheck/data/nmw_history.yaml``; or a ``reference.PayReference`` already loaded. The report's
       ``reference_data`` names the files that judged (path, SHA-256, sources).
+    - ``name``: what to call the file in the report and its findings when its path is not its name (the CLI
+      passes ``-`` for standard input); a contract file beside it is then not looked for.
+    - ``progress``: called with the name of each stage as it starts (``"reading"``, ``"judging 31 rules"``), for a
+      caller that shows progress.
 
     Rules and schedule are compiled before the file is read. Problems *in* the data are findings in the
     report. Raises ``ContractcheckError`` (``InputError`` for a file that cannot be read, ``RuleError`` for
@@ -128,7 +135,7 @@ def check(
     renders as one line naming the file, sheet, row and column (``error.one_line()``).
     """
     prepared = prepare(schedule, rules_paths=rules_paths, library=library, waivers=waivers, reference=reference)
-    return check_prepared(path, prepared, as_of=as_of, set_values=set_values)
+    return check_prepared(path, prepared, as_of=as_of, set_values=set_values, name=name, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -188,15 +195,21 @@ def check_prepared(
     path: str | Path,
     prepared: PreparedSchedule,
     *,
-    as_of: dt.date | None = None,
+    as_of: dt.date | str | None = None,
     set_values: Mapping[str, str] | None = None,
+    name: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Check one return or bid with a schedule already prepared (:func:`prepare`): what :func:`check` does,
     without loading and compiling the schedule again. Arguments, result and errors as :func:`check`."""
+    stage = progress or _no_progress
+    if isinstance(as_of, str):
+        as_of = parse_given_date(as_of)
     loaded, library, rules, fmt = prepared.schedule, prepared.library, prepared.rules, prepared.format
     waiver_file = prepared.waivers
-    source = open_source(Path(path))
-    beside = contract_file_beside(Path(path))
+    stage("reading")
+    source = open_source(Path(path), name)
+    beside = contract_file_beside(Path(path)) if name is None else None
     given = {**read_contract_file(beside), **(set_values or {})} if beside is not None else set_values
     data = normalise(source, fmt, extra_scalars=given)
     # a rule file or an unrelated workbook: "cannot check" (exit 2), never a verdict
@@ -218,12 +231,14 @@ def check_prepared(
         notes.append(f"reference data: the statutory pay rates in use end on {last_day}, before "
                      f"{long_date(when.date())}; rules needing a later rate are not judged — give newer rates with "
                      "--reference FILE")
+    stage(f"judging {len(rules)} rules")
     with using_reference(pay_data):  # the pay functions judge with this run's data (this thread only)
         results, findings = run_rules(rules, data, when)
     s = loaded.schedule
     report = Report(
         contractcheck_version=__version__,
-        input=InputInfo(path=str(path), kind=data.kind, sha256=source.sha256(), tables=data.found),
+        input=InputInfo(path=name if name is not None else str(path), kind=data.kind, sha256=source.sha256(),
+                        tables=data.found),
         schedule=ScheduleInfo(id=s.id, title=s.title, version=s.version, council=s.council, source=s.source,
                               sha256=loaded.digest, rules_sha256=library.digest()),
         as_of=AsOf(date=when.date().isoformat(), basis=basis),
@@ -237,6 +252,10 @@ def check_prepared(
         ref = data.scalars.get("contract_ref") or data.scalars.get("tender_ref")
         report = apply_waivers(report, waiver_file, when.date(), str(ref) if ref else None)
     return report
+
+
+def _no_progress(stage: str) -> None:
+    """The progress callback when the caller gives none."""
 
 
 def _extra_rules_not_run(library: RuleLibrary, rules: list[CompiledRule]) -> list[str]:

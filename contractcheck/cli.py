@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 from typer.exceptions import Abort, TyperException
 
 from contractcheck._version import __version__
@@ -33,8 +34,43 @@ if TYPE_CHECKING:
     from contractcheck.batch import BatchItem
     from contractcheck.report.model import Report
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Check care providers' workforce returns and bids against a contract's workforce schedule.")
+class _Command(TyperCommand):
+    """A command whose help names each argument by its metavar alone (``FILE...``), in plain words, not by the
+    Python type typer would add (``<list[str]>``); options say the same with ``metavar=``."""
+
+    def get_params(self, ctx: typer.Context) -> list:  # type: ignore[override]
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+        return params
+
+
+def _no_type(ctx: object) -> None:
+    return None
+
+
+#: -h as well as --help, on every command, as in most command-line tools
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, context_settings=CONTEXT, rich_markup_mode=None,
+                  help="Check care providers' workforce returns and bids against a contract's workforce schedule.",
+                  epilog="Start with: contractcheck check samples/failing-return.xlsx -s "
+                         "oxfordshire-help-to-live-at-home. Exit codes: 0 compliant, 1 findings failed, "
+                         "2 could not check.")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"contractcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True, help="Print the version and exit")] = False,
+) -> None:
+    """Check care providers' workforce returns and bids against a contract's workforce schedule."""
 
 
 class Format(StrEnum):
@@ -197,41 +233,80 @@ def pipe_safe(command: Callable[..., int]) -> Callable[..., int]:
     return run
 
 
-@app.command("check")
+@app.command("check", cls=_Command)
 @pipe_safe
 def check_command(
-    file: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
-    schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
+    file: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml, or - for standard input; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
+    schedule: Annotated[str, typer.Option("--schedule", "-s", metavar="SCHEDULE", help="Schedule id (see schedules/) or a schedule file")],
     format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table on a terminal, else json; with several files, json gives JSON Lines)")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (format from its extension unless --format); with several files, a folder for one report each (json unless --format)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file (format from its extension unless --format); with several files, a folder for one report each (json unless --format)")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,  # type: ignore[attr-defined]
-    as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date (YYYY-MM-DD) instead of the schedule's date")] = None,
-    set_values: Annotated[list[str] | None, typer.Option("--set", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
-    rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder, subfolders too (repeatable); the schedule picks which run")] = None,
-    waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="With several files: check them in this many processes")] = 1,
-    max_findings: Annotated[int | None, typer.Option("--max-findings", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
-    reference: Annotated[list[Path] | None, typer.Option("--reference", help="Judge pay with this rate table instead of the shipped one (newer or corrected rates): YAML in the schema of contractcheck/data/uk_pay_floors.yaml, or of nmw_history.yaml for the history (repeatable, one of each)")] = None,
-    max_file_mb: Annotated[int, typer.Option("--max-file-mb", min=1, help="Refuse a return or bid file larger than this")] = DEFAULT_LIMITS.max_file_bytes // MB,
-    max_inflated_mb: Annotated[int, typer.Option("--max-inflated-mb", min=1, help="Refuse a workbook whose zip package inflates to more than this")] = DEFAULT_LIMITS.max_inflated_bytes // MB,
-    max_cells: Annotated[int, typer.Option("--max-cells", min=1, help="Refuse a sheet whose used range (rows x columns) is larger than this")] = DEFAULT_LIMITS.max_cells,
-    max_csv_value: Annotated[int, typer.Option("--max-csv-value", min=1, help="Refuse a CSV line holding a value longer than this many characters")] = DEFAULT_LIMITS.max_csv_field,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge as of this date instead of the one the schedule names: 2026-09-30, 30/09/2026 or 30 September 2026")] = None,
+    set_values: Annotated[list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A contract value not in the file, e.g. --set contract_value=1650000 (repeatable)")] = None,
+    rules: Annotated[list[Path] | None, typer.Option("--rules", metavar="PATH", help="Extra rule file or folder, subfolders too (repeatable); the schedule picks which run")] = None,
+    waivers: Annotated[Path | None, typer.Option("--waivers", metavar="FILE", help="Waiver file: accepted deviations (YAML)")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=1, help="With several files: check them in this many processes")] = 1,
+    max_findings: Annotated[int | None, typer.Option("--max-findings", metavar="N", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
+    reference: Annotated[list[Path] | None, typer.Option("--reference", metavar="FILE", help="Judge pay with this rate table instead of the shipped one (newer or corrected rates): YAML in the schema of contractcheck/data/uk_pay_floors.yaml, or of nmw_history.yaml for the history (repeatable, one of each)")] = None,
+    max_file_mb: Annotated[int, typer.Option("--max-file-mb", metavar="MB", min=1, help="Refuse a return or bid file larger than this")] = DEFAULT_LIMITS.max_file_bytes // MB,
+    max_inflated_mb: Annotated[int, typer.Option("--max-inflated-mb", metavar="MB", min=1, help="Refuse a workbook whose zip package inflates to more than this")] = DEFAULT_LIMITS.max_inflated_bytes // MB,
+    max_cells: Annotated[int, typer.Option("--max-cells", metavar="N", min=1, help="Refuse a sheet whose used range (rows x columns) is larger than this")] = DEFAULT_LIMITS.max_cells,
+    max_csv_value: Annotated[int, typer.Option("--max-csv-value", metavar="CHARS", min=1, help="Refuse a CSV line holding a value longer than this many characters")] = DEFAULT_LIMITS.max_csv_field,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no report and no progress (still written with -o); the exit code is the answer")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the table, even on a terminal (NO_COLOR=1 does the same)")] = False,
 ) -> int:
-    """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings."""
+    """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings.
+
+    \b
+    Examples:
+      contractcheck check samples/failing-return.xlsx -s oxfordshire-help-to-live-at-home
+      contractcheck check return.xlsx -s leicester-homecare -o report.md --as-of 30/09/2026
+      contractcheck check returns/ -s statutory-minimum -j 2 -o reports/
+      cat return.csv | contractcheck check - -s statutory-minimum --set period_end=2026-09-30
+
+    Exit codes: 0 compliant (no finding at or above --fail-on); 1 findings failed; 2 the file could not be
+    checked (one line on stderr says why); 130 interrupted.
+    """
     limits = Limits(max_file_bytes=max_file_mb * MB, max_inflated_bytes=max_inflated_mb * MB, max_cells=max_cells,
                     max_yaml_bytes=DEFAULT_LIMITS.max_yaml_bytes, max_csv_field=max_csv_value)
     with using_limits(limits):
         return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
-                              max_findings, reference)
+                              max_findings, reference, quiet, colour_wanted(no_color))
+
+
+def colour_wanted(no_color: bool, stream: TextIO | None = None) -> bool:
+    """Colour the table by severity: on a terminal only, never with ``--no-color`` or ``NO_COLOR`` set to
+    anything (https://no-color.org), nor with ``TERM=dumb``."""
+    stream = stream or sys.stdout
+    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _as_of_given(text: str | None) -> dt.date | None:
+    """``--as-of`` read as a return's date cells are (30/09/2026, 2026-09-30, 30 September 2026)."""
+    if text is None:
+        return None
+    from contractcheck.normalise import parse_given_date
+
+    return parse_given_date(text, "--as-of")
 
 
 def _check_command(file: list[str], schedule: str, format: Format | None, output: Path | None, fail_on: FailOn,
-                   as_of: dt.datetime | None, set_values: list[str] | None, rules: list[Path] | None,
-                   waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None) -> int:
+                   as_of: str | None, set_values: list[str] | None, rules: list[Path] | None,
+                   waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None,
+                   quiet: bool = False, colour: bool = False) -> int:
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
-                            as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
+                            as_of=_as_of_given(as_of), set_values=_parse_sets(set_values or []),
                             rules=rules or None, waivers=waivers, max_findings=max_findings,
-                            reference=reference or None)
+                            reference=reference or None, quiet=quiet, colour=colour)
+    if file == ["-"]:
+        return _check_stdin(options)
+    if "-" in file:
+        raise UsageError("- (standard input) can only be checked on its own, not with other files")
     if len(file) == 1 and not _names_several(file[0]):
         return _check_one_file(Path(file[0]), options)
     return _check_batch(file, options, jobs)
@@ -262,6 +337,8 @@ class _CheckOptions:
     waivers: Path | None
     max_findings: int | None = None
     reference: list[Path] | None = None
+    quiet: bool = False
+    colour: bool = False
 
     def limit(self) -> dict[str, int]:
         """The renderers' ``max_findings=`` when --max-findings is given; else each format's own default (table,
@@ -275,35 +352,155 @@ class _CheckOptions:
                 if p is not None]
 
 
-def _check_one_file(file: Path, options: _CheckOptions) -> int:
+def _check_one_file(file: Path, options: _CheckOptions, name: str | None = None) -> int:
+    """Check one file and write its report (stdout, or ``--output``); ``name``: what the report calls the file
+    when its path is not its name (standard input)."""
     # imported here, not at the top: --help, version and the rule tools start without pandas and pyarrow
     from contractcheck.api import check, exit_code_for
-    from contractcheck.report.render import RENDERERS, write_json
+    from contractcheck.report.render import RENDERERS, render_table, write_json
 
     output = options.output
     if output is not None:
         check_output(output, inputs=[file, *options.other_inputs()])
     chosen = output_format(options.format, output)
+    progress = _Stages(name or str(file), sys.stderr) if not options.quiet else None
     try:
         report = check(file, options.schedule, as_of=options.as_of, set_values=options.set_values,
-                       rules_paths=options.rules, waivers=options.waivers, reference=options.reference)
+                       rules_paths=options.rules, waivers=options.waivers, reference=options.reference, name=name,
+                       progress=progress.show if progress else None)
     except GivenValueError as exc:  # the API words it for any caller; here the user typed --set
         raise UsageError(f"--set {exc.key}={exc.text}: {exc.problem}") from exc
+    finally:
+        if progress:
+            progress.stop()
+    code = exit_code_for(report, options.fail_on)
+    if options.quiet and output is None:
+        return code
     if chosen is None:
         chosen = "table" if sys.stdout.isatty() else "json"
     # JSON is streamed as it is written (a million findings are never one string); the others are rendered whole
-    text: str | Callable[[TextIO], None] = (
-        functools.partial(write_json, report, max_findings=options.max_findings) if chosen == "json"
-        else RENDERERS[chosen](report, **options.limit()))
-    code = exit_code_for(report, options.fail_on)
+    text: str | Callable[[TextIO], None]
+    if chosen == "json":
+        text = functools.partial(write_json, report, max_findings=options.max_findings)
+    elif chosen == "table" and output is None:  # laid out for this terminal: its width, colour if wanted
+        text = render_table(report, **options.limit(), width=_terminal_width(), colour=options.colour)
+    else:
+        text = RENDERERS[chosen](report, **options.limit())
     if output is not None:
         write_atomically(output, text)
-        print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
+        if not options.quiet:
+            print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
     elif isinstance(text, str):
         sys.stdout.write(text)
     else:
         text(sys.stdout)
     return code
+
+
+def _terminal_width() -> int | None:
+    """The width of the terminal stdout is shown on (None: not a terminal, so the table's own width)."""
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+#: the first bytes of each kind of file standard input may carry, and the name the readers know it by
+_STDIN_KINDS = ((b"PK\x03\x04", ".xlsx"), (b"\xd0\xcf\x11\xe0", ".xls"))
+
+
+def _stdin_suffix(head: bytes, zip_names: Callable[[], list[str]]) -> str:
+    """The file extension standard input's bytes call for: a zip package is an .ods when it says so (its
+    ``mimetype`` member), else an .xlsx; an OLE file an .xls; text starting ``{`` or ``[`` JSON; other text CSV."""
+    for magic, suffix in _STDIN_KINDS:
+        if head.startswith(magic):
+            if suffix == ".xlsx" and "mimetype" in zip_names():
+                return ".ods"
+            return suffix
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return ".json" if text[:1] in (b"{", b"[") else ".csv"
+
+
+def _check_stdin(options: _CheckOptions) -> int:
+    """``check -``: the return on standard input (``curl … | contractcheck check - -s S``). Its bytes are kept in
+    a private temporary folder (removed after) so the readers can sniff and seek them as they do a file; the
+    report calls the file ``-``. Refused beyond --max-file-mb, like a file."""
+    import zipfile
+
+    from contractcheck.limits import current_limits
+
+    limit = current_limits().max_file_bytes
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise UsageError(f"-: standard input is larger than --max-file-mb {limit // MB} MB; give it as a file or "
+                         "raise the limit")
+    if not data:
+        raise UsageError("-: standard input is empty; pipe a return into it, or name a file")
+
+    def names() -> list[str]:
+        import io
+
+        try:
+            return zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return []
+
+    with tempfile.TemporaryDirectory(prefix="contractcheck-stdin-") as folder:
+        path = Path(folder) / f"stdin{_stdin_suffix(data[:8], names)}"
+        path.write_bytes(data)
+        return _check_one_file(path, options, name="-")
+
+
+class _Stages:
+    """What a single check is doing, on a terminal's stderr, once it has taken more than a second (a spinner
+    line with the stage and the seconds so far), cleared when the check ends. Nothing when stderr is no terminal.
+    """
+
+    AFTER = 1.0  # seconds before anything is shown: a quick check prints nothing
+    EVERY = 0.25
+
+    def __init__(self, name: str, stream: TextIO) -> None:
+        self.name, self.stream, self.stage = name, stream, "starting"
+        self.started = time.monotonic()
+        self.shown = False
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        try:
+            live = stream.isatty()
+        except (AttributeError, ValueError):
+            live = False
+        if live:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def show(self, stage: str) -> None:
+        self.stage = stage
+
+    def _run(self) -> None:
+        if self._done.wait(self.AFTER):
+            return
+        frames = "|/-\\"
+        n = 0
+        while not self._done.is_set():
+            seconds = time.monotonic() - self.started
+            line = f"{frames[n % 4]} {self.name}: {self.stage} ({seconds:.0f} s)"
+            self.stream.write("\r" + line[:78].ljust(78))
+            self.stream.flush()
+            self.shown = True
+            n += 1
+            self._done.wait(self.EVERY)
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.shown:
+            self.stream.write("\r" + " " * 78 + "\r")
+            self.stream.flush()
 
 
 #: the file extension of a report written into an --output folder, by format
@@ -332,9 +529,9 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     elif chosen not in (None, "table", "json"):
         raise UsageError(f"--format {chosen} with several files needs --output FOLDER (one report file each); "
                          "without it the results are one line a file, or JSON Lines with --format json")
-    json_lines = options.output is None and chosen == "json"
+    json_lines = options.output is None and chosen == "json" and not options.quiet
     lines_out = sys.stderr if json_lines else sys.stdout  # JSON Lines keep stdout for JSON alone
-    progress = _Progress(len(paths), sys.stderr)
+    progress = _Progress(len(paths), sys.stderr if not options.quiet else None)
     tally = _Tally()
     code: int = ExitCode.OK
     try:
@@ -347,7 +544,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
             if item.report is None:
                 assert item.error is not None
                 code = ExitCode.ERROR
-                print(_error_line(item.path, item.error), file=sys.stderr if json_lines else sys.stdout)
+                print(_error_line(item.path, item.error),
+                      file=sys.stderr if json_lines or options.quiet else sys.stdout)
                 if json_lines:
                     sys.stdout.write(_error_json(item.path, item.error))
             else:
@@ -360,7 +558,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                     if targets:
                         write_atomically(targets[item.index],
                                          RENDERERS[chosen or "json"](item.report, **options.limit()))
-                    print(_result_line(item.path, item.report))
+                    if not options.quiet:
+                        print(_result_line(item.path, item.report))
             sys.stdout.flush()
             progress.show(tally.files)
     except KeyboardInterrupt:
@@ -369,6 +568,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
         raise
     finally:
         progress.clear()
+    if options.quiet:
+        return code
     where = f"\nreports written to {options.output}{os.sep}" if options.output is not None else ""
     print(tally.summary(time.perf_counter() - started, jobs) + where, file=lines_out)
     return code
@@ -469,10 +670,10 @@ class _Progress:
     """``checked 12/200`` on stderr, rewritten in place, only when stderr is a terminal (never in a log or
     a pipe). A plain counter rather than a progress-bar library: it costs no dependency and no start-up."""
 
-    def __init__(self, total: int, stream: TextIO) -> None:
+    def __init__(self, total: int, stream: TextIO | None) -> None:
         self.total = total
-        self.stream = stream
-        self.on = stream.isatty()
+        self.stream = stream or sys.stderr
+        self.on = stream is not None and stream.isatty()
         self.shown = False
 
     def show(self, done: int) -> None:
@@ -493,16 +694,16 @@ schedules_app = typer.Typer(no_args_is_help=True, help="List and show schedules.
 app.add_typer(rules_app, name="rules")
 app.add_typer(schedules_app, name="schedules")
 
-SchedOpt = Annotated[str | None, typer.Option("--schedule", "-s", help="Show values in this schedule (id or file)")]
-RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder (repeatable)")]
+SchedOpt = Annotated[str | None, typer.Option("--schedule", "-s", metavar="SCHEDULE", help="Show values in this schedule (id or file)")]
+RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", metavar="PATH", help="Extra rule file or folder (repeatable)")]
 
 
-@rules_app.command("lint")
+@rules_app.command("lint", cls=_Command)
 @pipe_safe
 def rules_lint(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="Rule and schedule files or folders [default: the shipped ones]")] = None,
     schedule: Annotated[str | None, typer.Option(
-        "--schedule", "-s", help="Check the rules against the fields this schedule declares too (id or file)")] = None,
+        "--schedule", "-s", metavar="SCHEDULE", help="Check the rules against the fields this schedule declares too (id or file)")] = None,
 ) -> int:
     """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
     from contractcheck.authoring.lint import lint
@@ -518,11 +719,11 @@ def rules_lint(
     return ExitCode.OK
 
 
-@rules_app.command("test")
+@rules_app.command("test", cls=_Command)
 @pipe_safe
 def rules_test(
     rules: RulesOpt = None,
-    rule: Annotated[list[str] | None, typer.Option("--rule", "-r", help="Only this rule id (repeatable)")] = None,
+    rule: Annotated[list[str] | None, typer.Option("--rule", "-r", metavar="RULE-ID", help="Only this rule id (repeatable)")] = None,
 ) -> int:
     """Run every rule's examples (records that must pass or fail) and report like a test runner."""
     from contractcheck.authoring.examples import run_examples
@@ -538,12 +739,12 @@ def rules_test(
     return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
-@rules_app.command("list")
+@rules_app.command("list", cls=_Command)
 @pipe_safe
 def rules_list(
     schedule: SchedOpt = None,
     rules: RulesOpt = None,
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only rules with this tag, e.g. pay (repeatable)")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="Only rules with this tag, e.g. pay (repeatable)")] = None,
 ) -> int:
     """A table of the rules (in a schedule, with its parameter values); --tag picks a topic."""
     from contractcheck.authoring.catalogue import rules_table
@@ -553,7 +754,7 @@ def rules_list(
     return ExitCode.OK
 
 
-@rules_app.command("functions")
+@rules_app.command("functions", cls=_Command)
 @pipe_safe
 def rules_functions() -> int:
     """Every function a rule expression may call, with what it gives (from the language's own registry)."""
@@ -563,9 +764,9 @@ def rules_functions() -> int:
     return ExitCode.OK
 
 
-@rules_app.command("show")
+@rules_app.command("show", cls=_Command)
 @pipe_safe
-def rules_show(rule_id: Annotated[str, typer.Argument(help="e.g. PAY-01")], schedule: SchedOpt = None,
+def rules_show(rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="e.g. PAY-01")], schedule: SchedOpt = None,
                rules: RulesOpt = None) -> int:
     """One rule in full: what it checks, parameters, clause, fix, examples."""
     from contractcheck.authoring.catalogue import rule_detail
@@ -586,12 +787,12 @@ class DocFormat(StrEnum):
     html = "html"
 
 
-@rules_app.command("doc")
+@rules_app.command("doc", cls=_Command)
 @pipe_safe
 def rules_doc(
-    schedule: Annotated[str, typer.Argument(help="Schedule id or file")],
+    schedule: Annotated[str, typer.Argument(metavar="SCHEDULE", help="Schedule id or file")],
     format: Annotated[DocFormat, typer.Option("--format", "-f")] = DocFormat.markdown,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file")] = None,
     rules: RulesOpt = None,
 ) -> int:
     """The schedule as a handbook for a tender pack: every obligation in plain words, with examples."""
@@ -611,7 +812,7 @@ def rules_doc(
     return ExitCode.OK
 
 
-@schedules_app.command("list")
+@schedules_app.command("list", cls=_Command)
 @pipe_safe
 def schedules_list() -> int:
     """A table of the shipped schedules."""
@@ -621,9 +822,9 @@ def schedules_list() -> int:
     return ExitCode.OK
 
 
-@schedules_app.command("show")
+@schedules_app.command("show", cls=_Command)
 @pipe_safe
-def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or file")], rules: RulesOpt = None) -> int:
+def schedules_show(schedule: Annotated[str, typer.Argument(metavar="SCHEDULE", help="Schedule id or file")], rules: RulesOpt = None) -> int:
     """One schedule: where it comes from, what it extends, its rules and their parameter values."""
     from contractcheck.authoring.catalogue import schedule_detail
     from contractcheck.rules import load_rules, load_schedule
@@ -632,11 +833,11 @@ def schedules_show(schedule: Annotated[str, typer.Argument(help="Schedule id or 
     return ExitCode.OK
 
 
-@app.command("explain")
+@app.command("explain", cls=_Command)
 @pipe_safe
-def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")], schedule: SchedOpt = None,
+def explain_command(rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="e.g. APP-01")], schedule: SchedOpt = None,
                     rules: RulesOpt = None,
-                    reference: Annotated[list[Path] | None, typer.Option("--reference", help="Run the examples with this pay-rate table instead of the shipped one (as check --reference; repeatable)")] = None,
+                    reference: Annotated[list[Path] | None, typer.Option("--reference", metavar="FILE", help="Run the examples with this pay-rate table instead of the shipped one (as check --reference; repeatable)")] = None,
                     ) -> int:
     """Explain a rule, running its examples to show how a finding's values are worked out."""
     from contractcheck.authoring.catalogue import explain
@@ -646,10 +847,10 @@ def explain_command(rule_id: Annotated[str, typer.Argument(help="e.g. APP-01")],
         return _show_rule(explain, rule_id, schedule, rules)
 
 
-@app.command("template")
+@app.command("template", cls=_Command)
 def template_command(
-    schedule: Annotated[str, typer.Argument(help="Schedule id or file")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The workbook to write (.xlsx)")],
+    schedule: Annotated[str, typer.Argument(metavar="SCHEDULE", help="Schedule id or file")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="The workbook to write (.xlsx)")],
     rules: RulesOpt = None,
 ) -> int:
     """A blank return (or bid) workbook for a schedule: its sheets, columns, drop-downs and obligations."""
@@ -663,7 +864,7 @@ def template_command(
     return ExitCode.OK
 
 
-@app.command("version")
+@app.command("version", cls=_Command)
 @pipe_safe
 def version_command() -> int:
     """Print the version."""

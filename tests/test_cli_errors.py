@@ -116,8 +116,11 @@ def test_bad_option_value_is_one_line(cli):
 
 
 def test_bad_as_of_date_is_one_line(cli):
-    result = cli("check", "samples/compliant-return.xlsx", "--schedule", SCHEDULE, "--as-of", "31/12/2025")
-    assert_one_line_error(result, "--as-of")
+    """A date that is no date says which forms are read (not "does not match the format '%Y-%m-%d'")."""
+    result = cli("check", "samples/compliant-return.xlsx", "--schedule", SCHEDULE, "--as-of", "2026-13-01")
+    assert_one_line_error(result, "--as-of '2026-13-01' is not a date", "30/09/2026")
+    result = cli("check", "samples/compliant-return.xlsx", "--schedule", SCHEDULE, "--as-of", "45930")
+    assert_one_line_error(result, "--as-of '45930' is not a date")
 
 
 def test_a_set_value_that_does_not_read_names_the_option(cli, tmp_path):

@@ -216,9 +216,13 @@ class Source:
         return f"{type(self).__name__}({self._given!r})"
 
 
-def open_source(path: str | Path) -> Source:
-    """Open an input file or folder for reading; raises InputError if it cannot be used."""
-    given = str(path)
+def open_source(path: str | Path, name: str | None = None) -> Source:
+    """Open an input file or folder for reading; raises InputError if it cannot be used.
+
+    ``name``: what the file is called in findings and errors when that is not its path (``-``: standard input,
+    spooled to a temporary file by the CLI).
+    """
+    given = name if name is not None else str(path)
     resolved = Path(path)
     if not resolved.exists():
         fail("file or folder not found", given)

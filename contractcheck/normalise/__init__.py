@@ -13,6 +13,7 @@ stage (peek → decide → read) and builds the :class:`Dataset`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from contractcheck.blank import is_blank, is_null
-from contractcheck.errors import GivenValueError, InputError
+from contractcheck.errors import GivenValueError, InputError, UsageError
 from contractcheck.load import RawTable, Source
 from contractcheck.load.formulas import UNSAVED_FORMULA
 from contractcheck.normalise import ascwds, values
@@ -604,6 +605,26 @@ def dataset_from_mapping(data: Mapping[str, Any], fmt: ReturnFormat, file: str =
                            np.arange(1, len(content) + 1, dtype=np.int64), 0)
             tables[canonical] = _normalise_rows(raw, canonical, spec, fmt, issues)
     return _assemble(file, fmt, found, tables, keyvalues, issues, None)
+
+
+#: how a date given as text (``--as-of``) may be written, in the error that refuses one
+DATE_FORMS = "2026-09-30, 30/09/2026 or 30 September 2026"
+
+
+def parse_given_date(text: str, what: str = "as_of") -> dt.date:
+    """A date typed beside the file (``--as-of 30/09/2026``), read as a return's date cells are
+    (``values.parse_date``: day-first, never month-first; ``1 April 2025``; two-digit years as Excel reads them).
+
+    A bare number is refused rather than read as an Excel serial day: typed by a person, ``45930`` is a mistake.
+    Raises :class:`~contractcheck.errors.UsageError` naming ``what`` (``--as-of``, ``as_of``) when the text is
+    not such a date.
+    """
+    stripped = text.strip()
+    if stripped and not stripped.replace(".", "").isdigit():
+        parsed = values.parse_date(pd.Series([stripped], dtype=object))
+        if not bool(parsed.invalid.iloc[0]) and not pd.isna(parsed.values.iloc[0]):
+            return pd.Timestamp(parsed.values.iloc[0]).date()
+    raise UsageError(f"{what} {text!r} is not a date; write it as {DATE_FORMS}")
 
 
 def _parse_given(key: str, text: str, fmt: ReturnFormat, kind: str) -> Any:

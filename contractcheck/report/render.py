@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import TextIO
@@ -18,10 +19,8 @@ from tabulate import tabulate
 
 from contractcheck.report.findings import FindingBlock, Findings, as_findings
 from contractcheck.report.model import Finding, Report
-from contractcheck.wording import shorten
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
-MAX_TABLE_MESSAGE = 90
 
 
 #: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
@@ -104,34 +103,83 @@ def _summary_line(report: Report) -> str:
             f"{' (' + counts + ')' if counts else ''}{extra}")
 
 
-def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -> str:
+#: the width the table is laid out to when it is not shown on a terminal (a file, a pipe): wide enough for a
+#: finding's sentence to wrap onto two or three lines, narrow enough to read in an editor or an e-mail
+TABLE_WIDTH = 120
+#: a column never wraps narrower than this, however narrow the terminal (the table then runs wider)
+_NARROWEST = 24
+
+#: ANSI colours by severity for a terminal that wants them (red, amber, yellow, dim)
+_COLOUR = {"critical": "\x1b[1;31m", "major": "\x1b[33m", "minor": "\x1b[36m", "info": "\x1b[2m"}
+_VERDICT_COLOUR = {"compliant": "\x1b[1;32m", "non-compliant": "\x1b[1;31m"}
+_RESET = "\x1b[0m"
+
+
+def _painted(text: str, code: str | None, colour: bool) -> str:
+    return f"{code}{text}{_RESET}" if colour and code else text
+
+
+def _fit(rows: list[list[str]], headers: list[str], wrap: int, width: int) -> list[int | None]:
+    """Column widths for tabulate's ``maxcolwidths``: every column as wide as its longest cell (or its heading,
+    which tabulate pads by 2) but column ``wrap``, which takes what is left of ``width`` (never less than
+    ``_NARROWEST``) and wraps within it."""
+    if not rows:
+        return []
+    widest = [max(len(headers[i]) + 2, *(len(r[i]) for r in rows)) for i in range(len(headers))]
+    others = sum(w for i, w in enumerate(widest) if i != wrap) + 2 * (len(widest) - 1)
+    limits: list[int | None] = [None] * len(widest)
+    limits[wrap] = max(_NARROWEST, width - others)
+    return limits
+
+
+def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE, width: int | None = None,
+                 colour: bool = False) -> str:
     """The terminal view: the findings (the first ``max_findings`` of each rule, then how many more), the result
-    of each rule and the verdict."""
+    of each rule and the verdict.
+
+    ``width``: the terminal's width in characters; the sentences wrap to fit it rather than being cut (``None``:
+    ``TABLE_WIDTH``, for a file or a pipe). ``colour``: severities and the verdict in ANSI colour (only for a
+    terminal that wants it: the CLI honours ``NO_COLOR`` and ``--no-color``). Provider text is shown with control
+    characters written out (``visible``), whatever the colour.
+    """
+    width = width or TABLE_WIDTH
     shown, omitted = _shown(report, max_findings)
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
-    lines = [head, ""]
+    lines = [textwrap.fill(visible(head), width, break_on_hyphens=False), ""]
     extents = _extents(report)
     if report.findings:
         rows: list[list[str]] = []
+        severities: list[str | None] = []
         for f, last_of_rule in _with_ends(shown):
-            rows.append([SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id, _where(f),
-                         f.subject.key or "", shorten(f.message, MAX_TABLE_MESSAGE)])
+            rows.append([SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id,
+                         visible(_where(f)), visible(f.subject.key or ""), visible(f.message)])
+            severities.append(None if f.status == "waived" else f.severity)
             if last_of_rule and f.rule_id in extents:
                 rows.append(["", f.rule_id, "", "", extents[f.rule_id]])
+                severities.append(None)
             if last_of_rule and omitted.get(f.rule_id):
                 rows.append(["", f.rule_id, "", "", more_line(omitted[f.rule_id])])
-        lines.append(tabulate(rows, headers=["severity", "rule", "where", "subject", "finding"], tablefmt="simple"))
+                severities.append(None)
+        headers = ["severity", "rule", "where", "subject", "finding"]
+        limits = _fit(rows, headers, 4, width)
+        if colour:
+            for row, severity in zip(rows, severities):
+                row[0] = _painted(row[0], _COLOUR.get(severity or ""), colour)
+        lines.append(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=limits))
         lines.append("")
-    results = [[r.rule_id, r.status.replace("_", " "), r.checked, r.failed, shorten(r.note or r.title, 70)]
+    results = [[r.rule_id, r.status.replace("_", " "), str(r.checked), str(r.failed), visible(r.note or r.title)]
                for r in report.results]
-    lines.append(tabulate(results, headers=["rule", "result", "checked", "failed", "title / note"],
-                          tablefmt="simple"))
+    result_headers = ["rule", "result", "checked", "failed", "title / note"]
+    lines.append(tabulate(results, headers=result_headers, tablefmt="simple",
+                          maxcolwidths=_fit(results, result_headers, 4, width), disable_numparse=True,
+                          colalign=("left", "left", "right", "right", "left")))
     lines.append("")
     for note in report.notes:
-        lines.append(f"note: {note}")
-    lines.append(_summary_line(report))
-    return visible("\n".join(lines) + "\n")
+        lines.append(textwrap.fill(visible(f"note: {note}"), width, subsequent_indent="      ",
+                                   break_on_hyphens=False, break_long_words=False))
+    lines.append(_painted(_summary_line(report), _VERDICT_COLOUR.get(report.summary.verdict), colour))
+    return "\n".join(lines) + "\n"
 
 
 CSV_COLUMNS = ["rule_id", "severity", "status", "subject_table", "subject_key", "file", "sheet", "row", "column",

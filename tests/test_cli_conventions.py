@@ -1,0 +1,133 @@
+"""The command line behaves like its peers: --version, -h, python -m, completion, help in plain words, dates
+typed as returns write them, standard input, --quiet, colour only where wanted, tables that wrap to fit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from contractcheck.cli import colour_wanted
+from contractcheck.report.render import TABLE_WIDTH, render_table
+
+ROOT = Path(__file__).resolve().parent.parent
+FAILING = "samples/failing-return.xlsx"
+SCHEDULE = "oxfordshire-help-to-live-at-home"
+
+
+def test_version_option_and_command(cli):
+    from contractcheck import __version__
+
+    for args in (["--version"], ["-V"], ["version"]):
+        result = cli(*args)
+        assert result.code == 0
+        assert __version__ in result.out
+
+
+@pytest.mark.parametrize("args", [["-h"], ["check", "-h"], ["rules", "lint", "-h"], ["template", "-h"]])
+def test_short_help_is_help(cli, args):
+    result = cli(*args)
+    assert result.code == 0
+    assert result.out.startswith("Usage: contractcheck")
+
+
+def test_help_names_values_in_plain_words_with_examples_and_exit_codes(cli):
+    """No Python types in help (``<list[str]>``, ``<%Y-%m-%d>``): each value is named (FILE, DATE, FIELD=VALUE)."""
+    out = cli("check", "--help").out
+    assert "<list[" not in out and "%Y" not in out and "<str>" not in out and "<path>" not in out
+    for words in ("--as-of DATE", "--set FIELD=VALUE", "-o, --output FILE", "Examples:", "Exit codes: 0 compliant",
+                  "- for standard input"):
+        assert words in out, words
+
+
+def test_python_dash_m_runs_the_same_command_line():
+    result = subprocess.run([sys.executable, "-m", "contractcheck", "--version"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0 and result.stdout.startswith("contractcheck ")
+
+
+def test_shell_completion_script_is_offered(cli):
+    result = cli("--show-completion", "bash")
+    assert result.code == 0
+    assert "_CONTRACTCHECK_COMPLETE" in result.out
+
+
+@pytest.mark.parametrize("typed", ["30/09/2026", "2026-09-30", "30 September 2026", "30 Sep 2026"])
+def test_as_of_takes_the_date_forms_returns_use(cli, typed):
+    result = cli("check", FAILING, "-s", SCHEDULE, "-f", "json", "--as-of", typed)
+    assert result.code == 1, result.err
+    assert json.loads(result.out)["as_of"]["date"] == "2026-09-30"
+
+
+def test_standard_input_is_a_return_named_dash(tmp_path):
+    """``check -`` reads the workbook from standard input; the report calls it ``-`` and gives the same verdict
+    and findings as the file."""
+    data = (ROOT / FAILING).read_bytes()
+    cmd = [sys.executable, "-m", "contractcheck", "check", "-", "-s", SCHEDULE, "-f", "json"]
+    piped = subprocess.run(cmd, input=data, capture_output=True, cwd=tmp_path, timeout=120)
+    assert piped.returncode == 1, piped.stderr
+    report = json.loads(piped.stdout)
+    assert report["input"]["path"] == "-"
+    assert {f["location"]["file"] for f in report["findings"]} == {"-"}
+    direct = subprocess.run([*cmd[:4], str(ROOT / FAILING), *cmd[5:]], capture_output=True, cwd=tmp_path,
+                            timeout=120)
+    assert report["summary"] == json.loads(direct.stdout)["summary"]
+    assert not list(tmp_path.iterdir())  # nothing left behind
+
+
+def test_standard_input_csv_and_empty(tmp_path):
+    csv = b"worker_id,zero_hours,hourly_rate,date_of_birth\nW1,N,9.00,1990-01-01\n"
+    cmd = [sys.executable, "-m", "contractcheck", "check", "-", "-s", "statutory-minimum", "-f", "json",
+           "--set", "period_end=30/09/2026"]
+    piped = subprocess.run(cmd, input=csv, capture_output=True, cwd=tmp_path, timeout=120)
+    assert piped.returncode == 1, piped.stderr
+    assert any(f["rule_id"] == "PAY-01" for f in json.loads(piped.stdout)["findings"])
+    empty = subprocess.run(cmd, input=b"", capture_output=True, cwd=tmp_path, timeout=120)
+    assert empty.returncode == 2
+    assert empty.stderr.decode().strip().splitlines() == [
+        "error USAGE: -: standard input is empty; pipe a return into it, or name a file"]
+
+
+def test_quiet_prints_nothing_and_the_exit_code_answers(cli, tmp_path):
+    result = cli("check", FAILING, "-s", SCHEDULE, "--quiet")
+    assert (result.code, result.out, result.err) == (1, "", "")
+    out = tmp_path / "report.md"
+    result = cli("check", FAILING, "-s", SCHEDULE, "-q", "-o", out)
+    assert (result.code, result.out, result.err) == (1, "", "")
+    assert out.read_text().startswith("# ")
+
+
+def test_colour_only_on_a_terminal_that_wants_it(monkeypatch):
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert colour_wanted(False, Tty())  # type: ignore[arg-type]
+    assert not colour_wanted(True, Tty())  # type: ignore[arg-type]  # --no-color
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not colour_wanted(False, Tty())  # type: ignore[arg-type]
+    monkeypatch.delenv("NO_COLOR")
+    with open(os.devnull, "w") as not_a_terminal:
+        assert not colour_wanted(False, not_a_terminal)
+
+
+def test_table_wraps_to_the_width_rather_than_cutting(cli):
+    """Every word of every finding is in the table, whatever the width: long sentences wrap, never "…"."""
+    from contractcheck.api import check
+
+    report = check(ROOT / FAILING, SCHEDULE)
+    for width in (80, TABLE_WIDTH, 200):
+        text = render_table(report, width=width)
+        assert all(len(line) <= width for line in text.splitlines()), width
+        flat = " ".join(text.split())
+        for f in report.findings:
+            assert " ".join(f.message.split())[:60] in flat
+    painted = render_table(report, colour=True)
+    assert "\x1b[1;31mCRIT\x1b[0m" in painted and "\x1b[1;31mNON-COMPLIANT" in painted
+    assert "\x1b" not in render_table(report)
