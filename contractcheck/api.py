@@ -17,6 +17,7 @@ from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
 from contractcheck.load.sidecar import contract_file_beside, read_contract_file
 from contractcheck.normalise import Dataset, normalise, parse_given_date
+from contractcheck.normalise.headings import names_like_tables
 from contractcheck.position import Position
 from contractcheck.recognise import refuse_if_not_a_return
 from contractcheck.reference import PayReference, load_reference, shipped_reference, using_reference
@@ -216,6 +217,10 @@ def check_prepared(
     refuse_if_not_a_return(source, data, fmt, loaded.schedule.kind)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
     notes = [*source.notes(), *notes]  # how the file was read (a CSV's separator, a hidden sheet passed over)
+    hidden = names_like_tables(source.hidden_names(), fmt)
+    if hidden:
+        notes.insert(0, f"hidden sheets not checked: {', '.join(map(repr, hidden))} (unhide a sheet in the workbook "
+                        "for it to be read)")
     if beside is not None:
         notes.append(f"contract values read from {beside} (values given with --set win over it)")
     not_run = prepared.not_run

@@ -326,6 +326,9 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                 if other in table.frame.columns:
                     blank &= table.frame[other].isna().to_numpy()
             positions = np.flatnonzero(blank)
+            if len(positions) > EXTENT_OVER and len(positions) == len(table.frame):
+                findings.append(_whole_column_blank(cr, table, fname, fspec.unless))
+                continue
             if len(positions):
                 rows = np.array(list(map(str, table.rows[positions].tolist())), dtype=object)
                 instead = f" (and no {' or '.join(fspec.unless)} is given)" if fspec.unless else ""
@@ -336,6 +339,36 @@ def _required_fields(cr: CompiledRule, data: Dataset) -> Outcome:
                                        evidence={"field": fname}))
     failed = sum(len(f) if isinstance(f, FindingBlock) else 1 for f in findings)
     return Outcome(_result(cr, status="fail" if failed else "pass", checked=max(checked, 1), failed=failed), findings)
+
+
+def _out_of_scope(cr: CompiledRule, row_table: str, rows: int) -> str:
+    """Why a row rule judged nothing: the table has no rows, or none of its rows is one the rule is for."""
+    if rows == 0:
+        return f"no {row_table} rows are in scope"
+    who = f"{rows:,} {row_table} row" + ("s" if rows != 1 else "")
+    if cr.rule.filter:
+        return f"none of the {who} is one this rule judges (it judges rows where {cr.rule.filter})"
+    return f"none of the {who} could be judged"
+
+
+def _whole_column_blank(cr: CompiledRule, table: Table, fname: str, unless: tuple[str, ...]) -> Finding:
+    """A required column blank on every row (more than ``EXTENT_OVER``): one finding for the column, at its first
+    cell, rather than one per row. It is one mistake (the column was never filled in), and a million findings
+    saying so would bury the rest of the report and cost memory for nothing."""
+    n = len(table.frame)
+    first, last = int(table.rows[0]), int(table.rows[-1])
+    where = Position(file=table.file, sheet=table.sheet, row=first, column=table.columns.get(fname),
+                     style=table.style)
+    span = ""
+    first_cell = where.cell()
+    if first_cell and "!" in first_cell and where.column:  # a sheet's (or a CSV's) range: Workforce!C2:C26
+        span = f" ({first_cell}:{where.column}{last})"
+    instead = f" and no {' or '.join(unless)} is given" if unless else ""
+    noun = table.spec.row_noun or "row"
+    message = (f"{table.spec.title} column {fname} is blank on every row{span}{instead}: all {n:,} {noun}s "
+               "(fill the column in)")
+    return _finding(cr, message, _subject(table=table.name), _location(where, fname, table.headings.get(fname)),
+                    {"field": fname, "rows_blank": n})
 
 
 #: the checks a rule names with ``check:`` instead of an ``assert:`` expression (rules.model.BuiltinCheck)
@@ -531,7 +564,7 @@ def _rows_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, row_table: 
     failed_positions = np.flatnonzero(failed_mask)
     note = _not_judged_note(cr, table, row_table, unknown & sel) if not_judged else None
     if checked == 0 and len(failed_positions) == 0:
-        why = note or f"no {row_table} rows are in scope"
+        why = note or _out_of_scope(cr, row_table, n)
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=why,
                                   not_judged=not_judged), [])
     findings = _row_findings(cr, ctx, table, failed_positions)

@@ -417,3 +417,24 @@ def test_batch_worker_processes_keep_the_limits_they_were_given() -> None:
         items = list(check_many([samples / "failing-return.xlsx", samples / "compliant-return.xlsx"], SCHEDULE,
                                 jobs=2))
     assert all(item.error is not None and "--max-cells" in item.error.message for item in items)
+
+
+def test_a_required_column_blank_on_every_row_is_one_finding(cli, tmp_path):
+    """F03 (shared/cases/reliability): a Workforce whose hourly_rate column is blank on every one of its rows is
+    one DATA-01 finding for the column, with its span and count, not a finding per row (which ran to 1.8 GB on a
+    full sheet); a few blank cells among filled ones are still one finding each."""
+    path = tmp_path / "ids.csv"
+    path.write_text("worker_id,zero_hours,hourly_rate\n" + "".join(f"W{i},N,\n" for i in range(1, 26)))
+    result = cli("check", path, "-s", "statutory-minimum", "-f", "json", "--set", "period_end=30/09/2026")
+    data01 = [f for f in json.loads(result.out)["findings"]
+              if f["rule_id"] == "DATA-01" and f["location"]["field"] == "hourly_rate"]
+    assert len(data01) == 1
+    assert data01[0]["message"] == ("Workforce column hourly_rate is blank on every row (ids.csv!C2:C26) and no "
+                                    "salary is given: all 25 workers (fill the column in)")
+    assert data01[0]["evidence"] == {"field": "hourly_rate", "rows_blank": 25}
+    assert data01[0]["location"]["cell"].endswith("C2")
+    path.write_text("worker_id,zero_hours,hourly_rate\n" + "".join(f"W{i},N,{'' if i % 2 else 13}\n"
+                                                                      for i in range(1, 26)))
+    result = cli("check", path, "-s", "statutory-minimum", "-f", "json", "--set", "period_end=30/09/2026")
+    assert sum(f["rule_id"] == "DATA-01" and f["location"]["field"] == "hourly_rate"
+               for f in json.loads(result.out)["findings"]) == 13

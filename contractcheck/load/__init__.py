@@ -168,7 +168,12 @@ class Source:
 
     def notes(self) -> list[str]:
         """How the file was read, where a reader of the report should know it (a CSV's separator and encoding
-        when they are not comma and UTF-8; hidden sheets passed over). Empty for most files."""
+        when they are not comma and UTF-8). Empty for most files."""
+        return []
+
+    def hidden_names(self) -> list[str]:
+        """Sheets the workbook hides, which are never read (a stale copy kept out of sight must not win over the
+        sheet the provider sees). The normalise stage notes those named like a table of the return."""
         return []
 
     @property

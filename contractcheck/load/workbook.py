@@ -239,11 +239,8 @@ class WorkbookSource(Source):
     def _resolve(self, table: str) -> str:
         return table if table in self._hidden else super()._resolve(table)
 
-    def notes(self) -> list[str]:
-        if not self._hidden:
-            return []
-        hidden = ", ".join(repr(name) for name in self._sheet_names if name in self._hidden)
-        return [f"hidden sheets not checked: {hidden} (unhide a sheet in the workbook for it to be read)"]
+    def hidden_names(self) -> list[str]:
+        return [name for name in self._sheet_names if name in self._hidden]
 
     def _hidden_sheets(self) -> set[str]:
         """Sheets the workbook hides (.xlsx from its workbook part; .ods/.xls from the reader, parsed when opened).

@@ -193,3 +193,13 @@ def match_tables(
                 found[canonical] = name
                 break
     return found
+
+
+def names_like_tables(names: Sequence[str], fmt: ReturnFormat) -> list[str]:
+    """The names in ``names`` that read as one of the format's tables (its title, canonical name or an alias, by
+    :func:`canonical_heading`): a hidden sheet called 'Staff' may be a stale Workforce; one called 'Lists' (a
+    template's drop-down values) is not."""
+    known = {canonical_heading(text) for canonical, spec in fmt.tables.items()
+             for text in (spec.title, canonical, *spec.aliases)}
+    known.discard("")
+    return [name for name in names if canonical_heading(name) in known]
