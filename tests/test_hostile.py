@@ -185,6 +185,72 @@ def test_a_member_that_inflates_past_the_limit_is_refused_before_reading(tmp_pat
     assert "META-INF/manifest.xml inflates to 293 KB" in caught.value.message
 
 
+def _lie_about_size(path: Path, member: str, declared: int) -> None:
+    """Rewrite ``member``'s declared (uncompressed) size in both the local header and the central directory, as a
+    crafted package would: the deflate stream inflates to its real size whatever the header says."""
+    import struct
+    import zipfile
+
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    local = info.header_offset
+    struct.pack_into("<L", data, local + 22, declared)  # local header: uncompressed size
+    name = member.encode()
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        name_length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46:at + 46 + name_length]) == name:
+            struct.pack_into("<L", data, at + 24, declared)  # central directory: uncompressed size
+            break
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_member_that_inflates_past_its_declared_size_is_refused(cli, tmp_path: Path) -> None:
+    """A crafted package whose shared strings declare 1 KB but inflate to 20 MB: zipfile stops at the declared
+    size, but calamine's reader would inflate it all. Refused before any reader opens it, naming the member."""
+    import zipfile
+
+    good = _return_xlsx(tmp_path / "good.xlsx")
+    liar = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                zout.writestr(item, zin.read(item.filename))
+        zout.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * 20_000_000 + b"</sst>")
+    _lie_about_size(liar, "xl/sharedStrings.xml", 1024)
+    one_line_error(cli("check", liar, "-s", SCHEDULE, "-f", "json"),
+                   "member xl/sharedStrings.xml inflates to more than the 1 KB its package declares")
+
+
+def test_an_ods_with_a_value_far_below_the_table_is_refused_naming_the_used_range(cli, tmp_path: Path) -> None:
+    """calamine refuses an .ods sheet over its 100,000,000-cell limit; the line says what to do about it."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Workforce")
+    for cells in (["worker_id", "zero_hours", "hourly_rate"], None, ["x"]):
+        row = TableRow(numberrowsrepeated=1_048_570) if cells is None else TableRow()
+        if cells is None:
+            row.addElement(TableCell())
+        else:
+            if cells == ["x"]:
+                row.addElement(TableCell(numbercolumnsrepeated=16_380))
+            for text in cells:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=text))
+                row.addElement(cell)
+        table.addElement(row)
+    doc.spreadsheet.addElement(table)
+    path = tmp_path / "far.ods"
+    doc.save(str(path))
+    one_line_error(cli("check", path, "-s", SCHEDULE, "-f", "json", "--set", "period_end=30/09/2026"),
+                   "far.ods", "over the reader's 100,000,000-cell limit", "stray value")
+
+
 def test_a_package_without_its_workbook_part_is_damaged(cli, tmp_path: Path) -> None:
     import zipfile
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -56,6 +57,64 @@ def check_package_sizes(archive: zipfile.ZipFile, given: str) -> None:
     if total > limit:
         fail(f"inflates to {size_text(total)}, over the {size_text(limit)} limit for a workbook "
              "(--max-inflated-mb); the file is damaged or is not a real return", given)
+
+
+# a zip local file header: signature, then fixed fields; the name and extra field lengths end it (APPNOTE 4.3.7)
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+
+
+def inflated_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, given: str) -> Iterator[bytes]:
+    """A member's bytes as its compressed data really inflates, a chunk at a time, refused (one line) as soon as
+    they run past the size the package declares for it.
+
+    Why: :mod:`zipfile` stops at the declared size, but the Rust zip reader under calamine inflates the whole
+    deflate stream, so a member that declares 1 KB and inflates to gigabytes would pass ``check_package_sizes``
+    and then be read whole. Here the raw stream is inflated (zlib, in bounded chunks) and counted.
+    """
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+        with archive.open(info) as handle:  # other methods and encrypted members: zipfile's own reading
+            while chunk := handle.read(_CHUNK):
+                yield chunk
+        return
+    fp = archive.fp
+    assert fp is not None
+    fp.seek(info.header_offset)
+    header = fp.read(_LOCAL_HEADER.size)
+    if len(header) < _LOCAL_HEADER.size or header[:4] != _LOCAL_SIGNATURE:
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
+    fp.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == zipfile.ZIP_DEFLATED else None
+    left, out = info.compress_size, 0
+    while left > 0:
+        raw = fp.read(min(left, _CHUNK))
+        if not raw:
+            raise zipfile.BadZipFile(f"{info.filename} is cut short")
+        left -= len(raw)
+        pending = raw
+        while pending:
+            if inflater is None:
+                chunk, pending = pending, b""
+            else:
+                chunk = inflater.decompress(pending, _CHUNK)
+                pending = inflater.unconsumed_tail
+            out += len(chunk)
+            if out > info.file_size:
+                fail(f"member {info.filename} inflates to more than the {size_text(info.file_size)} its package "
+                     "declares; the file is damaged or is not a real return", given)
+            yield chunk
+        if inflater is not None and inflater.eof:
+            break
+
+
+def check_true_sizes(archive: zipfile.ZipFile, given: str, skip: frozenset[str] | set[str] = frozenset()) -> None:
+    """Inflate every member but those in ``skip`` (the sheets, checked as they are scanned) to make sure none
+    inflates past its declared size (``inflated_chunks``). Costs one inflate of the package's small parts."""
+    for info in archive.infolist():
+        if info.filename not in skip and not info.is_dir():
+            for _ in inflated_chunks(archive, info, given):
+                pass
 
 
 def read_part(archive: zipfile.ZipFile, name: str, limit: int = _MAX_PART_BYTES) -> bytes:
@@ -134,17 +193,16 @@ def check_used_range(archive: zipfile.ZipFile, part: str, given: str, sheet: str
     limit = current_limits().max_cells
     rows = columns = tags = 0
     tail = b""
-    with archive.open(part) as handle:
-        while chunk := handle.read(_CHUNK):
-            text = tail + chunk
-            numbers = _ROW_NUMBER.findall(text)
-            if numbers:
-                rows = max(rows, max(int(n) for n in numbers))
-            tags += chunk.count(b"<row") + chunk.count(b":row ")  # rows written without a number
-            wide = _WIDE_CELL.findall(text)
-            if wide:
-                columns = max(columns, max(_column_number(w) for w in wide))
-            tail = text[-64:]
+    for chunk in inflated_chunks(archive, archive.getinfo(part), given):
+        text = tail + chunk
+        numbers = _ROW_NUMBER.findall(text)
+        if numbers:
+            rows = max(rows, max(int(n) for n in numbers))
+        tags += chunk.count(b"<row") + chunk.count(b":row ")  # rows written without a number
+        wide = _WIDE_CELL.findall(text)
+        if wide:
+            columns = max(columns, max(_column_number(w) for w in wide))
+        tail = text[-64:]
     rows = max(rows, tags)
     shape = f"A1:{column_letter(columns - 1)}{rows} ({rows:,} rows × {columns:,} columns)"
     if not columns:  # no column past Z: at most 26

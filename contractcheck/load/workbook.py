@@ -54,6 +54,7 @@ from contractcheck.load.date_system import calamine_readable_copy, calamine_shif
 from contractcheck.load.formulas import unsaved_formula_cells
 from contractcheck.load.guard import (
     check_package_sizes,
+    check_true_sizes,
     check_used_range,
     damaged_package,
     hidden_xlsx_sheets,
@@ -106,6 +107,8 @@ Container = Literal["xlsx", "ods", "xls"]
 # fastexcel names the column it could not type: "could not determine dtype for column __UNNAMED__6"
 _UNTYPED_COLUMN = re.compile(r"could not determine dtype for column (\S+)")
 _MAX_TEXT_RETRIES = 8
+# calamine refusing a sheet too large to allocate: "Cell limit exceeded (17176641551 cells requested, max 100000000)"
+_CELL_LIMIT = re.compile(r"Cell limit exceeded \((\d+) cells requested, max (\d+)\)")
 
 
 def _is_fatal(exc: BaseException) -> bool:
@@ -124,6 +127,11 @@ def _workbook_errors(given: str, container: str, sheet: str | None = None) -> It
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if "password" in detail.lower() or "encrypt" in detail.lower():
             fail(f"the workbook {_ENCRYPTED}", given, sheet=sheet)
+        too_many = _CELL_LIMIT.search(detail)
+        if too_many:  # calamine's own guard for .ods (a value far below or right of the table)
+            fail(f"a sheet's used range is {int(too_many.group(1)):,} cells, over the reader's "
+                 f"{int(too_many.group(2)):,}-cell limit; is there a stray value far below or to the right of the "
+                 "table? Delete it, save, and check again", given, sheet=sheet)
         if sheet is not None:
             message = f"this sheet could not be read; the workbook may be damaged (reader said: {detail})"
         else:
@@ -146,9 +154,12 @@ def _sniff_workbook(path: Path, given: str, suffix: str) -> Container:
                 if manifest in names and b"encryption-data" in read_part(archive, manifest):
                     fail(f"the spreadsheet {_ENCRYPTED}", given)
                 if "content.xml" in names:
+                    check_true_sizes(archive, given)  # calamine parses an .ods whole when it opens it
                     return "ods"
                 if any(name.startswith("xl/") for name in names):
-                    xlsx_workbook_part(archive, given)  # a package without it is damaged, not a workbook
+                    part = xlsx_workbook_part(archive, given)  # a package without it is damaged, not a workbook
+                    # each sheet is checked as its used range is scanned (WorkbookSource._guard)
+                    check_true_sizes(archive, given, skip=set(xlsx_sheet_parts(archive, part).values()))
                     return "xlsx"
         except zipfile.BadZipFile:
             pass
