@@ -7,6 +7,7 @@ read the diff before committing it.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -361,3 +362,21 @@ def _awkward_rule(tmp_path: Path) -> tuple[Path, Path]:
         rules: [AWK-01]
         """)
     return rules, schedule
+
+
+# what a provider reading a handbook (or a finding's reference and fix) must never meet: our file paths, Python
+# calling conventions, notes about how the project was researched
+_INTERNAL = re.compile(r"contractcheck/|\.py\b|reference= from Python|project's|project seed|\bseed\b")
+
+
+@pytest.mark.parametrize("schedule", ["statutory-minimum", "leicester-homecare", "gloucestershire-homecare-training",
+                                      "ascwds-format", "ethical-care-charter-homecare"])
+def test_handbook_for_providers_carries_no_internal_paths_or_development_notes(schedule):
+    from contractcheck.authoring.handbook import schedule_handbook
+    from contractcheck.rules import compile_schedule, load_rules, load_schedule
+
+    loaded = load_schedule(schedule)
+    _, compiled = compile_schedule(loaded, load_rules())
+    text = schedule_handbook(loaded, compiled, "markdown")
+    found = sorted({m.group() for m in _INTERNAL.finditer(text)})
+    assert found == [], found
