@@ -42,18 +42,23 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
 
 
 # the choices come from the one list of severities (contractcheck.severity)
 FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON_CHOICES})  # type: ignore[misc]
 
 
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table",
+                  ".xml": "junit", ".sarif": "sarif"}
 
 
 # Characters reports use that a legacy console code page (Windows cp1252) may lack, and how they read there.
 _PLAIN = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "≠": "!=", "×": "x", "÷": "/", "…": "...", "✓": "yes",
-          "✗": "no", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "£": "GBP "}
+          "✗": "no", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "£": "GBP ",
+          "\ufeff": ""}  # a CSV's byte order mark: only a UTF-8 stream needs it
 
 
 def _plain(exc: UnicodeError) -> tuple[str, int]:
@@ -307,7 +312,8 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
 
 
 #: the file extension of a report written into an --output folder, by format
-REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt"}
+REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt", "junit": ".xml",
+                 "sarif": ".sarif", "github": ".github.txt"}
 
 
 def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
@@ -329,7 +335,7 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     if options.output is not None:
         chosen = chosen or "json"
         targets = _report_targets(options.output, names, paths, others, chosen)
-    elif chosen not in (None, "table", "json"):
+    elif chosen not in (None, "table", "json", "github"):
         raise UsageError(f"--format {chosen} with several files needs --output FOLDER (one report file each); "
                          "without it the results are one line a file, or JSON Lines with --format json")
     json_lines = options.output is None and chosen == "json"
@@ -360,6 +366,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                     if targets:
                         write_atomically(targets[item.index],
                                          RENDERERS[chosen or "json"](item.report, **options.limit()))
+                    elif chosen == "github":  # each file's annotations, then its result line, in the one log
+                        sys.stdout.write(RENDERERS["github"](item.report, **options.limit()))
                     print(_result_line(item.path, item.report))
             sys.stdout.flush()
             progress.show(tally.files)

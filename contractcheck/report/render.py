@@ -18,6 +18,7 @@ from tabulate import tabulate
 
 from contractcheck.report.findings import FindingBlock, Findings, as_findings
 from contractcheck.report.model import Finding, Report
+from contractcheck.report.pipeline import render_github, render_junit, render_sarif
 from contractcheck.wording import shorten
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
@@ -284,4 +285,8 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "json": render_json,
     "csv": render_csv,
     "markdown": render_markdown,
+    # for build pipelines (contractcheck.report.pipeline): CI test results, code scanning, Actions annotations
+    "junit": render_junit,
+    "sarif": render_sarif,
+    "github": render_github,
 }

@@ -1,0 +1,209 @@
+"""Formats for build pipelines: JUnit XML read back by a JUnit reader, SARIF valid against the official SARIF
+2.1.0 schema, GitHub workflow commands escaped so provider text can never issue a command of its own.
+
+The report is the shipped failing sample checked against the Oxfordshire schedule, with the sample waivers
+(PAY-02 for W0102 and DSPT-01 for the contract waived), unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from junitparser import Failure, JUnitXml, Skipped
+
+from contractcheck import check
+from contractcheck.report.model import Report
+from contractcheck.report.pipeline import (
+    column_number,
+    escape_data,
+    escape_property,
+    render_github,
+    render_junit,
+    render_sarif,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEDULE = "oxfordshire-help-to-live-at-home"
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        return check("samples/failing-return.xlsx", SCHEDULE, waivers=Path("samples/waivers.yaml"))
+
+
+# -- JUnit ---------------------------------------------------------------------------------------------------------
+
+
+def test_junit_has_one_suite_one_case_a_rule_and_a_failure_a_failing_rule(report: Report) -> None:
+    xml = JUnitXml.fromstring(render_junit(report).encode("utf-8"))
+    suites = list(xml)
+    assert len(suites) == 1
+    suite = suites[0]
+    cases = list(suite)
+    statuses = [r.status for r in report.results]
+    assert suite.tests == len(cases) == len(report.results)
+    assert suite.failures == statuses.count("fail")
+    assert suite.skipped == statuses.count("not_applicable") + statuses.count("waived")
+    assert {c.classname for c in cases} == {SCHEDULE}
+    pay = next(c for c in cases if c.name.startswith("PAY-01 "))
+    assert pay.name == "PAY-01 Hourly pay at or above the statutory minimum for the worker's age"
+    failure = pay.result[0]
+    assert isinstance(failure, Failure) and failure.type == "critical" and failure.message == "2 finding(s)"
+    assert failure.text.splitlines()[0].startswith("Workforce!K2: Worker W0101 is paid £12.50 an hour")
+
+
+def test_junit_skips_rules_that_did_not_apply_or_were_all_waived_and_says_why(report: Report) -> None:
+    cases = {c.name.split()[0]: c for c in next(iter(JUnitXml.fromstring(render_junit(report).encode())))}
+    skipped = cases["PAY-06"].result[0]
+    assert isinstance(skipped, Skipped) and skipped.message == "no pay table in the return"
+    waived = cases["PAY-02"].result[0]  # its one finding is waived
+    assert isinstance(waived, Skipped) and waived.message == "every finding waived (1 waived)"
+    assert cases["DATA-01"].is_passed
+
+
+def test_junit_keeps_at_most_max_findings_of_a_rule_and_counts_the_rest(report: Report) -> None:
+    cases = {c.name.split()[0]: c for c in next(iter(JUnitXml.fromstring(render_junit(report, max_findings=1))))}
+    lines = cases["PAY-01"].result[0].text.splitlines()
+    assert len(lines) == 2 and lines[1] == "… and 1 more"
+
+
+# -- SARIF ---------------------------------------------------------------------------------------------------------
+
+
+def _valid_sarif(text: str) -> dict:
+    log = json.loads(text)
+    validator = jsonschema.Draft4Validator(SARIF_SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(log)]
+    assert errors == []
+    return log
+
+
+def test_sarif_is_valid_against_the_official_schema_with_one_result_a_finding(report: Report) -> None:
+    log = _valid_sarif(render_sarif(report))
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+    run = log["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [r.rule_id for r in report.results]
+    assert len(run["results"]) == len(report.findings)
+
+
+def test_a_sarif_result_points_at_the_row_and_column_number_of_its_cell(report: Report) -> None:
+    run = json.loads(render_sarif(report))["runs"][0]
+    result = next(r for r in run["results"] if r["ruleId"] == "PAY-01")
+    assert result["level"] == "error"
+    location = result["locations"][0]
+    assert location["physicalLocation"] == {"artifactLocation": {"uri": "samples/failing-return.xlsx"},
+                                            "region": {"startLine": 2, "startColumn": 11}}  # K2
+    assert location["logicalLocations"] == [{"name": "Workforce!K2", "kind": "element"}]
+    assert location["properties"]["sheet"] == "Workforce" and location["properties"]["cell"] == "Workforce!K2"
+    levels = {r["ruleId"]: r["level"] for r in run["results"]}
+    assert levels["DATA-05"] == "warning"  # minor
+
+
+def test_a_waived_finding_is_an_accepted_external_suppression_with_its_justification(report: Report) -> None:
+    run = json.loads(render_sarif(report))["runs"][0]
+    pay02 = next(r for r in run["results"] if r["ruleId"] == "PAY-02")
+    (suppression,) = pay02["suppressions"]
+    assert suppression["kind"] == "external" and suppression["status"] == "accepted"
+    assert suppression["justification"].startswith("Travel time paid via a monthly travel allowance")
+    assert "approved by J. Smith, Contract Manager" in suppression["justification"]
+    assert not [r for r in run["results"] if r["ruleId"] == "PAY-01" and "suppressions" in r]
+
+
+def test_sarif_gives_a_rule_the_web_address_its_reference_names(report: Report) -> None:
+    changed = report.model_copy(update={"results": [
+        r.model_copy(update={"reference": "Care Act 2014 s.5, see https://www.legislation.gov.uk/ukpga/2014/23."})
+        if r.rule_id == "APP-01" else r for r in report.results]})
+    rules = {r["id"]: r for r in _valid_sarif(render_sarif(changed))["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["APP-01"]["helpUri"] == "https://www.legislation.gov.uk/ukpga/2014/23"
+    assert "helpUri" not in rules["COST-01"]
+
+
+def test_a_csv_return_in_a_folder_with_a_space_is_still_valid_sarif(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "my returns"
+    folder.mkdir()
+    (folder / "workforce.csv").write_text("worker_id,zero_hours,hourly_rate,date_of_birth\nW1,N,8.00,14/03/1985\n",
+                                          encoding="utf-8")
+    result = cli("check", folder / "workforce.csv", "-s", "statutory-minimum", "--set", "period_end=2026-09-30",
+                 "-f", "sarif")
+    assert result.code == 1, result.err
+    log = _valid_sarif(result.out)
+    region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert region["artifactLocation"]["uri"].endswith("my%20returns/workforce.csv")
+    assert region["region"] == {"startLine": 2, "startColumn": 3}  # the rate, in column C of line 2
+
+
+# -- GitHub workflow commands -----------------------------------------------------------------------------------
+
+
+def test_github_writes_one_command_a_failing_finding_at_its_row_and_column(report: Report) -> None:
+    lines = render_github(report).splitlines()
+    failing = [f for f in report.findings if f.status == "fail"]
+    assert len(lines) == len(failing) + 1  # and the verdict, as a plain log line
+    assert lines[0].startswith("::error file=samples/failing-return.xlsx,line=2,col=11,title=PAY-01 Hourly pay")
+    assert lines[0].endswith("::Workforce!K2: Worker W0101 is paid £12.50 an hour, below £12.71 (National Living "
+                             "Wage (21 and over) from 1 April 2026): the least the statutory minimum can be for "
+                             "the pay reference period that includes 30 September 2026.")
+    minor = [f for f in failing if f.severity == "minor"]
+    assert sum(line.startswith("::warning ") for line in lines) == len(minor) == 3
+    # the expired waiver is a finding at its own line of the waiver file
+    assert any(line.startswith("::warning file=samples/waivers.yaml,line=20,title=WAIVER-01 Waiver expired::")
+               for line in lines)
+    assert not lines[-1].startswith("::")
+
+
+def test_github_escaping_follows_githubs_rules() -> None:
+    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
+    assert escape_property("a,b: c%") == "a%2Cb%3A c%25"
+
+
+def test_a_worker_id_with_newlines_and_colons_cannot_issue_a_command(cli, tmp_path: Path) -> None:
+    path = tmp_path / "workforce.csv"
+    hostile = "W1\n::error file=x::forged,\r\n::add-mask::secret"
+    path.write_text('worker_id,zero_hours,hourly_rate,date_of_birth\n"' + hostile + '",N,8.00,14/03/1985\n',
+                    encoding="utf-8")
+    result = cli("check", path, "-s", "statutory-minimum", "--set", "period_end=2026-09-30", "-f", "github")
+    assert result.code == 1, result.err
+    lines = result.out.splitlines()
+    commands = [line for line in lines if line.startswith("::")]
+    assert len(commands) == len(lines) - 1  # every line but the verdict is one of ours: none was forged
+    pay = next(line for line in commands if "title=PAY-01" in line)
+    assert "::error file=x::forged," in pay.split("::", 2)[2]  # inside our message: data, never a command
+
+
+def test_newlines_in_a_message_or_a_sheet_name_are_escaped_not_sent(report: Report) -> None:
+    first = report.findings[0]
+    location = first.location.model_copy(update={"file": "returns/Q3, final: v2.xlsx"})
+    forged = first.model_copy(update={"message": "Worker W1\n::error::forged 100%\r\n", "location": location})
+    line = render_github(report.model_copy(update={"findings": [forged]})).splitlines()[0]
+    assert line.startswith("::error file=returns/Q3%2C final%3A v2.xlsx,line=2,col=11,")
+    assert line.endswith("::Workforce!K2: Worker W1%0A::error::forged 100%25%0D%0A")
+
+
+def test_column_numbers_count_as_excel_does() -> None:
+    assert [column_number(c) for c in ("A", "K", "Z", "AA", "XFD")] == [1, 11, 26, 27, 16384]
+    assert column_number("hourly_rate") is None and column_number(None) is None
+
+
+# -- on the command line ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "root"), [("report.xml", "<testsuites"), ("report.sarif", '"version": "2.1.0"')])
+def test_the_output_extension_chooses_junit_or_sarif(cli, tmp_path: Path, name: str, root: str) -> None:
+    out = tmp_path / name
+    result = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", out)
+    assert result.code == 1, result.err
+    assert root in out.read_text(encoding="utf-8")
+
+
+def test_github_annotations_for_several_files_go_to_stdout(cli) -> None:
+    result = cli("check", "samples/failing-return.xlsx", "samples/compliant-return.xlsx", "-s", SCHEDULE,
+                 "-f", "github")
+    assert result.code == 1, result.err
+    assert sum(line.startswith("::error file=samples/failing-return.xlsx,") for line in result.out.splitlines()) > 0
+    assert "compliant" in result.out
