@@ -1,5 +1,6 @@
 """Formats for build pipelines: JUnit XML read back by a JUnit reader, SARIF valid against the official SARIF
-2.1.0 schema, GitHub workflow commands escaped so provider text can never issue a command of its own.
+2.1.0 schema, GitHub workflow commands escaped so provider text can never issue a command of its own; and CSV
+as UTF-8 with a byte order mark, no cell of it a formula.
 
 The report is the shipped failing sample checked against the Oxfordshire schedule, with the sample waivers
 (PAY-02 for W0102 and DSPT-01 for the contract waived), unless a test says otherwise.
@@ -7,6 +8,8 @@ The report is the shipped failing sample checked against the Oxfordshire schedul
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -15,7 +18,7 @@ import pytest
 from junitparser import Failure, JUnitXml, Skipped
 
 from contractcheck import check
-from contractcheck.report.model import Report
+from contractcheck.report.model import FindingLocation, Report, Subject
 from contractcheck.report.pipeline import (
     column_number,
     escape_data,
@@ -24,6 +27,7 @@ from contractcheck.report.pipeline import (
     render_junit,
     render_sarif,
 )
+from contractcheck.report.render import CSV_COLUMNS, render_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEDULE = "oxfordshire-help-to-live-at-home"
@@ -207,3 +211,42 @@ def test_github_annotations_for_several_files_go_to_stdout(cli) -> None:
     assert result.code == 1, result.err
     assert sum(line.startswith("::error file=samples/failing-return.xlsx,") for line in result.out.splitlines()) > 0
     assert "compliant" in result.out
+
+
+# -- CSV -----------------------------------------------------------------------------------------------------------
+
+
+def test_csv_is_utf8_with_a_byte_order_mark_to_a_file_and_to_stdout(cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.csv"
+    assert cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", out).code == 1
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfrule_id,severity,")
+    assert "£12.50".encode() in data
+    printed = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-f", "csv").out
+    assert printed.startswith("\ufeffrule_id,") and printed.encode("utf-8") == data
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("column", [c for c in CSV_COLUMNS if c not in ("severity", "status", "row")])
+def test_no_csv_column_can_carry_a_formula(report: Report, column: str) -> None:
+    """Whichever text a provider (or a rule author) put in a finding, no cell starts a spreadsheet formula."""
+    f = report.findings[0]
+    hostile = "=cmd|' /C calc'!A0"
+    location, subject = f.location.model_dump(), f.subject.model_dump()
+    changes: dict[str, object] = {}
+    if column in ("file", "sheet", "column", "cell", "field"):
+        location[column] = hostile
+    elif column in ("subject_table", "subject_key"):
+        subject[column.removeprefix("subject_")] = hostile
+    elif column == "evidence":
+        changes["evidence"] = {hostile: hostile}
+    else:
+        changes[column] = hostile
+    forged = f.model_copy(update={**changes, "location": FindingLocation(**location), "subject": Subject(**subject)})
+    rows = list(csv.reader(io.StringIO(render_csv(report.model_copy(update={"findings": [forged]})))))
+    cells = rows[1]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
+    written = cells[CSV_COLUMNS.index(column)]
+    assert hostile in written and not written.startswith(FORMULA_START)

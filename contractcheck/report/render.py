@@ -139,11 +139,17 @@ CSV_COLUMNS = ["rule_id", "severity", "status", "subject_table", "subject_key", 
                "cell", "field", "message", "evidence", "reference", "remediation"]
 
 
+#: the byte order mark a CSV starts with: Excel reads a CSV without it in the machine's code page (£ as Â£)
+CSV_BOM = "\ufeff"
+
+
 def render_csv(report: Report, *, max_findings: int | None = None) -> str:
     """One row per finding (a spreadsheet the officer can filter and send on); the first ``max_findings`` of
-    each rule when given."""
+    each rule when given. The text starts with a byte order mark (``CSV_BOM``), so that written as UTF-8 — to a
+    file or to stdout — it is UTF-8 with BOM, which Excel opens with ``£`` and accents intact."""
     shown, _ = _shown(report, max_findings)
     buffer = io.StringIO()
+    buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for seg, start, stop in shown.chunks():
