@@ -505,25 +505,26 @@ SchedOpt = Annotated[str | None, typer.Option("--schedule", "-s", help="Show val
 RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder (repeatable)")]
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
 @rules_app.command("lint")
 @pipe_safe
 def rules_lint(
     paths: Annotated[list[Path] | None, typer.Argument(help="Rule and schedule files or folders [default: the shipped ones]")] = None,
     schedule: Annotated[str | None, typer.Option(
         "--schedule", "-s", help="Check the rules against the fields this schedule declares too (id or file)")] = None,
+    format: Annotated[LintFormat, typer.Option("--format", "-f", help="text (file:line: CODE message), json (a list of {file, line, column, code, message, severity}) or github (workflow commands)")] = LintFormat.text,
 ) -> int:
     """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
-    from contractcheck.authoring.lint import lint
+    from contractcheck.authoring.lint import lint, render_lint
 
     result = lint(paths or None, schedule)
-    for problem in result.problems:
-        print(problem.render())
-    what = f"{result.rules} rules and {result.schedules} schedules in {len(result.files)} files"
-    if result.problems:
-        print(f"{len(result.problems)} problem(s) in {what}")
-        return ExitCode.FINDINGS
-    print(f"no problems in {what}")
-    return ExitCode.OK
+    sys.stdout.write(render_lint(result, format.value))
+    return ExitCode.FINDINGS if result.problems else ExitCode.OK
 
 
 @rules_app.command("test")

@@ -250,3 +250,61 @@ def test_no_csv_column_can_carry_a_formula(report: Report, column: str) -> None:
     assert not [cell for cell in cells if cell.startswith(FORMULA_START)]
     written = cells[CSV_COLUMNS.index(column)]
     assert hostile in written and not written.startswith(FORMULA_START)
+
+
+# -- rules lint --format -------------------------------------------------------------------------------------------
+
+BAD_RULES = """\
+rules:
+  - id: TST-01
+    title: Born after the rate
+    severity: major
+    scope: workforce
+    assert: date_of_birth > hourly_rate
+    message: "x"
+    reference: r
+    remediation: f
+  - id: TST-02
+    severity: major
+    scope: workforce
+    assert: hourly_rate > 1
+    message: "x"
+    reference: r
+    remediation: f
+"""
+
+
+@pytest.fixture
+def bad_rules(tmp_path: Path) -> Path:
+    path = tmp_path / "mine, v2.yaml"
+    path.write_text(BAD_RULES, encoding="utf-8")
+    return path
+
+
+def test_rules_lint_json_lists_each_problem_with_file_line_and_code(cli, bad_rules: Path) -> None:
+    result = cli("rules", "lint", bad_rules, "--format", "json")
+    assert result.code == 1
+    assert json.loads(result.out) == [
+        {"file": str(bad_rules), "line": 6, "column": None, "code": "EXPR001",
+         "message": "rule TST-01, assert, column 1: cannot compare a date value with a money value",
+         "severity": "error"},
+        {"file": str(bad_rules), "line": 10, "column": None, "code": "RULE001",
+         "message": "rule TST-02 is missing 'title'", "severity": "error"},
+    ]
+
+
+def test_rules_lint_github_annotates_each_problem_and_text_is_unchanged(cli, bad_rules: Path) -> None:
+    lines = cli("rules", "lint", bad_rules, "-f", "github").out.splitlines()
+    escaped = str(bad_rules).replace(",", "%2C")
+    assert lines[0] == (f"::error file={escaped},line=6,title=EXPR001::rule TST-01, assert, column 1: cannot "
+                        "compare a date value with a money value")
+    assert lines[-1] == "2 problem(s) in 1 rules and 0 schedules in 1 files"
+    text = cli("rules", "lint", bad_rules).out.splitlines()
+    assert text[0] == (f"{bad_rules}:6: EXPR001 rule TST-01, assert, column 1: cannot compare a date value with a "
+                       "money value")
+    assert text[-1] == lines[-1]
+
+
+def test_rules_lint_json_of_the_shipped_rules_is_an_empty_list(cli) -> None:
+    result = cli("rules", "lint", "-f", "json")
+    assert (result.code, json.loads(result.out)) == (0, [])
