@@ -83,3 +83,13 @@ def test_the_schemas_catch_what_an_editor_should_flag() -> None:
     waivers = {"waivers": [{"rule": "PAY-02", "subject": "W0102", "reason": "r", "approved_by": "J. Smith",
                             "approved_on": "2026-10-03"}]}
     assert _problems("waivers", waivers) == ["['waivers', 0]: 'expires' is a required property"]
+
+
+def test_the_sample_waiver_files_editor_hint_names_the_shipped_schema() -> None:
+    """A ``# yaml-language-server: $schema=PATH`` comment, with PATH relative to the file, is what an editor with
+    the YAML language server reads; the line replaced a blank comment, so waiver line numbers did not move."""
+    path = ROOT / "samples" / "waivers.yaml"
+    hints = [line.split("$schema=", 1)[1].split()[0] for line in path.read_text(encoding="utf-8").splitlines()
+             if line.startswith("# yaml-language-server: $schema=")]
+    assert hints == ["../contractcheck/schemas/waivers.schema.json"]
+    assert (path.parent / hints[0]).resolve() == schema_path("waivers").resolve()
