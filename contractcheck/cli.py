@@ -78,18 +78,23 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    junit = "junit"
+    sarif = "sarif"
+    github = "github"
 
 
 # the choices come from the one list of severities (contractcheck.severity)
 FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON_CHOICES})  # type: ignore[misc]
 
 
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table",
+                  ".xml": "junit", ".sarif": "sarif"}
 
 
 # Characters reports use that a legacy console code page (Windows cp1252) may lack, and how they read there.
 _PLAIN = {"→": "->", "←": "<-", "≥": ">=", "≤": "<=", "≠": "!=", "×": "x", "÷": "/", "…": "...", "✓": "yes",
-          "✗": "no", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "£": "GBP "}
+          "✗": "no", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "£": "GBP ",
+          "\ufeff": ""}  # a CSV's byte order mark: only a UTF-8 stream needs it
 
 
 def _plain(exc: UnicodeError) -> tuple[str, int]:
@@ -504,7 +509,8 @@ class _Stages:
 
 
 #: the file extension of a report written into an --output folder, by format
-REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt"}
+REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt", "junit": ".xml",
+                 "sarif": ".sarif", "github": ".github.txt"}
 
 
 def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
@@ -526,7 +532,7 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     if options.output is not None:
         chosen = chosen or "json"
         targets = _report_targets(options.output, names, paths, others, chosen)
-    elif chosen not in (None, "table", "json"):
+    elif chosen not in (None, "table", "json", "github"):
         raise UsageError(f"--format {chosen} with several files needs --output FOLDER (one report file each); "
                          "without it the results are one line a file, or JSON Lines with --format json")
     json_lines = options.output is None and chosen == "json" and not options.quiet
@@ -558,6 +564,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                     if targets:
                         write_atomically(targets[item.index],
                                          RENDERERS[chosen or "json"](item.report, **options.limit()))
+                    elif chosen == "github" and not options.quiet:  # each file's annotations, then its result
+                        sys.stdout.write(RENDERERS["github"](item.report, **options.limit()))
                     if not options.quiet:
                         print(_result_line(item.path, item.report))
             sys.stdout.flush()
@@ -698,25 +706,26 @@ SchedOpt = Annotated[str | None, typer.Option("--schedule", "-s", metavar="SCHED
 RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", metavar="PATH", help="Extra rule file or folder (repeatable)")]
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
 @rules_app.command("lint", cls=_Command)
 @pipe_safe
 def rules_lint(
     paths: Annotated[list[Path] | None, typer.Argument(metavar="PATH", help="Rule and schedule files or folders [default: the shipped ones]")] = None,
     schedule: Annotated[str | None, typer.Option(
         "--schedule", "-s", metavar="SCHEDULE", help="Check the rules against the fields this schedule declares too (id or file)")] = None,
+    format: Annotated[LintFormat, typer.Option("--format", "-f", help="text (file:line: CODE message), json (a list of {file, line, column, code, message, severity}) or github (workflow commands)")] = LintFormat.text,
 ) -> int:
     """Check rule and schedule files without data: schema, ids, expressions and types, references, dates."""
-    from contractcheck.authoring.lint import lint
+    from contractcheck.authoring.lint import lint, render_lint
 
     result = lint(paths or None, schedule)
-    for problem in result.problems:
-        print(problem.render())
-    what = f"{result.rules} rules and {result.schedules} schedules in {len(result.files)} files"
-    if result.problems:
-        print(f"{len(result.problems)} problem(s) in {what}")
-        return ExitCode.FINDINGS
-    print(f"no problems in {what}")
-    return ExitCode.OK
+    sys.stdout.write(render_lint(result, format.value))
+    return ExitCode.FINDINGS if result.problems else ExitCode.OK
 
 
 @rules_app.command("test", cls=_Command)

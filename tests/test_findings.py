@@ -18,7 +18,7 @@ from contractcheck import check
 from contractcheck.evaluate import evidence_numbers, evidence_value
 from contractcheck.report.findings import FindingBlock, Findings
 from contractcheck.report.model import EXTENT_OVER, Finding, Report
-from contractcheck.report.render import CSV_COLUMNS, _csv_row, render_csv, render_json, write_json
+from contractcheck.report.render import CSV_BOM, CSV_COLUMNS, _csv_row, render_csv, render_json, write_json
 from contractcheck.wording import numbers_words, share_words, value_words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,6 +196,7 @@ def test_evidence_numbers_are_evidence_value_of_each():
 def the_old_csv(report: Report) -> str:
     """How render_csv wrote a report before findings were columns: one Finding at a time."""
     buffer = io.StringIO()
+    buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows(_csv_row(f) for f in report.findings)

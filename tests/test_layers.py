@@ -28,7 +28,7 @@ LAYERS: list[list[str]] = [
     ["contractcheck.report"],
     ["contractcheck.evaluate"],
     ["contractcheck.api", "contractcheck.batch"],
-    ["contractcheck.authoring"],
+    ["contractcheck.authoring", "contractcheck.schemas"],
     ["contractcheck.cli", "contractcheck.render", "contractcheck.__main__"],
 ]
 

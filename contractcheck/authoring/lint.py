@@ -7,11 +7,14 @@ file and line, before a return is ever read.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from contractcheck.errors import ContractcheckError, RuleError
 from contractcheck.position import Position
+from contractcheck.report.pipeline import escape_data, escape_property
 from contractcheck.return_format import ReturnFormat, return_format
 from contractcheck.rules import (
     RuleLibrary,
@@ -44,6 +47,23 @@ class Problem:
         """File, then line, then code: the order problems are listed in."""
         return (self.position.file or "", self.position.line or 0, self.code)
 
+    def as_dict(self) -> dict[str, Any]:
+        """``{file, line, column, code, message, severity}`` for ``rules lint --format json``: ``line`` is the
+        1-based line of the file (None when the problem is the whole file), ``column`` None (lint knows lines;
+        a column inside an expression is in the message), ``severity`` always ``error``: every problem fails
+        the lint."""
+        return {"file": self.position.file, "line": self.position.line, "column": None, "code": self.code,
+                "message": self.message, "severity": "error"}
+
+    def github(self) -> str:
+        """The problem as a GitHub workflow command: ``::error file=F,line=L,title=CODE::message``."""
+        props = [("file", self.position.file or "")]
+        if self.position.line:
+            props.append(("line", str(self.position.line)))
+        props.append(("title", self.code))
+        joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
+        return f"::error {joined}::{escape_data(self.message)}"
+
 
 @dataclass
 class LintResult:
@@ -53,6 +73,24 @@ class LintResult:
     files: list[Path]
     rules: int
     schedules: int
+
+
+def summary(result: LintResult) -> str:
+    """The last line of the text and GitHub forms: how many problems in how many rules, schedules and files."""
+    what = f"{result.rules} rules and {result.schedules} schedules in {len(result.files)} files"
+    return f"{len(result.problems)} problem(s) in {what}" if result.problems else f"no problems in {what}"
+
+
+LINT_FORMATS = ("text", "json", "github")
+
+
+def render_lint(result: LintResult, fmt: str = "text") -> str:
+    """The lint result as ``text`` (``file:line: CODE message`` a problem, then the summary), ``json`` (a list of
+    ``Problem.as_dict()``, indent 2) or ``github`` (a workflow command a problem, then the summary)."""
+    if fmt == "json":
+        return json.dumps([p.as_dict() for p in result.problems], indent=2, ensure_ascii=False) + "\n"
+    lines = [p.github() if fmt == "github" else p.render() for p in result.problems]
+    return "\n".join([*lines, summary(result)]) + "\n"
 
 
 def _at(file: str | Path, line: int | None) -> Position:

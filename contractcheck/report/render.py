@@ -19,6 +19,7 @@ from tabulate import tabulate
 
 from contractcheck.report.findings import FindingBlock, Findings, as_findings
 from contractcheck.report.model import Finding, Report
+from contractcheck.report.pipeline import render_github, render_junit, render_sarif
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
 
@@ -186,11 +187,17 @@ CSV_COLUMNS = ["rule_id", "severity", "status", "subject_table", "subject_key", 
                "cell", "field", "message", "evidence", "reference", "remediation"]
 
 
+#: the byte order mark a CSV starts with: Excel reads a CSV without it in the machine's code page (£ as Â£)
+CSV_BOM = "\ufeff"
+
+
 def render_csv(report: Report, *, max_findings: int | None = None) -> str:
     """One row per finding (a spreadsheet the officer can filter and send on); the first ``max_findings`` of
-    each rule when given."""
+    each rule when given. The text starts with a byte order mark (``CSV_BOM``), so that written as UTF-8 — to a
+    file or to stdout — it is UTF-8 with BOM, which Excel opens with ``£`` and accents intact."""
     shown, _ = _shown(report, max_findings)
     buffer = io.StringIO()
+    buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for seg, start, stop in shown.chunks():
@@ -332,4 +339,8 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "json": render_json,
     "csv": render_csv,
     "markdown": render_markdown,
+    # for build pipelines (contractcheck.report.pipeline): CI test results, code scanning, Actions annotations
+    "junit": render_junit,
+    "sarif": render_sarif,
+    "github": render_github,
 }
