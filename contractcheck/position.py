@@ -71,3 +71,17 @@ class Position:
         if self.column:
             parts.append(f"column {self.column}")
         return ", ".join(parts)
+
+
+def column_number(column: str | None) -> int | None:
+    """The number of a spreadsheet column letter as Excel counts (``A`` → 1, ``Z`` → 26, ``AA`` → 27); None for
+    no column or a key that is not a letter column (a JSON return's item key)."""
+    if not column or not _COLUMN_LETTERS.fullmatch(column):
+        return None
+    n = 0
+    for ch in column:
+        n = n * 26 + (ord(ch) - ord("A") + 1)
+    return n
+
+
+_COLUMN_LETTERS = re.compile(r"[A-Z]{1,3}")

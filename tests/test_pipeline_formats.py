@@ -18,9 +18,9 @@ import pytest
 from junitparser import Failure, JUnitXml, Skipped
 
 from contractcheck import check
+from contractcheck.position import column_number
 from contractcheck.report.model import FindingLocation, Report, Subject
 from contractcheck.report.pipeline import (
-    column_number,
     escape_data,
     escape_property,
     render_github,

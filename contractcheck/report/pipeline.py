@@ -26,9 +26,10 @@ from typing import Any
 from urllib.parse import quote
 
 from contractcheck._version import __version__
+from contractcheck.position import column_number
 from contractcheck.report.finding import Finding
-from contractcheck.report.findings import Findings, as_findings
 from contractcheck.report.model import Report, RuleResult
+from contractcheck.report.shown import shown_findings, visible, where
 from contractcheck.severity import Severity
 
 #: the SARIF level of each severity: what a code-scanning tool shows as error, warning or note
@@ -39,39 +40,11 @@ GITHUB_COMMAND: dict[Severity, str] = {"critical": "error", "major": "error", "m
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-_LETTERS = re.compile(r"[A-Z]{1,3}")
 _URL = re.compile(r"https?://[^\s)>\"]+")
-# C0 controls but tab and newline, DEL, C1: XML 1.0 cannot hold most of them, and a log must not be sent them
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _printable(text: str) -> str:
-    """``text`` with control characters (but tab and newline) written out as ``\\xNN``."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def _shown(report: Report, max_findings: int | None) -> tuple[Findings, dict[str, int]]:
-    """The findings to write (the first ``max_findings`` of each rule; all when None) and how many each rule
-    leaves out."""
-    findings = as_findings(report.findings)
-    return (findings, {}) if max_findings is None else findings.first_per_rule(max_findings)
-
-
-def _where(f: Finding) -> str:
-    """The cell (``Workforce!K2``), else the sheet, the field or the file's name: where a finding points."""
-    loc = f.location
-    return loc.cell or loc.sheet or loc.field or (loc.file.rsplit("/", 1)[-1] if loc.file else "")
-
-
-def column_number(column: str | None) -> int | None:
-    """The number of a spreadsheet column letter as Excel counts (``A`` → 1, ``Z`` → 26, ``AA`` → 27); None for
-    no column or a key that is not a letter column (a JSON return's item key)."""
-    if not column or not _LETTERS.fullmatch(column):
-        return None
-    n = 0
-    for ch in column:
-        n = n * 26 + (ord(ch) - ord("A") + 1)
-    return n
 
 
 def _is_cell(f: Finding) -> bool:
@@ -114,7 +87,7 @@ def render_junit(report: Report, *, max_findings: int | None = None) -> str:
     """
     from junitparser import Failure, JUnitXml, Skipped, SystemOut, TestCase, TestSuite
 
-    shown, omitted = _shown(report, max_findings)
+    shown, omitted = shown_findings(report, max_findings)
     grouped = _by_rule(shown)
     suite = TestSuite(_xml_text(f"{report.schedule.id}: {report.input.path}"))
     for name, value in (("input", report.input.path), ("input_sha256", report.input.sha256),
@@ -148,12 +121,13 @@ def render_junit(report: Report, *, max_findings: int | None = None) -> str:
 
 def _finding_line(f: Finding) -> str:
     waived = " (waived)" if f.status == "waived" else ""
-    return f"{_where(f)}: {f.message}{waived}"
+    place = where(f)
+    return f"{place}: {f.message}{waived}" if place != "-" else f"{f.message}{waived}"
 
 
 def _xml_text(text: str) -> str:
     """Text XML 1.0 can hold: control characters (which it cannot) written out as ``\\xNN``."""
-    return _printable(text)
+    return visible(text, keep_tab=True)
 
 
 # -- SARIF 2.1.0 -------------------------------------------------------------------------------------------------
@@ -237,7 +211,7 @@ def sarif_log(report: Report, *, max_findings: int | None = None) -> dict[str, A
     location properties. A waived finding has a ``suppressions`` entry (kind ``external``, status ``accepted``,
     the waiver's reason and approval as its justification).
     """
-    shown, _ = _shown(report, max_findings)
+    shown, _ = shown_findings(report, max_findings)
     rules = [_sarif_rule(r) for r in report.results]
     index = {r.rule_id: i for i, r in enumerate(report.results)}
     path = report.input.path
@@ -283,8 +257,8 @@ def github_command(f: Finding, input_path: str) -> str:
         if column is not None:
             props.append(("col", str(column)))
     props.append(("title", f"{f.rule_id} {f.title}".strip()))
-    where = _where(f)
-    message = f"{where}: {f.message}" if where else f.message
+    place = where(f)
+    message = f"{place}: {f.message}" if place != "-" else f.message
     joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
     return f"::{GITHUB_COMMAND[f.severity]} {joined}::{escape_data(message)}"
 
@@ -293,9 +267,9 @@ def render_github(report: Report, *, max_findings: int | None = None) -> str:
     """One GitHub workflow command a failing finding (waived findings are accepted, and left out), then the
     verdict as a plain log line. Control characters are written out as ``\\xNN``: a worker id can never issue a
     command of its own, nor reach the log as an escape sequence."""
-    shown, _ = _shown(report, max_findings)
+    shown, _ = shown_findings(report, max_findings)
     lines = [github_command(f, report.input.path) for f in shown if f.status != "waived"]
     s = report.summary
     lines.append(f"contractcheck: {s.verdict} ({s.rules_failed} of {s.rules_checked} rules failed) — "
                  f"{report.input.path} against {report.schedule.id}")
-    return _printable("\n".join(lines) + "\n")
+    return visible("\n".join(lines) + "\n", keep_tab=True)

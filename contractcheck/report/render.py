@@ -17,29 +17,15 @@ from typing import TextIO
 
 from tabulate import tabulate
 
-from contractcheck.report.findings import FindingBlock, Findings, as_findings
+from contractcheck.report.findings import FindingBlock, as_findings
 from contractcheck.report.model import Finding, Report
 from contractcheck.report.pipeline import render_github, render_junit, render_sarif
+from contractcheck.report.shown import SHOWN_PER_RULE, more_line, shown_findings, visible, where
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
 
 
-#: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
-SHOWN_PER_RULE = 20
 
-
-def more_line(omitted: int) -> str:
-    """What the human formats say in place of a rule's findings they leave out."""
-    return f"… and {omitted} more (see -f json/csv for all)"
-
-
-def _shown(report: Report, max_findings: int | None) -> tuple[Findings, dict[str, int]]:
-    """The findings to write (the first ``max_findings`` of each rule; all when None) and how many each rule
-    leaves out."""
-    findings = as_findings(report.findings)
-    if max_findings is None:
-        return findings, {}
-    return findings.first_per_rule(max_findings)
 
 
 def render_json(report: Report, *, max_findings: int | None = None) -> str:
@@ -64,7 +50,7 @@ def write_json(report: Report, stream: TextIO, *, max_findings: int | None = Non
 
     ``compact``: the same object on one line (no spaces, a newline at the end), as a JSON Lines record is.
     """
-    findings, omitted = _shown(report, max_findings)
+    findings, omitted = shown_findings(report, max_findings)
     if omitted:
         report = report.model_copy(update={"results": [
             r.model_copy(update={"findings_omitted": omitted.get(r.rule_id, 0)}) for r in report.results]})
@@ -85,14 +71,6 @@ def write_json(report: Report, stream: TextIO, *, max_findings: int | None = Non
     findings.write_items(stream, indent=indent)
     stream.write(closing + after + "\n")
 
-
-def _where(f: Finding) -> str:
-    loc = f.location
-    if loc.cell:
-        return loc.cell
-    if loc.sheet:
-        return loc.sheet
-    return loc.field or (loc.file.rsplit("/", 1)[-1] if loc.file else "-")
 
 
 def _summary_line(report: Report) -> str:
@@ -144,7 +122,7 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE, w
     characters written out (``visible``), whatever the colour.
     """
     width = width or TABLE_WIDTH
-    shown, omitted = _shown(report, max_findings)
+    shown, omitted = shown_findings(report, max_findings)
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
     lines = [textwrap.fill(visible(head), width, break_on_hyphens=False), ""]
@@ -154,7 +132,7 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE, w
         severities: list[str | None] = []
         for f, last_of_rule in _with_ends(shown):
             rows.append([SYMBOL[f.severity] + (" (waived)" if f.status == "waived" else ""), f.rule_id,
-                         visible(_where(f)), visible(f.subject.key or ""), visible(f.message)])
+                         visible(where(f)), visible(f.subject.key or ""), visible(f.message)])
             severities.append(None if f.status == "waived" else f.severity)
             if last_of_rule and f.rule_id in extents:
                 rows.append(["", f.rule_id, "", "", extents[f.rule_id]])
@@ -195,7 +173,7 @@ def render_csv(report: Report, *, max_findings: int | None = None) -> str:
     """One row per finding (a spreadsheet the officer can filter and send on); the first ``max_findings`` of
     each rule when given. The text starts with a byte order mark (``CSV_BOM``), so that written as UTF-8 — to a
     file or to stdout — it is UTF-8 with BOM, which Excel opens with ``£`` and accents intact."""
-    shown, _ = _shown(report, max_findings)
+    shown, _ = shown_findings(report, max_findings)
     buffer = io.StringIO()
     buffer.write(CSV_BOM)
     writer = csv.writer(buffer, lineterminator="\n")
@@ -242,16 +220,6 @@ def _md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
-# Control characters (C0 but newline, DEL, C1) are shown as \x1b rather than sent: an escape sequence in a
-# worker id must never retitle, clear or recolour the officer's terminal.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """``text`` with every control character but newline written out as ``\\xNN`` (unchanged when it has none)."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 # OWASP CSV injection: a cell starting with one of these is a formula to Excel and LibreOffice
@@ -273,7 +241,7 @@ def _safe_rows(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
 def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -> str:
     """A letter-ready summary: what failed, where, why it matters, what would fix it (the first ``max_findings``
     findings of each rule, then how many more)."""
-    shown, omitted = _shown(report, max_findings)
+    shown, omitted = shown_findings(report, max_findings)
     extents = _extents(report)
     s = report.summary
     out = [
@@ -308,7 +276,7 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
                 w = f.waiver or {}
                 waived = (f" *(waived: {_md(w.get('reason', ''))} — approved by {_md(w.get('approved_by', ''))}, "
                           f"until {w.get('expires', '')})*")
-            out.append(f"| {_md(_where(f))} | {_md(f.subject.key or '')} | {_md(f.message)}{waived} |")
+            out.append(f"| {_md(where(f))} | {_md(f.subject.key or '')} | {_md(f.message)}{waived} |")
             if last_of_rule and omitted.get(f.rule_id):
                 out += ["", more_line(omitted[f.rule_id])]
     if report.notes:

@@ -1,0 +1,55 @@
+"""What every report format shows the same way: which findings (the first N of each rule), where a finding
+points, and provider text made safe to print (control characters written out).
+
+One home for these, so the table, markdown, CSV, HTML and pipeline formats never word them differently.
+"""
+
+from __future__ import annotations
+
+import re
+
+from contractcheck.report.findings import Findings, as_findings
+from contractcheck.report.model import Finding, Report
+
+#: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
+SHOWN_PER_RULE = 20
+
+
+def more_line(omitted: int) -> str:
+    """What the human formats say in place of a rule's findings they leave out."""
+    return f"… and {omitted} more (see -f json/csv for all)"
+
+
+def shown_findings(report: Report, max_findings: int | None) -> tuple[Findings, dict[str, int]]:
+    """The findings to write (the first ``max_findings`` of each rule; all when None) and how many each rule
+    leaves out (rule id → count)."""
+    findings = as_findings(report.findings)
+    if max_findings is None:
+        return findings, {}
+    return findings.first_per_rule(max_findings)
+
+
+def where(f: Finding) -> str:
+    """Where a finding points, in a few characters: the cell (``Workforce!K2``), else the sheet, the field or the
+    file's name; ``-`` when nothing is known."""
+    loc = f.location
+    if loc.cell:
+        return loc.cell
+    if loc.sheet:
+        return loc.sheet
+    return loc.field or (loc.file.rsplit("/", 1)[-1] if loc.file else "-")
+
+
+# Control characters (C0 but newline, DEL, C1) are shown as \x1b rather than sent: an escape sequence in a
+# worker id must never retitle, clear or recolour the officer's terminal, and XML 1.0 cannot hold most of them.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL_BUT_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str, *, keep_tab: bool = False) -> str:
+    """``text`` with every control character but newline (and tab, with ``keep_tab``) written out as ``\\xNN``
+    (unchanged when it has none)."""
+    pattern = _CONTROL_BUT_TAB if keep_tab else _CONTROL
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
