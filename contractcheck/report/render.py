@@ -7,6 +7,7 @@ every format says the same thing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -18,7 +19,7 @@ from tabulate import tabulate
 
 from contractcheck.report.findings import FindingBlock, Findings, as_findings
 from contractcheck.report.model import Finding, Report
-from contractcheck.wording import shorten
+from contractcheck.wording import long_date, shorten
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
 MAX_TABLE_MESSAGE = 90
@@ -95,6 +96,20 @@ def _where(f: Finding) -> str:
     return loc.field or (loc.file.rsplit("/", 1)[-1] if loc.file else "-")
 
 
+def header_facts(report: Report) -> list[tuple[str, str]]:
+    """Whom the file is from, the council's reference it answers to and the period it covers, as the heads of
+    the formats people read name them: ``[("Provider", "Hilltop Care Services Ltd"), ("Contract reference",
+    "OCC-HTLAH-2015-11"), ("Period", "1 July 2026 to 30 September 2026")]`` for a return, ``Bidder`` and
+    ``Tender reference`` for a bid. From ``report.input`` (``InputInfo``); what the file does not give is left
+    out."""
+    i = report.input
+    facts = [("Bidder", i.bidder_name), ("Tender reference", i.tender_ref)] if i.kind == "bid" else \
+        [("Provider", i.provider_name), ("Contract reference", i.contract_ref)]
+    start, end = (long_date(dt.date.fromisoformat(d)) if d else None for d in (i.period_start, i.period_end))
+    period = f"{start} to {end}" if start and end else (f"from {start}" if start else (f"to {end}" if end else None))
+    return [(label, value) for label, value in [*facts, ("Period", period)] if value]
+
+
 def _summary_line(report: Report) -> str:
     s = report.summary
     counts = ", ".join(f"{n} {sev}" for sev, n in s.findings.items() if n)
@@ -110,7 +125,8 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE) -
     shown, omitted = _shown(report, max_findings)
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
-    lines = [head, ""]
+    facts = header_facts(report)
+    lines = [head, *(["; ".join(f"{label}: {value}" for label, value in facts)] if facts else []), ""]
     extents = _extents(report)
     if report.findings:
         rows: list[list[str]] = []
@@ -178,13 +194,20 @@ def _block_csv_rows(block: FindingBlock, start: int, stop: int) -> Iterable[Sequ
                strict=False)
 
 
-# Markdown that provider text could turn into markup: raw HTML (<script>, <img onerror>), links and images
-# ([click](javascript:...)), code spans; the table's own separator. Each is escaped with a backslash.
-_MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
+# Markdown that provider text could turn into markup: links and images ([click](javascript:...)), code spans,
+# emphasis, the table's own separator — each escaped with a backslash; and raw HTML (<script>, <img onerror>):
+# "<" and ">" are written as the entities &lt; and &gt; (Python-Markdown, unlike CommonMark, keeps a backslash
+# before "<" and would still pass the tag through), with an "&" that would start an entity written as &amp;.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|])")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MD_HTML = re.compile(r"[<>]|&(?=#?\w+;)")
 
 
 def _md(text: object) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Provider or rule text as markdown that renders as that text and nothing more, on one line."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return _MD_HTML.sub(lambda m: _MD_ENTITY[m.group()], escaped).replace("\r\n", " ").replace("\n", " ") \
+        .replace("\r", " ")
 
 
 # Control characters (C0 but newline, DEL, C1) are shown as \x1b rather than sent: an escape sequence in a
@@ -224,7 +247,9 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
     out = [
         f"# Workforce schedule check: {_md(report.schedule.title)}",
         "",
-        f"- **Return:** `{_md(report.input.path)}` ({report.input.kind}, sha256 `{report.input.sha256[:12]}…`)",
+        f"- **File:** {_md(report.input.path)} ({report.input.kind}, sha256 "
+        f"`{report.input.sha256[:12]}…`)",
+        *(f"- **{label}:** {_md(value)}" for label, value in header_facts(report)),
         f"- **Schedule:** {_md(report.schedule.id)} v{_md(report.schedule.version)} — {_md(report.schedule.council)}",
         f"- **Judged as of:** {report.as_of.date} ({_md(report.as_of.basis)})",
         f"- **Verdict:** **{s.verdict}** — {s.rules_failed} of {s.rules_checked} rules failed",
@@ -243,6 +268,8 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
         for f, last_of_rule in _with_ends(shown):
             if f.rule_id != current:
                 current = f.rule_id
+                if out[-1]:
+                    out.append("")  # a heading right under a table row would be read as one more row
                 out += [f"### {f.rule_id} — {_md(f.title)} ({f.severity})", "",
                         f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", ""]
                 if f.rule_id in extents:
