@@ -42,13 +42,15 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    html = "html"
 
 
 # the choices come from the one list of severities (contractcheck.severity)
 FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON_CHOICES})  # type: ignore[misc]
 
 
-SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table",
+                  ".html": "html", ".htm": "html"}
 
 
 # Characters reports use that a legacy console code page (Windows cp1252) may lack, and how they read there.
@@ -162,7 +164,7 @@ def write_atomically(path: Path, text: str | Callable[[TextIO], None]) -> None:
 def output_format(chosen: Format | None, output: Path | None) -> str | None:
     """The format asked for: ``--format``, else the output file's extension; None: decide by the terminal.
 
-    An extension that names no format we write (``.xlsx``, ``.html``) is refused (``UsageError``) rather than
+    An extension that names no format we write (``.xlsx``, ``.pdf``) is refused (``UsageError``) rather than
     given a text table under that name.
     """
     if chosen is not None:
@@ -216,22 +218,24 @@ def check_command(
     max_inflated_mb: Annotated[int, typer.Option("--max-inflated-mb", min=1, help="Refuse a workbook whose zip package inflates to more than this")] = DEFAULT_LIMITS.max_inflated_bytes // MB,
     max_cells: Annotated[int, typer.Option("--max-cells", min=1, help="Refuse a sheet whose used range (rows x columns) is larger than this")] = DEFAULT_LIMITS.max_cells,
     max_csv_value: Annotated[int, typer.Option("--max-csv-value", min=1, help="Refuse a CSV line holding a value longer than this many characters")] = DEFAULT_LIMITS.max_csv_field,
+    template: Annotated[Path | None, typer.Option("--template", help="With --format html: a folder of the council's own report.html and/or report.css, used instead of the shipped ones")] = None,
 ) -> int:
     """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings."""
     limits = Limits(max_file_bytes=max_file_mb * MB, max_inflated_bytes=max_inflated_mb * MB, max_cells=max_cells,
                     max_yaml_bytes=DEFAULT_LIMITS.max_yaml_bytes, max_csv_field=max_csv_value)
     with using_limits(limits):
         return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
-                              max_findings, reference)
+                              max_findings, reference, template)
 
 
 def _check_command(file: list[str], schedule: str, format: Format | None, output: Path | None, fail_on: FailOn,
                    as_of: dt.datetime | None, set_values: list[str] | None, rules: list[Path] | None,
-                   waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None) -> int:
+                   waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None,
+                   template: Path | None = None) -> int:
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
                             as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
                             rules=rules or None, waivers=waivers, max_findings=max_findings,
-                            reference=reference or None)
+                            reference=reference or None, template=template)
     if len(file) == 1 and not _names_several(file[0]):
         return _check_one_file(Path(file[0]), options)
     return _check_batch(file, options, jobs)
@@ -262,11 +266,28 @@ class _CheckOptions:
     waivers: Path | None
     max_findings: int | None = None
     reference: list[Path] | None = None
+    template: Path | None = None
 
     def limit(self) -> dict[str, int]:
         """The renderers' ``max_findings=`` when --max-findings is given; else each format's own default (table,
         markdown: 20 findings of each rule; json, csv: all)."""
         return {} if self.max_findings is None else {"max_findings": self.max_findings}
+
+    def render_options(self, fmt: str) -> dict[str, object]:
+        """The renderer's options for a format: ``limit()``, and the --template folder for html."""
+        return {**self.limit(), **({"templates": self.template} if fmt == "html" and self.template else {})}
+
+    def check_template(self, fmt: str | None) -> None:
+        """Refuse, before any file is read, --template without html output or with a folder whose templates are
+        missing or do not parse (one line, exit 2)."""
+        if self.template is None:
+            return
+        if fmt != "html":
+            raise UsageError(f"--template {self.template} is for the HTML report: add --format html (or "
+                             "--output report.html)")
+        from contractcheck.report.html import check_templates
+
+        check_templates(self.template)
 
     def other_inputs(self) -> list[Path]:
         """The files the check reads besides the returns: waivers, rules, a schedule given as a file, rate tables."""
@@ -284,6 +305,7 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
     if output is not None:
         check_output(output, inputs=[file, *options.other_inputs()])
     chosen = output_format(options.format, output)
+    options.check_template(chosen)
     try:
         report = check(file, options.schedule, as_of=options.as_of, set_values=options.set_values,
                        rules_paths=options.rules, waivers=options.waivers, reference=options.reference)
@@ -294,7 +316,7 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
     # JSON is streamed as it is written (a million findings are never one string); the others are rendered whole
     text: str | Callable[[TextIO], None] = (
         functools.partial(write_json, report, max_findings=options.max_findings) if chosen == "json"
-        else RENDERERS[chosen](report, **options.limit()))
+        else RENDERERS[chosen](report, **options.render_options(chosen)))
     code = exit_code_for(report, options.fail_on)
     if output is not None:
         write_atomically(output, text)
@@ -307,7 +329,7 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
 
 
 #: the file extension of a report written into an --output folder, by format
-REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt"}
+REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt", "html": ".html"}
 
 
 def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
@@ -332,6 +354,7 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     elif chosen not in (None, "table", "json"):
         raise UsageError(f"--format {chosen} with several files needs --output FOLDER (one report file each); "
                          "without it the results are one line a file, or JSON Lines with --format json")
+    options.check_template(chosen)
     json_lines = options.output is None and chosen == "json"
     lines_out = sys.stderr if json_lines else sys.stdout  # JSON Lines keep stdout for JSON alone
     progress = _Progress(len(paths), sys.stderr)
@@ -359,7 +382,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                 else:
                     if targets:
                         write_atomically(targets[item.index],
-                                         RENDERERS[chosen or "json"](item.report, **options.limit()))
+                                         RENDERERS[chosen or "json"](item.report,
+                                                                     **options.render_options(chosen or "json")))
                     print(_result_line(item.path, item.report))
             sys.stdout.flush()
             progress.show(tally.files)

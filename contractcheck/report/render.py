@@ -7,7 +7,6 @@ every format says the same thing.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
@@ -19,7 +18,9 @@ from tabulate import tabulate
 
 from contractcheck.report.findings import FindingBlock, Findings, as_findings
 from contractcheck.report.model import Finding, Report
-from contractcheck.wording import long_date, shorten
+from contractcheck.report.phrases import header_facts, more_line, visible
+from contractcheck.report.phrases import where as _where
+from contractcheck.wording import shorten
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
 MAX_TABLE_MESSAGE = 90
@@ -27,11 +28,6 @@ MAX_TABLE_MESSAGE = 90
 
 #: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
 SHOWN_PER_RULE = 20
-
-
-def more_line(omitted: int) -> str:
-    """What the human formats say in place of a rule's findings they leave out."""
-    return f"… and {omitted} more (see -f json/csv for all)"
 
 
 def _shown(report: Report, max_findings: int | None) -> tuple[Findings, dict[str, int]]:
@@ -85,29 +81,6 @@ def write_json(report: Report, stream: TextIO, *, max_findings: int | None = Non
     stream.write(before + opening)
     findings.write_items(stream, indent=indent)
     stream.write(closing + after + "\n")
-
-
-def _where(f: Finding) -> str:
-    loc = f.location
-    if loc.cell:
-        return loc.cell
-    if loc.sheet:
-        return loc.sheet
-    return loc.field or (loc.file.rsplit("/", 1)[-1] if loc.file else "-")
-
-
-def header_facts(report: Report) -> list[tuple[str, str]]:
-    """Whom the file is from, the council's reference it answers to and the period it covers, as the heads of
-    the formats people read name them: ``[("Provider", "Hilltop Care Services Ltd"), ("Contract reference",
-    "OCC-HTLAH-2015-11"), ("Period", "1 July 2026 to 30 September 2026")]`` for a return, ``Bidder`` and
-    ``Tender reference`` for a bid. From ``report.input`` (``InputInfo``); what the file does not give is left
-    out."""
-    i = report.input
-    facts = [("Bidder", i.bidder_name), ("Tender reference", i.tender_ref)] if i.kind == "bid" else \
-        [("Provider", i.provider_name), ("Contract reference", i.contract_ref)]
-    start, end = (long_date(dt.date.fromisoformat(d)) if d else None for d in (i.period_start, i.period_end))
-    period = f"{start} to {end}" if start and end else (f"from {start}" if start else (f"to {end}" if end else None))
-    return [(label, value) for label, value in [*facts, ("Period", period)] if value]
 
 
 def _summary_line(report: Report) -> str:
@@ -210,18 +183,6 @@ def _md(text: object) -> str:
         .replace("\r", " ")
 
 
-# Control characters (C0 but newline, DEL, C1) are shown as \x1b rather than sent: an escape sequence in a
-# worker id must never retitle, clear or recolour the officer's terminal.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """``text`` with every control character but newline written out as ``\\xNN`` (unchanged when it has none)."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 # OWASP CSV injection: a cell starting with one of these is a formula to Excel and LibreOffice
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -305,10 +266,20 @@ def _with_ends(findings: Iterable[Finding]) -> Iterator[tuple[Finding, bool]]:
         yield previous, True
 
 
+def render_html(report: Report, **options: object) -> str:
+    """One self-contained HTML page: ``contractcheck.report.html.render_html`` (Jinja2 is imported only when a
+    page is asked for). Options: ``max_findings=`` (default 200 of each rule), ``templates=`` (a council's
+    folder of templates)."""
+    from contractcheck.report.html import render_html as render
+
+    return render(report, **options)  # type: ignore[arg-type]
+
+
 #: each takes the report and ``max_findings=`` (at most so many findings of each rule; None: all)
 RENDERERS: dict[str, Callable[..., str]] = {
     "table": render_table,
     "json": render_json,
     "csv": render_csv,
     "markdown": render_markdown,
+    "html": render_html,
 }
