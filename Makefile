@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-peers samples clean
+.PHONY: demo test browser bench bench-peers samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ test: $(STAMP)
 	$(BIN)/contractcheck rules test > .venv/rules-test.log || (cat .venv/rules-test.log; exit 1)
 	tail -n 1 .venv/rules-test.log
 	$(BIN)/python -m pytest -q
+
+# the headless browser the HTML report's tests open: Debian's chromium, installed once when missing (as root, or
+# with sudo); CI runs this first (.ci/run). Without it those tests are skipped, unless
+# CONTRACTCHECK_BROWSER_TESTS=required (CI), when they fail.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@/usr/bin/chromium --version 2>/dev/null
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_check.py
