@@ -212,7 +212,7 @@ def check_command(
     rules: Annotated[list[Path] | None, typer.Option("--rules", help="Extra rule file or folder, subfolders too (repeatable); the schedule picks which run")] = None,
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waiver file: accepted deviations (YAML)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="With several files: check them in this many processes")] = 1,
-    max_findings: Annotated[int | None, typer.Option("--max-findings", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
+    max_findings: Annotated[int | None, typer.Option("--max-findings", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, 200 for html, all for json and csv]")] = None,
     reference: Annotated[list[Path] | None, typer.Option("--reference", help="Judge pay with this rate table instead of the shipped one (newer or corrected rates): YAML in the schema of contractcheck/data/uk_pay_floors.yaml, or of nmw_history.yaml for the history (repeatable, one of each)")] = None,
     max_file_mb: Annotated[int, typer.Option("--max-file-mb", min=1, help="Refuse a return or bid file larger than this")] = DEFAULT_LIMITS.max_file_bytes // MB,
     max_inflated_mb: Annotated[int, typer.Option("--max-inflated-mb", min=1, help="Refuse a workbook whose zip package inflates to more than this")] = DEFAULT_LIMITS.max_inflated_bytes // MB,

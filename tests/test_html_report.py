@@ -101,9 +101,7 @@ def test_every_rule_heading_of_the_markdown_golden_renders_as_a_heading():
 
 def test_provider_markup_in_markdown_comes_out_as_text(failing):
     page = markdown.markdown(render_markdown(_hostile(failing)), extensions=["tables"])
-    assert "<script" not in page and "<img" not in page
-    assert "javascript:" not in page.replace("(javascript:alert(1))", "")  # no href: the text only
-    assert "href" not in page
+    assert "<script" not in page and "<img" not in page and "<a " not in page and "href" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Care Ltd" in page
     assert "[x](javascript:alert(1))" in page
 
