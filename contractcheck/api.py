@@ -12,6 +12,7 @@ import pandas as pd
 
 from contractcheck._version import __version__
 from contractcheck.as_of import as_of_candidates, as_of_from
+from contractcheck.blank import is_blank
 from contractcheck.errors import ExitCode, InputError, UsageError
 from contractcheck.evaluate import evaluate_rule
 from contractcheck.load import open_source
@@ -243,7 +244,7 @@ def check_prepared(
     report = Report(
         contractcheck_version=__version__,
         input=InputInfo(path=name if name is not None else str(path), kind=data.kind, sha256=source.sha256(),
-                        tables=data.found),
+                        tables=data.found, **header_facts(data)),
         schedule=ScheduleInfo(id=s.id, title=s.title, version=s.version, council=s.council, source=s.source,
                               sha256=loaded.digest, rules_sha256=library.digest()),
         as_of=AsOf(date=when.date().isoformat(), basis=basis),
@@ -261,6 +262,28 @@ def check_prepared(
 
 def _no_progress(stage: str) -> None:
     """The progress callback when the caller gives none."""
+
+
+#: the Contract or Bid fields a report's head names (``InputInfo``): who, which contract or tender, which period
+HEADER_FIELDS = ("provider_name", "contract_ref", "bidder_name", "tender_ref", "period_start", "period_end")
+
+
+def header_facts(data: Dataset) -> dict[str, str]:
+    """The facts a report's head names, from the normalised Contract or Bid table (or values given with
+    ``set_values``): field → text as the file wrote it, or an ISO date for ``period_start``/``period_end``.
+    A field that is absent, blank or could not be read is left out (the DATA rules report it)."""
+    facts: dict[str, str] = {}
+    for key in HEADER_FIELDS:
+        value = data.scalars.get(key)
+        if is_blank(value):
+            continue
+        if isinstance(value, (pd.Timestamp, dt.datetime)):
+            facts[key] = value.date().isoformat()
+        elif isinstance(value, dt.date):
+            facts[key] = value.isoformat()
+        else:
+            facts[key] = str(value)
+    return facts
 
 
 def _extra_rules_not_run(library: RuleLibrary, rules: list[CompiledRule]) -> list[str]:

@@ -81,6 +81,7 @@ class Format(StrEnum):
     junit = "junit"
     sarif = "sarif"
     github = "github"
+    html = "html"
 
 
 # the choices come from the one list of severities (contractcheck.severity)
@@ -88,7 +89,7 @@ FailOn = StrEnum("FailOn", {name: name for name in FAIL_ON_CHOICES})  # type: ig
 
 
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table",
-                  ".xml": "junit", ".sarif": "sarif"}
+                  ".xml": "junit", ".sarif": "sarif", ".html": "html", ".htm": "html"}
 
 
 # Characters reports use that a legacy console code page (Windows cp1252) may lack, and how they read there.
@@ -203,7 +204,7 @@ def write_atomically(path: Path, text: str | Callable[[TextIO], None]) -> None:
 def output_format(chosen: Format | None, output: Path | None) -> str | None:
     """The format asked for: ``--format``, else the output file's extension; None: decide by the terminal.
 
-    An extension that names no format we write (``.xlsx``, ``.html``) is refused (``UsageError``) rather than
+    An extension that names no format we write (``.xlsx``, ``.pdf``) is refused (``UsageError``) rather than
     given a text table under that name.
     """
     if chosen is not None:
@@ -251,7 +252,7 @@ def check_command(
     rules: Annotated[list[Path] | None, typer.Option("--rules", metavar="PATH", help="Extra rule file or folder, subfolders too (repeatable); the schedule picks which run")] = None,
     waivers: Annotated[Path | None, typer.Option("--waivers", metavar="FILE", help="Waiver file: accepted deviations (YAML)")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=1, help="With several files: check them in this many processes")] = 1,
-    max_findings: Annotated[int | None, typer.Option("--max-findings", metavar="N", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, all for json and csv]")] = None,
+    max_findings: Annotated[int | None, typer.Option("--max-findings", metavar="N", min=0, help="Show at most N findings of each rule [default: 20 for table and markdown, 200 for html, all for json and csv]")] = None,
     reference: Annotated[list[Path] | None, typer.Option("--reference", metavar="FILE", help="Judge pay with this rate table instead of the shipped one (newer or corrected rates): YAML in the schema of contractcheck/data/uk_pay_floors.yaml, or of nmw_history.yaml for the history (repeatable, one of each)")] = None,
     max_file_mb: Annotated[int, typer.Option("--max-file-mb", metavar="MB", min=1, help="Refuse a return or bid file larger than this")] = DEFAULT_LIMITS.max_file_bytes // MB,
     max_inflated_mb: Annotated[int, typer.Option("--max-inflated-mb", metavar="MB", min=1, help="Refuse a workbook whose zip package inflates to more than this")] = DEFAULT_LIMITS.max_inflated_bytes // MB,
@@ -259,6 +260,7 @@ def check_command(
     max_csv_value: Annotated[int, typer.Option("--max-csv-value", metavar="CHARS", min=1, help="Refuse a CSV line holding a value longer than this many characters")] = DEFAULT_LIMITS.max_csv_field,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no report and no progress (still written with -o); the exit code is the answer")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the table, even on a terminal (NO_COLOR=1 does the same)")] = False,
+    template: Annotated[Path | None, typer.Option("--template", metavar="FOLDER", help="With --format html: a folder of the council's own report.html and/or report.css, used instead of the shipped ones")] = None,
 ) -> int:
     """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings.
 
@@ -276,7 +278,7 @@ def check_command(
                     max_yaml_bytes=DEFAULT_LIMITS.max_yaml_bytes, max_csv_field=max_csv_value)
     with using_limits(limits):
         return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
-                              max_findings, reference, quiet, colour_wanted(no_color))
+                              max_findings, reference, quiet, colour_wanted(no_color), template)
 
 
 def colour_wanted(no_color: bool, stream: TextIO | None = None) -> bool:
@@ -303,11 +305,11 @@ def _as_of_given(text: str | None) -> dt.date | None:
 def _check_command(file: list[str], schedule: str, format: Format | None, output: Path | None, fail_on: FailOn,
                    as_of: str | None, set_values: list[str] | None, rules: list[Path] | None,
                    waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None,
-                   quiet: bool = False, colour: bool = False) -> int:
+                   quiet: bool = False, colour: bool = False, template: Path | None = None) -> int:
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
                             as_of=_as_of_given(as_of), set_values=_parse_sets(set_values or []),
                             rules=rules or None, waivers=waivers, max_findings=max_findings,
-                            reference=reference or None, quiet=quiet, colour=colour)
+                            reference=reference or None, quiet=quiet, colour=colour, template=template)
     if file == ["-"]:
         return _check_stdin(options)
     if "-" in file:
@@ -344,11 +346,28 @@ class _CheckOptions:
     reference: list[Path] | None = None
     quiet: bool = False
     colour: bool = False
+    template: Path | None = None
 
     def limit(self) -> dict[str, int]:
         """The renderers' ``max_findings=`` when --max-findings is given; else each format's own default (table,
         markdown: 20 findings of each rule; json, csv: all)."""
         return {} if self.max_findings is None else {"max_findings": self.max_findings}
+
+    def render_options(self, fmt: str) -> dict[str, object]:
+        """The renderer's options for a format: ``limit()``, and the --template folder for html."""
+        return {**self.limit(), **({"templates": self.template} if fmt == "html" and self.template else {})}
+
+    def check_template(self, fmt: str | None) -> None:
+        """Refuse, before any file is read, --template without html output or with a folder whose templates are
+        missing or do not parse (one line, exit 2)."""
+        if self.template is None:
+            return
+        if fmt != "html":
+            raise UsageError(f"--template {self.template} is for the HTML report: add --format html (or "
+                             "--output report.html)")
+        from contractcheck.report.html import check_templates
+
+        check_templates(self.template)
 
     def other_inputs(self) -> list[Path]:
         """The files the check reads besides the returns: waivers, rules, a schedule given as a file, rate tables."""
@@ -369,6 +388,7 @@ def _check_one_file(file: Path, options: _CheckOptions, name: str | None = None)
         check_output(output, inputs=[file, *options.other_inputs()])
     chosen = output_format(options.format, output)
     progress = _Stages(name or str(file), sys.stderr) if not options.quiet else None
+    options.check_template(chosen)
     try:
         report = check(file, options.schedule, as_of=options.as_of, set_values=options.set_values,
                        rules_paths=options.rules, waivers=options.waivers, reference=options.reference, name=name,
@@ -390,7 +410,7 @@ def _check_one_file(file: Path, options: _CheckOptions, name: str | None = None)
     elif chosen == "table" and output is None:  # laid out for this terminal: its width, colour if wanted
         text = render_table(report, **options.limit(), width=_terminal_width(), colour=options.colour)
     else:
-        text = RENDERERS[chosen](report, **options.limit())
+        text = RENDERERS[chosen](report, **options.render_options(chosen))
     if output is not None:
         write_atomically(output, text)
         if not options.quiet:
@@ -510,7 +530,7 @@ class _Stages:
 
 #: the file extension of a report written into an --output folder, by format
 REPORT_SUFFIX = {"json": ".json", "csv": ".csv", "markdown": ".md", "table": ".txt", "junit": ".xml",
-                 "sarif": ".sarif", "github": ".github.txt"}
+                 "sarif": ".sarif", "github": ".github.txt", "html": ".html"}
 
 
 def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
@@ -535,6 +555,7 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     elif chosen not in (None, "table", "json", "github"):
         raise UsageError(f"--format {chosen} with several files needs --output FOLDER (one report file each); "
                          "without it the results are one line a file, or JSON Lines with --format json")
+    options.check_template(chosen)
     json_lines = options.output is None and chosen == "json" and not options.quiet
     lines_out = sys.stderr if json_lines else sys.stdout  # JSON Lines keep stdout for JSON alone
     progress = _Progress(len(paths), sys.stderr if not options.quiet else None)
@@ -563,7 +584,8 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                 else:
                     if targets:
                         write_atomically(targets[item.index],
-                                         RENDERERS[chosen or "json"](item.report, **options.limit()))
+                                         RENDERERS[chosen or "json"](item.report,
+                                                                     **options.render_options(chosen or "json")))
                     elif chosen == "github" and not options.quiet:  # each file's annotations, then its result
                         sys.stdout.write(RENDERERS["github"](item.report, **options.limit()))
                     if not options.quiet:

@@ -47,6 +47,7 @@ ERROR_CODES: dict[str, str] = {
     "YAML001": "a YAML file cannot be parsed (or uses a Python object tag)",
     "YAML002": "a key is written twice in one mapping of a YAML file",
     "YAML003": "a date in a YAML file is not a real date",
+    "TEMPLATE": "a --template folder, or an HTML report template in it, is missing, unreadable or broken",
     "REF000": "a --reference file is not a pay-rate table (no 'statutory_periods:' or 'periods:'), or two of a kind",
     "REF001": "a --reference pay-rate table has an unknown key, a missing key or a value of the wrong kind",
     "WAIVER000": "a waiver file is not a mapping with a 'waivers:' list",
@@ -100,6 +101,13 @@ class OutputError(ContractcheckError):
     """The report cannot be written where the command was told to write it (no permission, disk full)."""
 
     code = "OUTPUT"
+
+
+class TemplateError(ContractcheckError):
+    """An HTML report template (shipped, or a council's own given with ``--template``) cannot be found, read,
+    parsed or rendered."""
+
+    code = "TEMPLATE"
 
 
 class UsageError(ContractcheckError):

@@ -229,8 +229,8 @@ def test_an_output_that_cannot_be_written_is_one_line_not_internal(cli, tmp_path
 
 
 def test_an_output_extension_that_names_no_format_is_refused(cli, tmp_path):
-    """`-o report.xlsx` or `.html` wrote a text table under that name, which Excel then cannot open."""
-    for name in ("report.xlsx", "report.html"):
+    """`-o report.xlsx` or `.pdf` wrote a text table under that name, which Excel then cannot open."""
+    for name in ("report.xlsx", "report.pdf"):
         result = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-o", tmp_path / name)
         assert_one_line_error(result, "no report format is written as")
         assert not (tmp_path / name).exists()

@@ -31,7 +31,7 @@ CASES = [
     ("ascwds-export", "leicester-homecare", 1),
     ("ascwds-export", "ascwds-format", 1),
 ]
-SUFFIX = {"json": "json", "markdown": "md", "table": "txt", "csv": "csv"}
+SUFFIX = {"json": "json", "markdown": "md", "table": "txt", "csv": "csv", "html": "html"}
 
 
 def _compare(path: Path, text: str) -> None:
@@ -52,7 +52,7 @@ def test_sample_report_matches_golden(sample, schedule, exit_code, monkeypatch):
     _compare(GOLDEN / f"{stem}.md", RENDERERS["markdown"](report))
 
 
-@pytest.mark.parametrize("fmt", ["table", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "csv", "html"])
 def test_other_formats_match_golden(fmt, monkeypatch):
     monkeypatch.chdir(ROOT)
     report = check("samples/failing-return.xlsx", "oxfordshire-help-to-live-at-home")

@@ -91,6 +91,18 @@ class InputInfo(_Model):
     """SHA-256 of the file's bytes, so a report can be tied to the file it judged"""
     tables: dict[str, str] = {}
     """canonical table → the sheet or file it was read from"""
+    provider_name: str | None = Field(default=None, exclude_if=_is_none)
+    """a return's provider, as its Contract table (or ``--set``) gives ``provider_name``; left out when absent"""
+    contract_ref: str | None = Field(default=None, exclude_if=_is_none)
+    """a return's contract reference (``contract_ref``); left out when absent"""
+    bidder_name: str | None = Field(default=None, exclude_if=_is_none)
+    """a bid's bidder, as its Bid table gives ``bidder_name``; left out when absent"""
+    tender_ref: str | None = Field(default=None, exclude_if=_is_none)
+    """a bid's tender reference (``tender_ref``); left out when absent"""
+    period_start: str | None = Field(default=None, exclude_if=_is_none)
+    """first day the return covers, ISO date (``period_start``); left out when absent or unreadable"""
+    period_end: str | None = Field(default=None, exclude_if=_is_none)
+    """last day the return covers, ISO date (``period_end``); left out when absent or unreadable"""
 
 
 class ScheduleInfo(_Model):

@@ -20,7 +20,7 @@ from tabulate import tabulate
 from contractcheck.report.findings import FindingBlock, as_findings
 from contractcheck.report.model import Finding, Report
 from contractcheck.report.pipeline import render_github, render_junit, render_sarif
-from contractcheck.report.shown import SHOWN_PER_RULE, more_line, shown_findings, visible, where
+from contractcheck.report.shown import SHOWN_PER_RULE, header_facts, more_line, shown_findings, visible, where
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
 
@@ -125,7 +125,10 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE, w
     shown, omitted = shown_findings(report, max_findings)
     head = (f"{report.input.path} ({report.input.kind}) checked against {report.schedule.id} "
             f"v{report.schedule.version}, as of {report.as_of.date} ({report.as_of.basis})")
-    lines = [textwrap.fill(visible(head), width, break_on_hyphens=False), ""]
+    facts = header_facts(report)
+    lines = [textwrap.fill(visible(head), width, break_on_hyphens=False),
+             *([textwrap.fill(visible("; ".join(f"{label}: {value}" for label, value in facts)), width,
+                              break_on_hyphens=False)] if facts else []), ""]
     extents = _extents(report)
     if report.findings:
         rows: list[list[str]] = []
@@ -211,13 +214,20 @@ def _block_csv_rows(block: FindingBlock, start: int, stop: int) -> Iterable[Sequ
                strict=False)
 
 
-# Markdown that provider text could turn into markup: raw HTML (<script>, <img onerror>), links and images
-# ([click](javascript:...)), code spans; the table's own separator. Each is escaped with a backslash.
-_MD_SPECIAL = re.compile(r"([\\`<>\[\]|])")
+# Markdown that provider text could turn into markup: links and images ([click](javascript:...)), code spans,
+# emphasis, the table's own separator — each escaped with a backslash; and raw HTML (<script>, <img onerror>):
+# "<" and ">" are written as the entities &lt; and &gt; (Python-Markdown, unlike CommonMark, keeps a backslash
+# before "<" and would still pass the tag through), with an "&" that would start an entity written as &amp;.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|])")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MD_HTML = re.compile(r"[<>]|&(?=#?\w+;)")
 
 
 def _md(text: object) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    """Provider or rule text as markdown that renders as that text and nothing more, on one line."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return _MD_HTML.sub(lambda m: _MD_ENTITY[m.group()], escaped).replace("\r\n", " ").replace("\n", " ") \
+        .replace("\r", " ")
 
 
 
@@ -247,7 +257,9 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
     out = [
         f"# Workforce schedule check: {_md(report.schedule.title)}",
         "",
-        f"- **Return:** `{_md(report.input.path)}` ({report.input.kind}, sha256 `{report.input.sha256[:12]}…`)",
+        f"- **File:** {_md(report.input.path)} ({report.input.kind}, sha256 "
+        f"`{report.input.sha256[:12]}…`)",
+        *(f"- **{label}:** {_md(value)}" for label, value in header_facts(report)),
         f"- **Schedule:** {_md(report.schedule.id)} v{_md(report.schedule.version)} — {_md(report.schedule.council)}",
         f"- **Judged as of:** {report.as_of.date} ({_md(report.as_of.basis)})",
         f"- **Verdict:** **{s.verdict}** — {s.rules_failed} of {s.rules_checked} rules failed",
@@ -266,6 +278,8 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
         for f, last_of_rule in _with_ends(shown):
             if f.rule_id != current:
                 current = f.rule_id
+                if out[-1]:
+                    out.append("")  # a heading right under a table row would be read as one more row
                 out += [f"### {f.rule_id} — {_md(f.title)} ({f.severity})", "",
                         f"*Reference:* {_md(f.reference)}  ", f"*What would fix it:* {_md(f.remediation)}", ""]
                 if f.rule_id in extents:
@@ -301,6 +315,15 @@ def _with_ends(findings: Iterable[Finding]) -> Iterator[tuple[Finding, bool]]:
         yield previous, True
 
 
+def render_html(report: Report, **options: object) -> str:
+    """One self-contained HTML page: ``contractcheck.report.html.render_html`` (Jinja2 is imported only when a
+    page is asked for). Options: ``max_findings=`` (default 200 of each rule), ``templates=`` (a council's
+    folder of templates)."""
+    from contractcheck.report.html import render_html as render
+
+    return render(report, **options)  # type: ignore[arg-type]
+
+
 #: each takes the report and ``max_findings=`` (at most so many findings of each rule; None: all)
 RENDERERS: dict[str, Callable[..., str]] = {
     "table": render_table,
@@ -311,4 +334,5 @@ RENDERERS: dict[str, Callable[..., str]] = {
     "junit": render_junit,
     "sarif": render_sarif,
     "github": render_github,
+    "html": render_html,
 }

@@ -1,15 +1,17 @@
-"""What every report format shows the same way: which findings (the first N of each rule), where a finding
-points, and provider text made safe to print (control characters written out).
+"""What every report format shows the same way: the facts in a report's head, which findings (the first N of each
+rule), where a finding points, and provider text made safe to print (control characters written out).
 
 One home for these, so the table, markdown, CSV, HTML and pipeline formats never word them differently.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from contractcheck.report.findings import Findings, as_findings
 from contractcheck.report.model import Finding, Report
+from contractcheck.wording import long_date
 
 #: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
 SHOWN_PER_RULE = 20
@@ -27,6 +29,20 @@ def shown_findings(report: Report, max_findings: int | None) -> tuple[Findings, 
     if max_findings is None:
         return findings, {}
     return findings.first_per_rule(max_findings)
+
+
+def header_facts(report: Report) -> list[tuple[str, str]]:
+    """Whom the file is from, the council's reference it answers to and the period it covers, as the heads of
+    the formats people read name them: ``[("Provider", "Hilltop Care Services Ltd"), ("Contract reference",
+    "OCC-HTLAH-2015-11"), ("Period", "1 July 2026 to 30 September 2026")]`` for a return, ``Bidder`` and
+    ``Tender reference`` for a bid. From ``report.input`` (``InputInfo``); what the file does not give is left
+    out."""
+    i = report.input
+    facts = [("Bidder", i.bidder_name), ("Tender reference", i.tender_ref)] if i.kind == "bid" else \
+        [("Provider", i.provider_name), ("Contract reference", i.contract_ref)]
+    start, end = (long_date(dt.date.fromisoformat(d)) if d else None for d in (i.period_start, i.period_end))
+    period = f"{start} to {end}" if start and end else (f"from {start}" if start else (f"to {end}" if end else None))
+    return [(label, value) for label, value in [*facts, ("Period", period)] if value]
 
 
 def where(f: Finding) -> str:
