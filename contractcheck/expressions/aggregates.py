@@ -236,13 +236,27 @@ def _missing_values(rows: Rows) -> Value:
             [Param("a date", frozenset({"date"})).called("date"), CONDITION.or_omitted()], "date", per_row=True,
             absent_is_empty=True)
 def _earliest(rows: Rows) -> Value:
+    return _first_date(rows, "min")
+
+
+@_aggregate("latest(table, date, condition)",
+            "per row: the latest date among the records for this row's key meeting the condition; blank when "
+            "there is none, or when the return has no such table (the rule still runs)",
+            [Param("a date", frozenset({"date"})).called("date"), CONDITION.or_omitted()], "date", per_row=True,
+            absent_is_empty=True)
+def _latest(rows: Rows) -> Value:
+    return _first_date(rows, "max")
+
+
+def _first_date(rows: Rows, which: str) -> Value:
+    """``earliest``/``latest``: per row, the ``which`` ("min" or "max") of the dates of its key's records."""
     own, theirs = rows.keys()
     dates = rows.value(0)
     if not isinstance(dates, pd.Series):
         dates = pd.Series(dates, index=rows.frame.index)
     dates = pd.to_datetime(dates, errors="coerce")
     mask = rows.meeting(1) & dates.notna().to_numpy(dtype=bool) & theirs.notna().to_numpy(dtype=bool)
-    firsts = dates[mask].groupby(theirs[mask].to_numpy(dtype=object)).min()
+    firsts = dates[mask].groupby(theirs[mask].to_numpy(dtype=object)).agg(which)
     out = pd.Series(pd.NaT, index=own.index, dtype="datetime64[ns]")
     if len(firsts):
         found = own.map(firsts.to_dict()).to_numpy(dtype=object)
