@@ -432,6 +432,45 @@ def build_ascwds_export() -> None:
         "contract_value: 400000\ndspt_status: Standards Met\ndspt_published: 2026-06-18\n", encoding="utf-8")
 
 
+GRANT_FIELDS = ["application_ref", "applicant", "priority_area", "amount_requested", "received_date", "outcomes"]
+#: the headings as a fund's application form writes them (read through the Grant table's aliases)
+GRANT_HEADINGS = {"application_ref": "Application ref", "applicant": "Applicant organisation",
+                  "priority_area": "Priority area", "amount_requested": "Amount requested (£)",
+                  "received_date": "Date received", "outcomes": "Expected outcomes"}
+GRANT_APPLICATIONS = {
+    # sound: within the recruitment and retention allocation (£48,000), received before the closing date
+    "sound-application.xlsx": {
+        "application_ref": "WDF-2017-014", "applicant": "Broadland Home Care Ltd",
+        "priority_area": "Recruitment and retention", "amount_requested": 36_500, "received_date": D(2017, 2, 20),
+        "outcomes": "12 care workers through the Level 2 Diploma; a values-based recruitment day each quarter"},
+    # over its allocation: £24,750 asked of the £20,000 quality improvement area (written in the page's words)
+    "over-allocation.xlsx": {
+        "application_ref": "WDF-2017-021", "applicant": "Wensum Valley Care Ltd",
+        "priority_area": "Improving quality in the independent care sector", "amount_requested": 24_750,
+        "received_date": D(2017, 2, 24),
+        "outcomes": "Quality champions in 6 homes; dementia care mapping for 40 staff"},
+    # late: received on 3 March 2017, three days after the closing date of 28 February 2017
+    "late-application.xlsx": {
+        "application_ref": "WDF-2017-030", "applicant": "Yare Community Care CIC",
+        "priority_area": "Statutory requirements", "amount_requested": 42_000, "received_date": D(2017, 3, 3),
+        "outcomes": "Moving and handling and safeguarding refreshers for 85 staff"},
+}
+
+
+def build_grants() -> None:
+    """Three applications to the Norfolk Workforce Development Fund 2016-17 (synthetic applicants), each a
+    workbook with a Grant sheet of one row, headed as an application form heads it: one sound, one over its
+    area's allocation, one received after the closing date. A fund's register of many applications is the
+    same sheet with a row per application."""
+    folder = HERE / "grants"
+    folder.mkdir(exist_ok=True)
+    for name, application in GRANT_APPLICATIONS.items():
+        wb = _new_workbook(folder / name)
+        formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
+        _write_table(wb.add_worksheet("Grant"), formats, 0, 0, GRANT_FIELDS, [application], GRANT_HEADINGS)
+        wb.close()
+
+
 if __name__ == "__main__":
     build_bid()
     build_compliant()
@@ -440,4 +479,5 @@ if __name__ == "__main__":
     build_csv_folder()
     build_pay()
     build_ascwds_export()
+    build_grants()
     print("samples written to", HERE)
