@@ -91,6 +91,10 @@ def _record_value(value: Any, type_: str | None) -> Span:
 def as_of_words(basis: DateBasis | dt.date, kind: Literal["return", "bid", "grant"]) -> tuple[str, str]:
     """The schedule's date basis: a short name and a sentence on what it means for a provider."""
     thing = THING_WORDS[kind]
+    if isinstance(basis, dt.date) and kind == "grant":
+        return (f"a fixed date, {long_date(basis)}",
+                (f"Every {thing} is judged as at {long_date(basis)}: closing dates and other dates the rules "
+                 f"use are worked out on it."))
     if isinstance(basis, dt.date):
         return (f"a fixed date, {long_date(basis)}",
                 (f"Every {thing} is judged as at {long_date(basis)}, whatever period it covers: hourly rates are "
@@ -120,7 +124,8 @@ def _fallback_words(basis: DateBasis | dt.date, kind: Literal["return", "bid", "
 
 
 def _kinds_words(kinds: list[str]) -> str:
-    return " and ".join(KIND_WORDS.get(k, k) for k in kinds)
+    words = [KIND_WORDS.get(k, k) for k in kinds]
+    return " and ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def in_force_words(rule: Rule) -> str:
@@ -237,7 +242,8 @@ def _what_is_checked(cr: CompiledRule, fmt: ReturnFormat) -> list[Block]:
     rule = cr.rule
     facts: list[tuple[str, Inline]] = []
     if cr.row_table is None:
-        whole = " or ".join(rule.kinds())
+        things = [THING_WORDS.get(k, k) for k in rule.kinds()]
+        whole = " or ".join(things) if len(things) < 3 else f"{', '.join(things[:-1])} or {things[-1]}"
         facts.append(("Checked", [_t(f"once for the whole {whole}")]))
     else:
         title = fmt.tables[rule.scope].title if rule.scope in fmt.tables else rule.scope
