@@ -392,7 +392,9 @@ def build_ascwds_export() -> None:
     codes them, with the contract's values in a file beside the folder. Two workers are paid below the minimum
     (one of them an annual salary over contracted hours), one zero-hours worker has no reason recorded, and the
     staff file breaks two of ASC-WDS's own rules (an hourly rate with the annual interval; contracted hours on a
-    zero-hours contract), so it fails the ascwds-format schedule too."""
+    zero-hours contract), so it fails the ascwds-format schedule too. The optional columns are filled as a current
+    export fills them: L2CARECERT (the Level 2 Adult Social Care Certificate: 3 no, 1;2024 completed in 2024, 2
+    started), DHA (delegated healthcare activities, 999 don't know) and QUALACH01/02 (qualification code;year)."""
     folder = HERE / "ascwds-export"
     if folder.exists():
         shutil.rmtree(folder)
@@ -400,13 +402,14 @@ def build_ascwds_export() -> None:
     people = [
         dict(UNIQUEWORKERID="SFC001", STATUS="UPDATE", DOB="14/03/1985", CARECERT="1", STARTDATE="04/05/2021",
              APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="3", SALARYINT="3", HOURLYRATE="12.95",
-             MAINJOBROLE="8", CONTHOURS="30", SCQUAL="1;2"),
+             MAINJOBROLE="8", CONTHOURS="30", SCQUAL="1;2", L2CARECERT="3", DHA="1", QUALACH01="26;2019"),
         dict(UNIQUEWORKERID="SFC002", STATUS="UPDATE", DOB="02/11/1979", CARECERT="1", STARTDATE="01/02/2019",
              APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="0", SALARYINT="3", HOURLYRATE="12.50",
-             MAINJOBROLE="8", CONTHOURS="37.5", SCQUAL="1;3"),
+             MAINJOBROLE="8", CONTHOURS="37.5", SCQUAL="1;3", L2CARECERT="1;2024", DHA="2", QUALACH01="26;2017",
+             QUALACH02="31;2022"),
         dict(UNIQUEWORKERID="SFC003", STATUS="NOCHANGE", DOB="30/06/1990", CARECERT="3", STARTDATE="12/08/2026",
              APPRENTICE="999", EMPLSTATUS="3", ZEROHRCONT="1", DAYSSICK="999", SALARYINT="3", HOURLYRATE="13.40",
-             MAINJOBROLE="8", CONTHOURS="16", AVGHOURS="14", SCQUAL="999"),
+             MAINJOBROLE="8", CONTHOURS="16", AVGHOURS="14", SCQUAL="999", L2CARECERT="2", DHA="999"),
         dict(UNIQUEWORKERID="SFC004", STATUS="UPDATE", DOB="21/01/1975", CARECERT="2", STARTDATE="01/02/2015",
              APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="5", SALARYINT="1", SALARY="23000",
              MAINJOBROLE="4", CONTHOURS="40", SCQUAL="1;5"),
