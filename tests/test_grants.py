@@ -165,3 +165,17 @@ def test_an_officer_checks_a_folder_of_applications(cli):
         "failed: GRT-03  samples/grants/late-application.xlsx")
     assert lines[1].endswith("failed: GRT-02  samples/grants/over-allocation.xlsx")
     assert lines[2].startswith("compliant") and lines[2].endswith("samples/grants/sound-application.xlsx")
+
+
+def test_a_returns_sheet_of_job_applications_does_not_make_it_a_grant(tmp_path):
+    """Only a sheet named for grants or funding is the Grant table: a provider's "Applications" sheet (people
+    applying for jobs) leaves the file a return."""
+    path = tmp_path / "return.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet("Workforce").write_row(0, 0, ["worker_id", "hourly_rate", "zero_hours"])
+    workbook.get_worksheet_by_name("Workforce").write_row(1, 0, ["W1", 13.0, "N"])
+    workbook.add_worksheet("Applications").write_row(0, 0, ["applicant", "amount", "received"])
+    workbook.close()
+    report = check(path, "statutory-minimum", as_of=D(2026, 9, 30))
+    assert report.input.kind == "return"
+    assert "grant" not in report.input.tables
