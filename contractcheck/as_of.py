@@ -32,7 +32,7 @@ DEFAULT_BASIS: DateBasis = "period_end"
 #: should say which date it means (``as_of:``, or the contract's ``period_end``).
 EXAMPLE_AS_OF = dt.date(2026, 4, 1)
 
-def as_of_candidates(basis: DateBasis, kind: Literal["return", "bid"]) -> list[DateBasis]:
+def as_of_candidates(basis: DateBasis, kind: Literal["return", "bid", "grant"]) -> list[DateBasis]:
     """The contract date that gives the as-of date: the schedule's own, and no other (no silent fallback).
 
     A bid has no return period: a schedule's ``period_start``/``period_end`` means the bid's ``contract_start``,
@@ -48,7 +48,7 @@ def as_of_candidates(basis: DateBasis, kind: Literal["return", "bid"]) -> list[D
     return [basis]
 
 
-def as_of_from(basis: DateBasis | dt.date, kind: Literal["return", "bid"],
+def as_of_from(basis: DateBasis | dt.date, kind: Literal["return", "bid", "grant"],
                scalars: Mapping[str, Any]) -> tuple[pd.Timestamp, str] | None:
     """The as-of date a schedule's ``as_of:`` gives for this data, and where it came from; None if no date.
 

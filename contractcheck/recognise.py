@@ -36,8 +36,10 @@ def refuse_if_not_a_return(source: Source, data: Dataset, fmt: ReturnFormat, kin
     expected_tables = expected_tables or [spec.title for spec in fmt.tables.values() if kind in spec.used_in]
     single = fmt.tables[fmt.single_table]
     required = [name for name, spec in single.fields.items() if spec.required][:4]
-    expected = (f"a {kind} has the {' and '.join(expected_tables)} {source.table_word}s, or is a .csv with "
-                f"{single.title} headings such as {', '.join(required)}")
+    plural = "s" if len(expected_tables) > 1 else ""
+    expected = f"a {kind} has the {' and '.join(expected_tables)} {source.table_word}{plural}"
+    if kind in single.used_in:  # only a kind that carries the single table may come as one CSV of it
+        expected += f", or is a .csv with {single.title} headings such as {', '.join(required)}"
     nearest = _nearest(names, headings, fmt)
     found = f"nearest names found: {', '.join(nearest)}" if nearest else "no name in it is near one a return uses"
     raise InputError(f"does not look like a return: it is {looks}; {expected}; {found}",

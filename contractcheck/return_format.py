@@ -41,9 +41,9 @@ class TableSpec(BaseModel):
     title: str
     aliases: tuple[str, ...] = ()  # other sheet names providers use for this table
     key: str | None = None
-    required_in: tuple[Literal["return", "bid"], ...] = ()
+    required_in: tuple[Literal["return", "bid", "grant"], ...] = ()
     # which files carry this table: rules over it judge these kinds unless they say otherwise (applies_to)
-    used_in: tuple[Literal["return", "bid"], ...] = ("return",)
+    used_in: tuple[Literal["return", "bid", "grant"], ...] = ("return",)
     row_noun: str = "row"  # what one row is, in a sentence: "worker", "training record"
     fields: dict[str, FieldSpec]
 

@@ -392,7 +392,9 @@ def build_ascwds_export() -> None:
     codes them, with the contract's values in a file beside the folder. Two workers are paid below the minimum
     (one of them an annual salary over contracted hours), one zero-hours worker has no reason recorded, and the
     staff file breaks two of ASC-WDS's own rules (an hourly rate with the annual interval; contracted hours on a
-    zero-hours contract), so it fails the ascwds-format schedule too."""
+    zero-hours contract), so it fails the ascwds-format schedule too. The optional columns are filled as a current
+    export fills them: L2CARECERT (the Level 2 Adult Social Care Certificate: 3 no, 1;2024 completed in 2024, 2
+    started), DHA (delegated healthcare activities, 999 don't know) and QUALACH01/02 (qualification code;year)."""
     folder = HERE / "ascwds-export"
     if folder.exists():
         shutil.rmtree(folder)
@@ -400,13 +402,14 @@ def build_ascwds_export() -> None:
     people = [
         dict(UNIQUEWORKERID="SFC001", STATUS="UPDATE", DOB="14/03/1985", CARECERT="1", STARTDATE="04/05/2021",
              APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="3", SALARYINT="3", HOURLYRATE="12.95",
-             MAINJOBROLE="8", CONTHOURS="30", SCQUAL="1;2"),
+             MAINJOBROLE="8", CONTHOURS="30", SCQUAL="1;2", L2CARECERT="3", DHA="1", QUALACH01="26;2019"),
         dict(UNIQUEWORKERID="SFC002", STATUS="UPDATE", DOB="02/11/1979", CARECERT="1", STARTDATE="01/02/2019",
              APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="0", SALARYINT="3", HOURLYRATE="12.50",
-             MAINJOBROLE="8", CONTHOURS="37.5", SCQUAL="1;3"),
+             MAINJOBROLE="8", CONTHOURS="37.5", SCQUAL="1;3", L2CARECERT="1;2024", DHA="2", QUALACH01="26;2017",
+             QUALACH02="31;2022"),
         dict(UNIQUEWORKERID="SFC003", STATUS="NOCHANGE", DOB="30/06/1990", CARECERT="3", STARTDATE="12/08/2026",
              APPRENTICE="999", EMPLSTATUS="3", ZEROHRCONT="1", DAYSSICK="999", SALARYINT="3", HOURLYRATE="13.40",
-             MAINJOBROLE="8", CONTHOURS="16", AVGHOURS="14", SCQUAL="999"),
+             MAINJOBROLE="8", CONTHOURS="16", AVGHOURS="14", SCQUAL="999", L2CARECERT="2", DHA="999"),
         dict(UNIQUEWORKERID="SFC004", STATUS="UPDATE", DOB="21/01/1975", CARECERT="2", STARTDATE="01/02/2015",
              APPRENTICE="2", EMPLSTATUS="1", ZEROHRCONT="2", DAYSSICK="5", SALARYINT="1", SALARY="23000",
              MAINJOBROLE="4", CONTHOURS="40", SCQUAL="1;5"),
@@ -432,6 +435,45 @@ def build_ascwds_export() -> None:
         "contract_value: 400000\ndspt_status: Standards Met\ndspt_published: 2026-06-18\n", encoding="utf-8")
 
 
+GRANT_FIELDS = ["application_ref", "applicant", "priority_area", "amount_requested", "received_date", "outcomes"]
+#: the headings as a fund's application form writes them (read through the Grant table's aliases)
+GRANT_HEADINGS = {"application_ref": "Application ref", "applicant": "Applicant organisation",
+                  "priority_area": "Priority area", "amount_requested": "Amount requested (£)",
+                  "received_date": "Date received", "outcomes": "Expected outcomes"}
+GRANT_APPLICATIONS = {
+    # sound: within the recruitment and retention allocation (£48,000), received before the closing date
+    "sound-application.xlsx": {
+        "application_ref": "WDF-2017-014", "applicant": "Broadland Home Care Ltd",
+        "priority_area": "Recruitment and retention", "amount_requested": 36_500, "received_date": D(2017, 2, 20),
+        "outcomes": "12 care workers through the Level 2 Diploma; a values-based recruitment day each quarter"},
+    # over its allocation: £24,750 asked of the £20,000 quality improvement area (written in the page's words)
+    "over-allocation.xlsx": {
+        "application_ref": "WDF-2017-021", "applicant": "Wensum Valley Care Ltd",
+        "priority_area": "Improving quality in the independent care sector", "amount_requested": 24_750,
+        "received_date": D(2017, 2, 24),
+        "outcomes": "Quality champions in 6 homes; dementia care mapping for 40 staff"},
+    # late: received on 3 March 2017, three days after the closing date of 28 February 2017
+    "late-application.xlsx": {
+        "application_ref": "WDF-2017-030", "applicant": "Yare Community Care CIC",
+        "priority_area": "Statutory requirements", "amount_requested": 42_000, "received_date": D(2017, 3, 3),
+        "outcomes": "Moving and handling and safeguarding refreshers for 85 staff"},
+}
+
+
+def build_grants() -> None:
+    """Three applications to the Norfolk Workforce Development Fund 2016-17 (synthetic applicants), each a
+    workbook with a Grant sheet of one row, headed as an application form heads it: one sound, one over its
+    area's allocation, one received after the closing date. A fund's register of many applications is the
+    same sheet with a row per application."""
+    folder = HERE / "grants"
+    folder.mkdir(exist_ok=True)
+    for name, application in GRANT_APPLICATIONS.items():
+        wb = _new_workbook(folder / name)
+        formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
+        _write_table(wb.add_worksheet("Grant"), formats, 0, 0, GRANT_FIELDS, [application], GRANT_HEADINGS)
+        wb.close()
+
+
 if __name__ == "__main__":
     build_bid()
     build_compliant()
@@ -440,4 +482,5 @@ if __name__ == "__main__":
     build_csv_folder()
     build_pay()
     build_ascwds_export()
+    build_grants()
     print("samples written to", HERE)

@@ -109,3 +109,61 @@ def test_an_export_folder_with_its_contract_given_on_the_command_line_is_one_ret
                  "--set", "contract_ref=C", "--set", "period_start=2026-07-01", "--set", "period_end=2026-09-30")
     assert result.code == 1, result.err
     assert '"PAY-01"' in result.out and '"training": "training-file"' in result.out
+
+
+# The current staff file's columns for the Level 2 certificate, delegated healthcare and qualifications achieved
+CURRENT = "LOCALESTID,UNIQUEWORKERID,STATUS,MAINJOBROLE,CARECERT,L2CARECERT,STARTDATE,DHA,EMPLSTATUS,ZEROHRCONT," \
+          "SALARYINT,HOURLYRATE,QUALACH01,QUALACH01NOTES,QUALACH02,QUALACH02NOTES,QUALACH03,QUALACH03NOTES,QUALACH04"
+
+
+def workforce_of(tmp_path: Path, *rows: str) -> Any:
+    """The staff file's Workforce table as the rules see it (canonical fields, typed)."""
+    from contractcheck.load import open_source
+    from contractcheck.normalise import normalise
+    from contractcheck.return_format import return_format
+
+    path = tmp_path / "staff.csv"
+    path.write_text(CURRENT + "\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return normalise(open_source(path), return_format()).tables["workforce"].frame.set_index("worker_id")
+
+
+def test_l2carecert_is_the_level_2_certificate_in_its_own_codes(tmp_path: Path) -> None:
+    """L2CARECERT: 1 completed (maybe ;YYYY), 2 started, 3 no — not CARECERT's order (2 no, 3 in progress). A year
+    after 2 or 3 makes the validator ignore the whole value (warnings 5600, 5610): unknown."""
+    frame = workforce_of(tmp_path, *(f"RIV1,{w},NEW,8,2,{code},04/05/2021,,1,2,3,13.00,,,,,,," for w, code in
+                                     [("A", "1"), ("B", "1;2025"), ("C", "2"), ("D", "3"), ("E", "2;2025"), ("F", "")]))
+    got = frame["l2_care_certificate"].astype(object).where(frame["l2_care_certificate"].notna(), None).to_dict()
+    assert got == {"A": "Completed", "B": "Completed", "C": "In progress", "D": "Not started", "E": None, "F": None}
+    assert frame.loc["A", "care_certificate"] == "Not started"  # CARECERT 2 is read in CARECERT's codes
+
+
+def test_dha_is_delegated_healthcare_and_999_is_unknown(tmp_path: Path) -> None:
+    frame = workforce_of(tmp_path, *(f"RIV1,{w},NEW,8,1,,04/05/2021,{code},1,2,3,13.00,,,,,,," for w, code in
+                                     [("A", "1"), ("B", "2"), ("C", "999"), ("D", "")]))
+    got = frame["delegated_healthcare"].astype(object).where(frame["delegated_healthcare"].notna(), None).to_dict()
+    assert got == {"A": True, "B": False, "C": None, "D": None}
+
+
+def test_qualach_columns_are_one_list_of_codes_and_years(tmp_path: Path) -> None:
+    """QUALACH01 … QUALACHnn (any number of them) joined in column order; the NOTES columns are not read; they do
+    not set qualification_level, which the export gives only in SCQUAL."""
+    frame = workforce_of(tmp_path,
+                         "RIV1,A,NEW,8,1,,04/05/2021,,1,2,3,13.00,26;2019,Level 2 diploma,,,31;2022,,112;2024",
+                         "RIV1,B,NEW,8,1,,04/05/2021,,1,2,3,13.00,,,,,,,")
+    assert frame.loc["A", "qualifications"] == "26;2019, 31;2022, 112;2024"
+    assert frame["qualifications"].isna()["B"]
+    assert frame["qualification_level"].isna().all()
+
+
+def test_a_completed_level_2_certificate_without_a_date_is_not_judged_late(tmp_path: Path) -> None:
+    """A care worker 60 weeks in, CARECERT 2 (no): with L2CARECERT 1 the Level 2 certificate is done but ASC-WDS does
+    not say when, so CC-01 does not judge the worker; with L2CARECERT 2 (started) it fails as before."""
+    path = tmp_path / "staff.csv"
+    path.write_text(CURRENT + "\nRIV1,DONE,NEW,8,2,1;2026,30/07/2025,1,1,2,3,13.00,,,,,,,\n"
+                    "RIV1,STARTED,NEW,8,2,2,30/07/2025,1,1,2,3,13.00,,,,,,,\n", encoding="utf-8")
+    (tmp_path / "staff.contract.yaml").write_text(CONTRACT, encoding="utf-8")
+    report = check(path, "oxfordshire-help-to-live-at-home")
+    [late] = findings(report, "CC-01")
+    assert late.subject.key == "STARTED"
+    cc = next(r for r in report.results if r.rule_id == "CC-01")
+    assert (cc.checked, cc.failed, cc.not_judged) == (1, 1, 1)

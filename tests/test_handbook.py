@@ -370,6 +370,7 @@ _INTERNAL = re.compile(r"contractcheck/|\.py\b|reference= from Python|project's|
 
 
 @pytest.mark.parametrize("schedule", ["statutory-minimum", "leicester-homecare", "gloucestershire-homecare-training",
+                                      "norfolk-workforce-development-fund",
                                       "ascwds-format", "ethical-care-charter-homecare"])
 def test_handbook_for_providers_carries_no_internal_paths_or_development_notes(schedule):
     from contractcheck.authoring.handbook import schedule_handbook

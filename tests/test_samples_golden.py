@@ -30,6 +30,9 @@ CASES = [
     ("pay-return.xlsx", "statutory-minimum", 1),
     ("ascwds-export", "leicester-homecare", 1),
     ("ascwds-export", "ascwds-format", 1),
+    ("grants/sound-application.xlsx", "norfolk-workforce-development-fund", 0),
+    ("grants/over-allocation.xlsx", "norfolk-workforce-development-fund", 1),
+    ("grants/late-application.xlsx", "norfolk-workforce-development-fund", 1),
 ]
 SUFFIX = {"json": "json", "markdown": "md", "table": "txt", "csv": "csv", "html": "html"}
 

@@ -72,8 +72,10 @@ BID = {
     "care_worker_rate": 15.00, "real_living_wage": "Yes", "apprentices_committed": 1,
     "zero_hours_policy": "Only where the worker asks", "training_budget": 12_000, "london": "No",
 }
+GRANT = [{"application_ref": "WDF-1", "applicant": "Riverside Home Care Ltd", "priority_area": "Market development",
+          "amount_requested": 15_000, "received_date": D(2017, 2, 14), "outcomes": "A shared bank of relief staff"}]
 COMPLIANT = {"Contract": CONTRACT, "Bid": BID, "Workforce": WORKFORCE, "Training": TRAINING, "Pay": PAY,
-             "Costs": COSTS}
+             "Costs": COSTS, "Grant": GRANT}
 
 
 def fill(template: Path, out: Path, values: dict[str, object]) -> Path:

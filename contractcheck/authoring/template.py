@@ -197,7 +197,7 @@ class _Writer:
         ws.set_column(3, 3, 70, self.wrap)
         ws.set_column(4, 4, 45, self.wrap)
         ws.set_column(5, 5, 24, self.wrap)
-        ws.write_string(0, 0, f"{s.title}: {'bid' if s.kind == 'bid' else 'return'} template", self.title)
+        ws.write_string(0, 0, f"{s.title}: {s.kind} template", self.title)
         stamp = [
             ("Council", s.council),
             ("Schedule", f"{s.id} version {s.version}"),

@@ -194,7 +194,7 @@ class Dataset:
     → its name in the file (a table with no heading row is found but not in ``tables``).
     """
 
-    kind: Literal["return", "bid"]
+    kind: Literal["return", "bid", "grant"]
     file: str
     tables: dict[str, Table]
     keyvalues: dict[str, KeyValueTable]
@@ -547,7 +547,8 @@ def _assemble(file: str, fmt: ReturnFormat, found: dict[str, str], tables: dict[
               keyvalues: dict[str, KeyValueTable], issues: list[DataIssue],
               extra_scalars: Mapping[str, str] | None, *, table_word: str = "table",
               single_unnamed_table: bool = False) -> Dataset:
-    kind: Literal["return", "bid"] = "bid" if "bid" in found else "return"
+    # the kind is decided by the table only that kind of file has: a Bid sheet, a Grant sheet, else a return
+    kind: Literal["return", "bid", "grant"] = "bid" if "bid" in found else "grant" if "grant" in found else "return"
     given = set(extra_scalars or {})
     for canonical, spec in fmt.tables.items():
         if single_unnamed_table and spec.layout == "keyvalue" and kind in spec.required_in:

@@ -10,6 +10,7 @@ which field, which codes mean "don't know") is data: ``data/ascwds.yaml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -31,6 +32,19 @@ class Column(BaseModel):
     unknown: tuple[str, ...] = ()
     codes: dict[str, str] = {}
     level_after: str | None = None
+    # "code;YYYY": the separator before a year, and the codes that may carry one (any other code with a year is
+    # a value the validator ignores: unknown)
+    year_after: str | None = None
+    year_codes: tuple[str, ...] = ()
+
+
+class Joined(BaseModel):
+    """A numbered run of columns (QUALACH01, QUALACH02 …) read as one field: their values joined in column order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    pattern: str  # a regular expression the whole column name matches
 
 
 class FileProfile(BaseModel):
@@ -43,6 +57,7 @@ class FileProfile(BaseModel):
     status: str | None = None
     left_out_status: tuple[str, ...] = ()
     columns: dict[str, Column]
+    joined: tuple[Joined, ...] = ()
 
 
 class Profiles(BaseModel):
@@ -107,7 +122,22 @@ def ascwds_table(raw: RawTable, profile: FileProfile, establishment: str | None)
             continue
         headers.append(column.field)
         data[i] = _recode(data[i], column)
+    for group in profile.joined:
+        run = [i for i, name in enumerate(raw.headers)
+               if name is not None and re.fullmatch(group.pattern, str(name).strip())]
+        if run:
+            headers[run[0]] = group.field  # findings point at the first column of the run
+            data[run[0]] = _joined([data[i] for i in run])
     return replace(raw, headers=headers, data=data, row_numbers=np.asarray(raw.row_numbers)[keep])
+
+
+def _joined(columns: list[pd.Series]) -> pd.Series:
+    """Each row's non-blank values of the columns, joined with ", " in column order (None where all are blank)."""
+    out = pd.Series(pd.NA, index=columns[0].index, dtype="string")
+    for cells in columns:
+        part = cells.astype("string").str.strip().replace("", pd.NA)
+        out = out.where(part.isna(), (out + ", " + part).where(out.notna(), part))
+    return out.astype(object).where(out.notna(), None)
 
 
 def _column_index(raw: RawTable, name: str) -> int | None:
@@ -116,10 +146,16 @@ def _column_index(raw: RawTable, name: str) -> int | None:
 
 def _recode(cells: pd.Series, column: Column) -> pd.Series:
     """One column's ASC-WDS codes as the words the field's parser and vocabulary read (one pass per code)."""
-    if not (column.unknown or column.codes or column.level_after):
+    if not (column.unknown or column.codes or column.level_after or column.year_after):
         return cells
     plain = cells.astype("string").str.strip()
     out = cells.astype(object).where(cells.notna(), None)
+    if column.year_after:
+        parts = plain.str.split(column.year_after, n=1, expand=True).reindex(columns=[0, 1])
+        code, dated = parts[0].str.strip(), parts[1].notna()
+        ignored = (dated & ~code.isin(column.year_codes)).fillna(False)
+        out = out.where(~ignored, None)  # "2;2025": the validator ignores the whole value
+        plain = code.where(~ignored, pd.NA)  # "1;2025" is read as its code, 1
     if column.level_after:
         parts = plain.str.split(column.level_after, n=1, expand=True).reindex(columns=[0, 1])
         indicator, level = parts[0], parts[1]

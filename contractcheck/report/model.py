@@ -85,8 +85,9 @@ class InputInfo(_Model):
 
     path: str
     """the path as given"""
-    kind: Literal["return", "bid"]
-    """a periodic ``return`` or a tender ``bid`` (from the tables found)"""
+    kind: Literal["return", "bid", "grant"]
+    """a periodic ``return``, a tender ``bid`` or a ``grant`` application (from the tables found: a Bid sheet
+    makes a bid, a Grant sheet a grant application, anything else a return)"""
     sha256: str
     """SHA-256 of the file's bytes, so a report can be tied to the file it judged"""
     tables: dict[str, str] = {}

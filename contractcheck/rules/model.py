@@ -138,7 +138,7 @@ class Rule(Strict):
     title: str
     severity: Severity
     scope: str  # the table the rule runs over: a table of the return format
-    applies_to: list[Literal["return", "bid"]] | None = None
+    applies_to: list[Literal["return", "bid", "grant"]] | None = None
     description: str = ""
     filter: str | None = None
     let: dict[str, str] = {}
@@ -229,7 +229,7 @@ class Schedule(Strict):
     version: str
     description: str = ""
     extends: str | None = None  # another schedule (id or path) whose rules and parameters this one builds on
-    kind: Literal["return", "bid"] = "return"
+    kind: Literal["return", "bid", "grant"] = "return"
     as_of: DateBasis | dt.date = DEFAULT_BASIS  # the date judged on: see contractcheck.as_of
     rules: list[str]
     params: dict[str, dict[str, Any]] = {}

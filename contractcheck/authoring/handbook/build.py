@@ -41,7 +41,9 @@ FUNCTIONS = rule_functions()
 # Words for values and settings
 
 EXPECT_WORDS = {"pass": "passes", "fail": "fails", "not_applicable": "does not apply"}
-KIND_WORDS = {"return": "returns", "bid": "bids"}
+KIND_WORDS = {"return": "returns", "bid": "bids", "grant": "grant applications"}
+#: what one file of each kind is called in a sentence
+THING_WORDS = {"return": "return", "bid": "bid", "grant": "grant application"}
 
 
 def format_param(value: Any, type_: str) -> str:
@@ -86,9 +88,13 @@ def _record_value(value: Any, type_: str | None) -> Span:
     return _t(str(value))
 
 
-def as_of_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> tuple[str, str]:
+def as_of_words(basis: DateBasis | dt.date, kind: Literal["return", "bid", "grant"]) -> tuple[str, str]:
     """The schedule's date basis: a short name and a sentence on what it means for a provider."""
-    thing = "bid" if kind == "bid" else "return"
+    thing = THING_WORDS[kind]
+    if isinstance(basis, dt.date) and kind == "grant":
+        return (f"a fixed date, {long_date(basis)}",
+                (f"Every {thing} is judged as at {long_date(basis)}: closing dates and other dates the rules "
+                 f"use are worked out on it."))
     if isinstance(basis, dt.date):
         return (f"a fixed date, {long_date(basis)}",
                 (f"Every {thing} is judged as at {long_date(basis)}, whatever period it covers: hourly rates are "
@@ -107,18 +113,19 @@ def as_of_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> t
              "ages, expiry dates and deadlines are worked out on that day."))
 
 
-def _fallback_words(basis: DateBasis | dt.date, kind: Literal["return", "bid"]) -> str:
+def _fallback_words(basis: DateBasis | dt.date, kind: Literal["return", "bid", "grant"]) -> str:
     """What happens when the return or bid lacks the date the schedule judges on (``as_of_candidates``): no other
     date stands in for it."""
     if isinstance(basis, dt.date):
         return ""
-    thing = "bid" if kind == "bid" else "return"
+    thing = THING_WORDS[kind]
     return (f" If a {thing} does not give that date, or gives one that cannot be read, it is not checked until the "
             f"date is put right or a date to judge on is given (--as-of); no other date stands in for it.")
 
 
 def _kinds_words(kinds: list[str]) -> str:
-    return " and ".join(KIND_WORDS.get(k, k) for k in kinds)
+    words = [KIND_WORDS.get(k, k) for k in kinds]
+    return " and ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def in_force_words(rule: Rule) -> str:
@@ -169,7 +176,7 @@ def build_handbook(schedule: LoadedSchedule, rules: list[CompiledRule]) -> Docum
     """The handbook as a document structure (what both renderers draw)."""
     s = schedule.schedule
     fmt = return_format().with_extra_fields(s.fields)
-    thing = "bid" if s.kind == "bid" else "return"
+    thing = THING_WORDS[s.kind]
     basis_name, basis_sentence = as_of_words(s.as_of, s.kind)
     fallback = _fallback_words(s.as_of, s.kind)
     blocks: list[Block] = [Heading(1, [_t(s.title)], "top")]
@@ -235,7 +242,8 @@ def _what_is_checked(cr: CompiledRule, fmt: ReturnFormat) -> list[Block]:
     rule = cr.rule
     facts: list[tuple[str, Inline]] = []
     if cr.row_table is None:
-        whole = " or ".join(rule.kinds())
+        things = [THING_WORDS.get(k, k) for k in rule.kinds()]
+        whole = " or ".join(things) if len(things) < 3 else f"{', '.join(things[:-1])} or {things[-1]}"
         facts.append(("Checked", [_t(f"once for the whole {whole}")]))
     else:
         title = fmt.tables[rule.scope].title if rule.scope in fmt.tables else rule.scope
@@ -387,7 +395,7 @@ def _rule_section(cr: CompiledRule, schedule: LoadedSchedule, fmt: ReturnFormat,
                   versioned: bool = False) -> Section:
     rule = cr.rule
     s = schedule.schedule
-    thing = "bid" if s.kind == "bid" else "return"
+    thing = THING_WORDS[s.kind]
     blocks: list[Block] = []
     if rule.description:
         blocks.append(Para([_t(rule.description)]))
