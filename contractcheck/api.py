@@ -209,9 +209,11 @@ def check_prepared(
     if not_run:
         notes.append(f"rules given with --rules (rules_paths) that schedule {loaded.schedule.id} does not include, "
                      f"so not run: {', '.join(not_run)} — add them to the schedule's rules: to run them")
-    if loaded.schedule.kind != data.kind:
-        notes.append(f"schedule {loaded.schedule.id} is written for a {loaded.schedule.kind}, "
-                     f"but this file is a {data.kind}")
+    # a schedule holds a contract's rules for bids and for returns: the report lists those for this kind of file
+    rules = rules_for_kind(rules, data.kind)[0]
+    if not any(cr.rule.kinds() == [data.kind] for cr in rules):
+        notes.append(f"schedule {loaded.schedule.id} has no rules written for a {data.kind} (only rules for "
+                     f"every kind of file, such as DATA-*): is it the schedule meant?")
     pay_data = prepared.reference
     if when.date() >= pay_data.next_expected_change:
         last_day = long_date(pay_data.next_expected_change - dt.timedelta(days=1))
@@ -237,6 +239,14 @@ def check_prepared(
         ref = data.scalars.get("contract_ref") or data.scalars.get("tender_ref")
         report = apply_waivers(report, waiver_file, when.date(), str(ref) if ref else None)
     return report
+
+
+def rules_for_kind(rules: list[CompiledRule], kind: str) -> tuple[list[CompiledRule], list[CompiledRule]]:
+    """A schedule's rules split by the kind of file judged (``"return"`` or ``"bid"``): those that apply to it
+    (``Rule.kinds()``: the rule's ``applies_to``, else where its table is used) and those for the other kind only.
+    One schedule holds a contract's rules for its tender and its delivery; a report lists only the first."""
+    own = [cr for cr in rules if kind in cr.rule.kinds()]
+    return own, [cr for cr in rules if kind not in cr.rule.kinds()]
 
 
 def _extra_rules_not_run(library: RuleLibrary, rules: list[CompiledRule]) -> list[str]:
