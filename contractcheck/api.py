@@ -193,6 +193,18 @@ def check_prepared(
 ) -> Report:
     """Check one return or bid with a schedule already prepared (:func:`prepare`): what :func:`check` does,
     without loading and compiling the schedule again. Arguments, result and errors as :func:`check`."""
+    return check_prepared_with_data(path, prepared, as_of=as_of, set_values=set_values)[0]
+
+
+def check_prepared_with_data(
+    path: str | Path,
+    prepared: PreparedSchedule,
+    *,
+    as_of: dt.date | None = None,
+    set_values: Mapping[str, str] | None = None,
+) -> tuple[Report, Dataset]:
+    """:func:`check_prepared`, and the normalised data it judged (``Dataset``: the file's tables and contract or
+    bid values, parsed), for a caller that shows the file's own figures beside the verdicts (``compare``)."""
     loaded, library, rules, fmt = prepared.schedule, prepared.library, prepared.rules, prepared.format
     waiver_file = prepared.waivers
     source = open_source(Path(path))
@@ -238,7 +250,7 @@ def check_prepared(
     if waiver_file is not None:
         ref = data.scalars.get("contract_ref") or data.scalars.get("tender_ref")
         report = apply_waivers(report, waiver_file, when.date(), str(ref) if ref else None)
-    return report
+    return report, data
 
 
 def rules_for_kind(rules: list[CompiledRule], kind: str) -> tuple[list[CompiledRule], list[CompiledRule]]:

@@ -663,6 +663,38 @@ def template_command(
     return ExitCode.OK
 
 
+@app.command("compare")
+@pipe_safe
+def compare_command(
+    bid: Annotated[list[str], typer.Argument(metavar="BID", show_default=False, help="The bids: files, a folder of bids, or a quoted glob ('bids/*.xlsx')")],
+    schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table, or from the --output extension)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the comparison to this file")] = None,
+    as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date instead of each bid's contract start")] = None,
+    rules: RulesOpt = None,
+    reference: Annotated[list[Path] | None, typer.Option("--reference", help="Judge pay with this rate table (as for check)")] = None,
+) -> int:
+    """The tender panel's view: a row per bid, its mandatory rules (pass/fail), price, pay, training, apprentices."""
+    from contractcheck.batch import expand_inputs
+    from contractcheck.compare import COMPARE_RENDERERS, compare
+
+    paths = expand_inputs(bid)
+    if output is not None:
+        check_output(output, inputs=[*paths, *(rules or []), *(reference or [])])
+    chosen = output_format(format, output) or "table"
+    comparison = compare(paths, schedule, as_of=as_of.date() if as_of else None, rules_paths=rules,
+                         reference=reference)
+    text = COMPARE_RENDERERS[chosen](comparison)
+    if output is not None:
+        write_atomically(output, text)
+        print(f"comparison written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    for row in comparison.could_not_check:
+        print(row.error, file=sys.stderr)
+    return ExitCode.ERROR if comparison.could_not_check else ExitCode.OK
+
+
 @app.command("version")
 @pipe_safe
 def version_command() -> int:
