@@ -67,7 +67,7 @@ def test_markdown_includes_the_data_rules():
 def test_markdown_gives_the_schedule_details_and_date_basis():
     text = handbook(OXFORDSHIRE)
     assert "- **Council:** Oxfordshire County Council" in text
-    assert "version 2026.1" in text
+    assert "version 2026.2" in text
     assert "hourly rates are judged against the floors in force on the last day of the return period" in text.lower()
     assert f"contractcheck {__version__}" in text
 
@@ -158,7 +158,7 @@ def test_schedule_that_extends_another_says_so_and_shows_the_merged_rules(tmp_pa
         """)
     text = handbook(str(path))
     assert ("- **Builds on:** Oxfordshire Help to Live at Home — home care workforce schedule "
-            "(`oxfordshire-help-to-live-at-home`, version 2026.1).") in text
+            "(`oxfordshire-help-to-live-at-home`, version 2026.2).") in text
     assert "### PAY-03 — " in text and "### COST-01 — " in text  # its own rule and an inherited one
     assert "£250,000 (default £500,000)" in section(text, "APP-01")
     assert "the rule fails: this schedule requires it" in section(text, "COST-01")  # inherited override

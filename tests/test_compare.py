@@ -1,0 +1,107 @@
+"""`contractcheck compare`: the tender panel's view of several bids, one row per bid."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+from contractcheck.compare import compare
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("CONTRACTCHECK_UPDATE_GOLDEN") == "1"
+SCHEDULE = "oxfordshire-help-to-live-at-home"
+BIDS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "samples" / "tender").glob("*.xlsx"))
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden comparison"
+
+
+def test_compare_five_bids_table_matches_golden(cli):
+    result = cli("compare", "samples/tender/", "-s", SCHEDULE)
+    assert result.code == 0, result.err
+    _golden("compare--oxfordshire-help-to-live-at-home.txt", result.out)
+
+
+def test_compare_json_matches_golden(cli):
+    result = cli("compare", *BIDS, "-s", SCHEDULE, "-f", "json")
+    assert result.code == 0, result.err
+    _golden("compare--oxfordshire-help-to-live-at-home.json", result.out)
+
+
+def test_the_sound_bid_comes_first_and_each_failing_bid_is_set_aside_for_its_own_rule(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    comparison = compare(list(reversed(BIDS)), SCHEDULE)
+    assert [(r.bidder_name, r.status, r.failed_mandatory) for r in comparison.rows] == [
+        ("Cherwell Valley Care Ltd", "eligible", []),
+        # set aside, in the order given (reversed here)
+        ("Witney Community Care Ltd", "set aside", ["COST-02"]),
+        ("Kidlington Care at Home Ltd", "set aside", ["COST-03"]),
+        ("Thames Vale Care Services Ltd", "set aside", ["COST-01"]),
+        ("Banbury Homecare Ltd", "set aside", ["COST-01"]),
+    ]
+    assert list(comparison.mandatory) == ["PAY-04", "APP-02", "COST-01", "COST-02", "COST-03", "BID-01", "BID-02"]
+
+
+def test_the_figures_are_the_bids_own(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    rows = {r.bidder_name: r for r in compare(BIDS, SCHEDULE).rows}
+    sound, low = rows["Cherwell Valley Care Ltd"], rows["Kidlington Care at Home Ltd"]
+    assert (sound.price_per_hour, sound.care_worker_rate, sound.training_per_hour, sound.apprentices_committed) == \
+        (32.50, 12.90, 0.45, 3)
+    assert (sound.minimum_price, sound.margin) == (32.14, 0.36)
+    assert (low.price_per_hour, low.margin) == (26.00, -6.14)
+    # training folded into on-costs: no training line, so nothing an hour on training
+    assert rows["Thames Vale Care Services Ltd"].training_per_hour == 0
+
+
+def test_without_a_mandatory_list_the_critical_rules_are_mandatory(monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)
+    schedule = tmp_path / "panel.yaml"
+    schedule.write_text("id: panel\ntitle: Panel\ncouncil: C\nsource: x\nversion: '1'\nkind: bid\n"
+                        "rules: [PAY-04, COST-02, COST-03]\n", encoding="utf-8")
+    comparison = compare(BIDS, str(schedule))
+    assert list(comparison.mandatory) == ["PAY-04", "COST-03"]  # COST-02 is major
+    assert [r.bidder_name for r in comparison.rows if r.status == "set aside"] == ["Kidlington Care at Home Ltd"]
+
+
+def test_a_bid_that_cannot_be_read_is_a_row_and_one_line_with_exit_2(cli, tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = cli("compare", BIDS[0], str(broken), "-s", SCHEDULE, "-f", "csv")
+    assert result.code == 2
+    assert result.err.count("\n") == 1 and result.err.startswith("error LOAD: ")
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [(r["bidder_name"], r["status"]) for r in rows] == [("Cherwell Valley Care Ltd", "eligible"),
+                                                               ("", "could not check")]
+
+
+def test_a_return_is_not_compared_as_a_bid(cli):
+    result = cli("compare", "samples/compliant-return.xlsx", "-s", SCHEDULE, "-f", "json")
+    assert result.code == 2
+    assert json.loads(result.out)["bids"][0]["error"].endswith("is a return, not a bid (a bid has a Bid sheet)")
+
+
+def test_markdown_strikes_out_the_bids_set_aside_and_output_is_written_whole(cli, tmp_path):
+    out = tmp_path / "panel.md"
+    result = cli("compare", *BIDS, "-s", SCHEDULE, "-o", str(out))
+    assert result.code == 0, result.err
+    text = out.read_text(encoding="utf-8")
+    assert "| Cherwell Valley Care Ltd | eligible |" in text
+    assert "| ~~Banbury Homecare Ltd~~ | SET ASIDE: fails COST-01 |" in text
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~_umask()
+    assert not list(tmp_path.glob(".panel.md.*"))
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
