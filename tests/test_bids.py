@@ -151,3 +151,17 @@ def test_a_schedule_naming_a_mandatory_rule_it_does_not_include_is_refused(tmp_p
 def test_tender_schedule_inherits_the_mandatory_list():
     assert load_schedule("oxfordshire-tender").schedule.mandatory == \
         load_schedule(SCHEDULE).schedule.mandatory
+
+
+def test_the_shipped_minimum_prices_are_the_researched_ones():
+    """Each shipped price is the one ../shared/reference/homecare_cost_model.yaml gives from the same date (a
+    price it marks unverified is shipped as not found); run in CI, where ../shared is beside every clone."""
+    from contractcheck.reference.homecare_price import minimum_prices
+
+    shared = ROOT.parent / "shared" / "reference" / "homecare_cost_model.yaml"
+    researched = {p["effective_from"]: p for p in yaml.safe_load(shared.read_text(encoding="utf-8"))["prices"]}
+    shipped = minimum_prices().prices
+    assert [p.effective_from for p in shipped] == sorted(researched)
+    for price in shipped:
+        source = researched[price.effective_from]
+        assert price.price_per_hour == (source["price_per_hour"] if source["verified"] else None), price.year
