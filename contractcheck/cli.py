@@ -669,7 +669,7 @@ def compare_command(
     bid: Annotated[list[str], typer.Argument(metavar="BID", show_default=False, help="The bids: files, a folder of bids, or a quoted glob ('bids/*.xlsx')")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
     format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table, or from the --output extension)")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the comparison to this file")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the comparison to this file (.json/.csv/.md/.txt, or .xlsx for a workbook)")] = None,
     as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date instead of each bid's contract start")] = None,
     rules: RulesOpt = None,
     reference: Annotated[list[Path] | None, typer.Option("--reference", help="Judge pay with this rate table (as for check)")] = None,
@@ -680,16 +680,23 @@ def compare_command(
 
     paths = expand_inputs(bid)
     if output is not None:
-        check_output(output, inputs=[*paths, *(rules or []), *(reference or [])])
-    chosen = output_format(format, output) or "table"
+        check_output(output, inputs=[*bid, *paths, *(rules or []), *(reference or [])])
+    xlsx = output is not None and format is None and output.suffix.lower() == ".xlsx"
+    chosen = "xlsx" if xlsx else output_format(format, output) or "table"
     comparison = compare(paths, schedule, as_of=as_of.date() if as_of else None, rules_paths=rules,
                          reference=reference)
-    text = COMPARE_RENDERERS[chosen](comparison)
-    if output is not None:
+    if output is not None and xlsx:
+        from contractcheck.authoring.template import write_bytes_atomically
+        from contractcheck.compare import render_xlsx
+
+        write_bytes_atomically(output, render_xlsx(comparison))
+        print(f"comparison written to {output}", file=sys.stderr)
+    elif output is not None:
+        text = COMPARE_RENDERERS[chosen](comparison)
         write_atomically(output, text)
         print(f"comparison written to {output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(COMPARE_RENDERERS[chosen](comparison))
     for row in comparison.could_not_check:
         print(row.error, file=sys.stderr)
     return ExitCode.ERROR if comparison.could_not_check else ExitCode.OK

@@ -13,7 +13,7 @@ it (:func:`contractcheck.api.check_prepared_with_data`); nothing is judged here.
 
 Rows are in the order the bids were given, except that bids failing a mandatory rule are **set aside** and come
 after the others, and bids that could not be checked come last. Renderers: ``table``, ``markdown``, ``csv``,
-``json`` (:data:`COMPARE_RENDERERS`).
+``json`` (:data:`COMPARE_RENDERERS`, text) and :func:`render_xlsx` (bytes).
 """
 
 from __future__ import annotations
@@ -286,6 +286,58 @@ def render_json(comparison: Comparison) -> str:
         "bids": [asdict(row) for row in comparison.rows],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_xlsx(comparison: Comparison) -> bytes:
+    """The panel's view as an Excel workbook (XlsxWriter, in memory): a ``Bids`` sheet (a row per bid, money as
+    numbers in ``£#,##0.00``, bids set aside greyed and struck through, a failing cell red) and a ``Mandatory
+    rules`` sheet (id and title). Provider text is written as text, never as a formula."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
+    fmt = {"plain": wb.add_format(), "money": wb.add_format({"num_format": "£#,##0.00"}),
+           "aside": wb.add_format({"font_strikeout": True, "font_color": "#808080"}),
+           "aside_money": wb.add_format({"font_strikeout": True, "font_color": "#808080", "num_format": "£#,##0.00"}),
+           "fail": wb.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})}
+    ws = wb.add_worksheet("Bids")
+    headers = ["bid", "status", *comparison.mandatory, "price per hour", "pay offered", "training per hour",
+               "apprentices", "minimum price", "margin", "file"]
+    for col, text in enumerate(headers):
+        ws.write_string(0, col, text, head)
+    for r, row in enumerate(comparison.rows, start=1):
+        aside = row.status != "eligible"
+        text_fmt = fmt["aside"] if aside else fmt["plain"]
+        money_fmt = fmt["aside_money"] if aside else fmt["money"]
+        ws.write_string(r, 0, row.bidder_name or Path(row.path).name, text_fmt)
+        ws.write_string(r, 1, _status_words(row), text_fmt)
+        col = 2
+        for rid in comparison.mandatory:
+            verdict = row.mandatory.get(rid, "")
+            ws.write_string(r, col, verdict, fmt["fail"] if verdict == "fail" else text_fmt)
+            col += 1
+        for value, is_money in [(row.price_per_hour, True), (row.care_worker_rate, True),
+                                (row.training_per_hour, True), (row.apprentices_committed, False),
+                                (row.minimum_price, True), (row.margin, True)]:
+            if value is not None:
+                ws.write_number(r, col, value, money_fmt if is_money else text_fmt)
+            col += 1
+        ws.write_string(r, col, row.path if row.error is None else f"{row.path}: {row.error}", text_fmt)
+    ws.freeze_panes(1, 1)
+    ws.set_column(0, 1, 30)
+    ws.set_column(2, len(headers) - 2, 12)
+    ws.set_column(len(headers) - 1, len(headers) - 1, 50)
+    rules = wb.add_worksheet("Mandatory rules")
+    rules.write_string(0, 0, "rule", head)
+    rules.write_string(0, 1, f"title (schedule {comparison.schedule_id} v{comparison.schedule_version})", head)
+    for r, (rid, title) in enumerate(comparison.mandatory.items(), start=1):
+        rules.write_string(r, 0, rid)
+        rules.write_string(r, 1, title)
+    rules.set_column(0, 0, 10)
+    rules.set_column(1, 1, 80)
+    wb.close()
+    return buffer.getvalue()
 
 
 #: format name → renderer

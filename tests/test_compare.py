@@ -105,3 +105,29 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def test_xlsx_output_is_a_workbook_with_the_figures_as_numbers(cli, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "panel.xlsx"
+    result = cli("compare", *BIDS, "-s", SCHEDULE, "-o", str(out))
+    assert result.code == 0, result.err
+    wb = openpyxl.load_workbook(out)
+    rows = list(wb["Bids"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("bid", "status", "PAY-04")
+    kidlington = next(r for r in rows if r[0] == "Kidlington Care at Home Ltd")
+    assert kidlington[1] == "SET ASIDE: fails COST-03"
+    assert kidlington[-7:-1] == (26, 13.2, 0.3, 3, 32.14, -6.14)
+    assert [r[0] for r in wb["Mandatory rules"].iter_rows(min_row=2, values_only=True)] == \
+        ["PAY-04", "APP-02", "COST-01", "COST-02", "COST-03", "BID-01", "BID-02"]
+
+
+def test_an_output_inside_the_folder_of_bids_is_refused(cli, tmp_path):
+    folder = tmp_path / "bids"
+    folder.mkdir()
+    (folder / "a.xlsx").write_bytes((ROOT / BIDS[0]).read_bytes())
+    result = cli("compare", str(folder), "-s", SCHEDULE, "-o", str(folder / "panel.csv"))
+    assert result.code == 2
+    assert "would overwrite an input" in result.err
+    assert not (folder / "panel.csv").exists()
