@@ -669,7 +669,7 @@ def compare_command(
     bid: Annotated[list[str], typer.Argument(metavar="BID", show_default=False, help="The bids: files, a folder of bids, or a quoted glob ('bids/*.xlsx')")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", help="Schedule id (see schedules/) or a schedule file")],
     format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table, or from the --output extension)")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the comparison to this file (.json/.csv/.md/.txt, or .xlsx for a workbook)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the comparison to this file (.json/.csv/.md/.txt, .html for a page, .xlsx for a workbook)")] = None,
     as_of: Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge as of this date instead of each bid's contract start")] = None,
     rules: RulesOpt = None,
     reference: Annotated[list[Path] | None, typer.Option("--reference", help="Judge pay with this rate table (as for check)")] = None,
@@ -681,8 +681,9 @@ def compare_command(
     paths = expand_inputs(bid)
     if output is not None:
         check_output(output, inputs=[*bid, *paths, *(rules or []), *(reference or [])])
-    xlsx = output is not None and format is None and output.suffix.lower() == ".xlsx"
-    chosen = "xlsx" if xlsx else output_format(format, output) or "table"
+    suffix = output.suffix.lower() if output is not None and format is None else ""
+    xlsx = suffix == ".xlsx"
+    chosen = "html" if suffix in (".html", ".htm") else "xlsx" if xlsx else output_format(format, output) or "table"
     comparison = compare(paths, schedule, as_of=as_of.date() if as_of else None, rules_paths=rules,
                          reference=reference)
     if output is not None and xlsx:

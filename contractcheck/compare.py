@@ -13,7 +13,7 @@ it (:func:`contractcheck.api.check_prepared_with_data`); nothing is judged here.
 
 Rows are in the order the bids were given, except that bids failing a mandatory rule are **set aside** and come
 after the others, and bids that could not be checked come last. Renderers: ``table``, ``markdown``, ``csv``,
-``json`` (:data:`COMPARE_RENDERERS`, text) and :func:`render_xlsx` (bytes).
+``json``, ``html`` (:data:`COMPARE_RENDERERS`, text) and :func:`render_xlsx` (bytes).
 """
 
 from __future__ import annotations
@@ -288,6 +288,38 @@ def render_json(comparison: Comparison) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+_HTML_STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #bbb;padding:0.3em 0.6em;text-align:left}
+th{background:#ddebf7}tr.aside td{color:#777;text-decoration:line-through}td.fail{background:#ffc7ce;color:#9c0006;
+font-weight:bold;text-decoration:none}td.num{text-align:right}@media print{body{margin:0}}"""
+
+
+def render_html(comparison: Comparison) -> str:
+    """The panel's view as one self-contained HTML page (inline style, print-ready); all text escaped."""
+    from html import escape
+
+    headers, rows = _grid(comparison)
+    first_figure = 2 + len(comparison.mandatory)
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           f"<title>Bids compared: {escape(comparison.schedule_title)}</title>", f"<style>{_HTML_STYLE}</style>",
+           "</head><body>", f"<h1>Bids compared: {escape(comparison.schedule_title)}</h1>",
+           f"<p>Schedule <code>{escape(comparison.schedule_id)}</code> v{escape(comparison.schedule_version)}. "
+           "Mandatory rules: " + (", ".join(f"<strong>{escape(rid)}</strong> {escape(title)}"
+                                            for rid, title in comparison.mandatory.items()) or "none") + ".</p>",
+           "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"]
+    for row, cells in zip(comparison.rows, rows, strict=True):
+        tds = []
+        for i, cell in enumerate(cells):
+            cls = ' class="fail"' if 2 <= i < first_figure and cell == "fail" else (
+                ' class="num"' if i >= first_figure else "")
+            tds.append(f"<td{cls}>{escape(cell)}</td>")
+        aside = ' class="aside"' if row.status != "eligible" else ""
+        out.append(f"<tr{aside}>" + "".join(tds) + "</tr>")
+    out += ["</tbody></table>", "<ul>", *(f"<li>{escape(line)}</li>" for line in _footer(comparison)), "</ul>",
+            "</body></html>"]
+    return "\n".join(out) + "\n"
+
+
 def render_xlsx(comparison: Comparison) -> bytes:
     """The panel's view as an Excel workbook (XlsxWriter, in memory): a ``Bids`` sheet (a row per bid, money as
     numbers in ``£#,##0.00``, bids set aside greyed and struck through, a failing cell red) and a ``Mandatory
@@ -342,5 +374,5 @@ def render_xlsx(comparison: Comparison) -> bytes:
 
 #: format name → renderer
 COMPARE_RENDERERS: dict[str, Callable[[Comparison], str]] = {
-    "table": render_table, "markdown": render_markdown, "csv": render_csv, "json": render_json,
+    "table": render_table, "markdown": render_markdown, "csv": render_csv, "json": render_json, "html": render_html,
 }

@@ -131,3 +131,18 @@ def test_an_output_inside_the_folder_of_bids_is_refused(cli, tmp_path):
     assert result.code == 2
     assert "would overwrite an input" in result.err
     assert not (folder / "panel.csv").exists()
+
+
+def test_html_output_is_one_escaped_page_with_the_bids_set_aside_struck_through(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    from contractcheck.compare import render_html
+
+    comparison = compare(BIDS, SCHEDULE)
+    comparison.rows[0].bidder_name = "<script>alert(1)</script> Care"
+    page = render_html(comparison)
+    assert page.startswith("<!DOCTYPE html>") and "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Care" in page
+    assert page.count('<tr class="aside">') == 4
+    out = tmp_path / "panel.html"
+    assert cli("compare", *BIDS, "-s", SCHEDULE, "-o", str(out)).code == 0
+    assert out.read_text(encoding="utf-8").count('<td class="fail">fail</td>') == 4
