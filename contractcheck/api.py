@@ -14,7 +14,7 @@ from contractcheck._version import __version__
 from contractcheck.as_of import as_of_candidates, as_of_from
 from contractcheck.errors import ExitCode, InputError, UsageError
 from contractcheck.evaluate import evaluate_rule
-from contractcheck.load import open_source
+from contractcheck.load import Source, open_source
 from contractcheck.load.sidecar import contract_file_beside, read_contract_file
 from contractcheck.normalise import Dataset, normalise
 from contractcheck.position import Position
@@ -202,12 +202,16 @@ def check_prepared_with_data(
     *,
     as_of: dt.date | None = None,
     set_values: Mapping[str, str] | None = None,
+    source: Source | None = None,
 ) -> tuple[Report, Dataset]:
     """:func:`check_prepared`, and the normalised data it judged (``Dataset``: the file's tables and contract or
-    bid values, parsed), for a caller that shows the file's own figures beside the verdicts (``compare``)."""
+    bid values, parsed), for a caller that shows the file's own figures beside the verdicts (``compare``).
+
+    ``source``: the input already opened (e.g. one bid's sheets of a workbook holding several); ``path`` is then
+    only what the report calls it."""
     loaded, library, rules, fmt = prepared.schedule, prepared.library, prepared.rules, prepared.format
     waiver_file = prepared.waivers
-    source = open_source(Path(path))
+    source = source if source is not None else open_source(Path(path))
     beside = contract_file_beside(Path(path))
     given = {**read_contract_file(beside), **(set_values or {})} if beside is not None else set_values
     data = normalise(source, fmt, extra_scalars=given)

@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,9 +31,16 @@ from typing import Any
 
 from tabulate import tabulate
 
-from contractcheck.api import ReferenceGiven, check_prepared_with_data, prepare, rules_for_kind
+from contractcheck.api import (
+    PreparedSchedule,
+    ReferenceGiven,
+    check_prepared_with_data,
+    prepare,
+    rules_for_kind,
+)
 from contractcheck.blank import is_null
 from contractcheck.errors import ContractcheckError
+from contractcheck.load import Peek, RawTable, Source, open_source
 from contractcheck.normalise import Dataset
 from contractcheck.report.model import Report, RuleResult
 from contractcheck.report.render import _md, _safe_rows, visible
@@ -153,6 +161,74 @@ def bid_row(path: str, report: Report, data: Dataset, mandatory: dict[str, str])
 
 _ORDER = {"eligible": 0, "set aside": 1, "could not check": 2}
 
+#: a sheet of one bid in a workbook holding several: "Bid A" / "Costs A", "Bid - Cherwell" / "Costs - Cherwell"
+_BID_SHEET = re.compile(r"^\s*(bid|costs?)\s*[-–—:(]?\s*(?P<label>.*?)\s*\)?\s*$", re.IGNORECASE)
+
+
+class BidSheets(Source):
+    """One bid of a workbook holding several: its ``Bid <label>`` sheet (and ``Costs <label>``) seen as the
+    ``Bid`` and ``Costs`` tables. Positions stay the workbook's own (``Bid A!B7``): reading is the base source's."""
+
+    def __init__(self, base: Source, label: str, sheets: dict[str, str]) -> None:
+        super().__init__(base.path, f"{base.given} [{label}]", base.kind_hint)
+        self.table_word = base.table_word
+        self._base, self._sheets = base, sheets
+
+    def table_names(self) -> list[str]:
+        return list(self._sheets)
+
+    def peek(self, table: str, n_rows: int = 30) -> Peek:
+        return self._base.peek(self._sheets[self._resolve(table)], n_rows)
+
+    def read(self, table: str, header_row: int | None) -> RawTable:
+        return self._base.read(self._sheets[self._resolve(table)], header_row)
+
+    def sha256(self) -> str:
+        return self._base.sha256()
+
+    def notes(self) -> list[str]:
+        return self._base.notes()
+
+
+def bids_in_workbook(source: Source) -> list[BidSheets]:
+    """The bids of a workbook with a sheet per bid: two or more sheets named ``Bid <label>`` (each with its
+    ``Costs <label>`` sheet where there is one; the label is any text, matched ignoring case). Any other file
+    (one Bid sheet, or a bid's own ``Bid details`` sheet) gives an empty list: it is one bid."""
+    if source.kind_hint != "workbook":
+        return []
+    found: dict[str, dict[str, str]] = {}
+    labels: dict[str, str] = {}
+    for name in source.table_names():
+        m = _BID_SHEET.match(name)
+        if m is None or not m.group("label"):
+            continue
+        key = m.group("label").casefold()
+        labels.setdefault(key, m.group("label"))
+        found.setdefault(key, {})["Bid" if m.group(1).lower() == "bid" else "Costs"] = name
+    bids = [(key, sheets) for key, sheets in found.items() if "Bid" in sheets]
+    if len(bids) < 2:
+        return []
+    return [BidSheets(source, labels[key], sheets) for key, sheets in bids]
+
+
+def _checked(path: str | Path, prepared: PreparedSchedule, as_of: dt.date | None,
+             ) -> list[tuple[str, tuple[Report, Dataset] | ContractcheckError]]:
+    """Each bid a file holds (one, or one per sheet of a workbook of bids), checked; or why it could not be."""
+    try:
+        source = open_source(Path(path))
+        several = bids_in_workbook(source)
+    except ContractcheckError as exc:
+        return [(str(path), exc)]
+    out: list[tuple[str, tuple[Report, Dataset] | ContractcheckError]] = []
+    sources: list[Source] = list(several) or [source]
+    for one in sources:
+        name = one.given if several else str(path)
+        try:
+            out.append((name, check_prepared_with_data(name, prepared, as_of=as_of, source=one)))
+        except ContractcheckError as exc:
+            out.append((name, exc))
+    return out
+
 
 def compare(
     paths: Sequence[str | Path],
@@ -165,24 +241,25 @@ def compare(
 ) -> Comparison:
     """Check each bid against the schedule (prepared once) and gather the panel's view.
 
-    A file that cannot be checked, or is a return rather than a bid, is a row with ``status`` "could not check"
-    and its one-line ``error``; it never stops the others. Raises ``ContractcheckError`` only for the schedule,
+    A workbook with a sheet per bid (:func:`bids_in_workbook`) gives a row per bid, named ``file [label]``. A file
+    that cannot be checked, or is a return rather than a bid, is a row with ``status`` "could not check" and its
+    one-line ``error``; it never stops the others. Raises ``ContractcheckError`` only for the schedule,
     rules, waivers or reference data (as :func:`contractcheck.api.prepare`).
     """
     prepared = prepare(schedule, rules_paths=rules_paths, reference=reference, waivers=waivers)
     mandatory = mandatory_rules(prepared.schedule, prepared.rules)
     rows: list[BidRow] = []
-    for path in paths:
-        try:
-            report, data = check_prepared_with_data(path, prepared, as_of=as_of)
-        except ContractcheckError as exc:
-            rows.append(BidRow(path=str(path), status="could not check", error=exc.one_line()))
-            continue
-        if data.kind != "bid":
-            rows.append(BidRow(path=str(path), status="could not check",
-                               error=f"error LOAD: {path}: is a {data.kind}, not a bid (a bid has a Bid sheet)"))
-            continue
-        rows.append(bid_row(str(path), report, data, mandatory))
+    for given in paths:
+        for path, outcome in _checked(given, prepared, as_of):
+            if isinstance(outcome, ContractcheckError):
+                rows.append(BidRow(path=path, status="could not check", error=outcome.one_line()))
+                continue
+            report, data = outcome
+            if data.kind != "bid":
+                rows.append(BidRow(path=path, status="could not check",
+                                   error=f"error LOAD: {path}: is a {data.kind}, not a bid (a bid has a Bid sheet)"))
+                continue
+            rows.append(bid_row(path, report, data, mandatory))
     rows.sort(key=lambda r: _ORDER[r.status])  # stable: the order given, within each group
     s = prepared.schedule.schedule
     return Comparison(schedule_id=s.id, schedule_title=s.title, schedule_version=s.version, mandatory=mandatory,

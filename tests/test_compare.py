@@ -146,3 +146,42 @@ def test_html_output_is_one_escaped_page_with_the_bids_set_aside_struck_through(
     out = tmp_path / "panel.html"
     assert cli("compare", *BIDS, "-s", SCHEDULE, "-o", str(out)).code == 0
     assert out.read_text(encoding="utf-8").count('<td class="fail">fail</td>') == 4
+
+
+def _tender_workbook(path: Path, bids: dict[str, tuple[dict[str, object], list[tuple[str, float]]]]) -> Path:
+    """A workbook with a sheet per bid: 'Bid <label>' (field | value) and 'Costs <label>' (category | per_hour)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    for label, (bid, costs) in bids.items():
+        ws = wb.add_worksheet(f"Bid {label}")
+        for i, (k, v) in enumerate(bid.items()):
+            ws.write_string(i, 0, k)
+            ws.write(i, 1, v)
+        cs = wb.add_worksheet(f"Costs {label}")
+        cs.write_row(0, 0, ["category", "per_hour"])
+        for i, row in enumerate(costs, start=1):
+            cs.write_row(i, 0, row)
+    wb.close()
+    return path
+
+
+def test_a_workbook_with_a_sheet_per_bid_gives_a_row_per_bid_with_the_workbooks_own_cells(tmp_path):
+    from contractcheck.api import prepare
+    from contractcheck.compare import _checked
+
+    bid = {"bidder_name": "North Care Ltd", "tender_ref": "T1", "contract_start": "02/02/2026",
+           "price_per_hour": 20.00, "care_worker_rate": 12.90, "zero_hours_policy": "None used",
+           "planned_roles": "Care worker", "planned_headcount": 12, "training_plan": "Care Certificate"}
+    path = _tender_workbook(tmp_path / "tender.xlsx", {
+        "North": (bid, [("Care worker pay", 12.90), ("Training", 0.50), ("Overheads", 6.60)]),
+        "South": ({**bid, "bidder_name": "South Care Ltd"}, [("Care worker pay", 10.00), ("Overheads", 10.00)]),
+    })
+    comparison = compare([path], SCHEDULE)
+    assert [(r.bidder_name, r.path, r.failed_mandatory) for r in comparison.rows] == [
+        ("North Care Ltd", f"{path} [North]", []),
+        ("South Care Ltd", f"{path} [South]", ["COST-01", "COST-03"]),
+    ]
+    (name, (report, _)), = [c for c in _checked(path, prepare(SCHEDULE), None) if c[0].endswith("[South]")]
+    cost_03 = next(f for f in report.findings if f.rule_id == "COST-03")
+    assert cost_03.location.cell == "'Bid South'!B5"  # the cell of care_worker_rate on the bid's own sheet
