@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import fnmatch
 import io
 import json
 import os
@@ -95,8 +96,6 @@ class Comparison:
 
 def mandatory_rules(schedule: LoadedSchedule, rules: list[CompiledRule]) -> dict[str, str]:
     """Rule id → title of the rules a panel treats as pass/fail for a bid (see the module docstring)."""
-    import fnmatch
-
     bid_rules = rules_for_kind(rules, "bid")[0]
     chosen = schedule.schedule.mandatory
     out: dict[str, str] = {}
