@@ -15,7 +15,7 @@ from contractcheck.as_of import as_of_candidates, as_of_from
 from contractcheck.blank import is_blank
 from contractcheck.errors import ExitCode, InputError, UsageError
 from contractcheck.evaluate import evaluate_rule
-from contractcheck.load import open_source
+from contractcheck.load import Source, open_source
 from contractcheck.load.sidecar import contract_file_beside, read_contract_file
 from contractcheck.normalise import Dataset, normalise, parse_given_date
 from contractcheck.normalise.headings import names_like_tables
@@ -204,13 +204,32 @@ def check_prepared(
 ) -> Report:
     """Check one return or bid with a schedule already prepared (:func:`prepare`): what :func:`check` does,
     without loading and compiling the schedule again. Arguments, result and errors as :func:`check`."""
+    return check_prepared_with_data(path, prepared, as_of=as_of, set_values=set_values, name=name,
+                                    progress=progress)[0]
+
+
+def check_prepared_with_data(
+    path: str | Path,
+    prepared: PreparedSchedule,
+    *,
+    as_of: dt.date | str | None = None,
+    set_values: Mapping[str, str] | None = None,
+    source: Source | None = None,
+    name: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Report, Dataset]:
+    """:func:`check_prepared`, and the normalised data it judged (``Dataset``: the file's tables and contract or
+    bid values, parsed), for a caller that shows the file's own figures beside the verdicts (``compare``).
+
+    ``source``: the input already opened (e.g. one bid's sheets of a workbook holding several); ``path`` is then
+    only what the report calls it."""
     stage = progress or _no_progress
     if isinstance(as_of, str):
         as_of = parse_given_date(as_of)
     loaded, library, rules, fmt = prepared.schedule, prepared.library, prepared.rules, prepared.format
     waiver_file = prepared.waivers
     stage("reading")
-    source = open_source(Path(path), name)
+    source = source if source is not None else open_source(Path(path), name)
     beside = contract_file_beside(Path(path)) if name is None else None
     given = {**read_contract_file(beside), **(set_values or {})} if beside is not None else set_values
     data = normalise(source, fmt, extra_scalars=given)
@@ -228,9 +247,14 @@ def check_prepared(
     if not_run:
         notes.append(f"rules given with --rules (rules_paths) that schedule {loaded.schedule.id} does not include, "
                      f"so not run: {', '.join(not_run)} — add them to the schedule's rules: to run them")
-    if loaded.schedule.kind != data.kind:
-        notes.append(f"schedule {loaded.schedule.id} is written for a {loaded.schedule.kind}, "
-                     f"but this file is a {data.kind}")
+    # a schedule holds a contract's rules for bids and for returns: the report lists those for this kind of file
+    rules, others = rules_for_kind(rules, data.kind)
+    if others and not any(set(cr.rule.kinds()) < _EVERY_KIND for cr in rules):
+        # only the data checks every kind of file gets: a verdict from them would read as "compliant"
+        written_for = sorted({kind for cr in others for kind in cr.rule.kinds()})
+        raise UsageError(f"{source.given}: a {_KIND_WORDS[data.kind]}, but schedule {loaded.schedule.id} holds no "
+                         f"rules for one (its rules are for {' and '.join(_KIND_WORDS[k] + 's' for k in written_for)})"
+                         "; choose a schedule written for it (contractcheck schedules list)")
     pay_data = prepared.reference
     if when.date() >= pay_data.next_expected_change:
         last_day = long_date(pay_data.next_expected_change - dt.timedelta(days=1))
@@ -257,7 +281,20 @@ def check_prepared(
     if waiver_file is not None:
         ref = data.scalars.get("contract_ref") or data.scalars.get("tender_ref")
         report = apply_waivers(report, waiver_file, when.date(), str(ref) if ref else None)
-    return report
+    return report, data
+
+
+#: every kind of file a schedule's rules may judge (``Rule.applies_to``)
+_EVERY_KIND = {"return", "bid", "grant"}
+_KIND_WORDS = {"return": "workforce return", "bid": "tender bid", "grant": "grant application"}
+
+
+def rules_for_kind(rules: list[CompiledRule], kind: str) -> tuple[list[CompiledRule], list[CompiledRule]]:
+    """A schedule's rules split by the kind of file judged (``"return"`` or ``"bid"``): those that apply to it
+    (``Rule.kinds()``: the rule's ``applies_to``, else where its table is used) and those for the other kind only.
+    One schedule holds a contract's rules for its tender and its delivery; a report lists only the first."""
+    own = [cr for cr in rules if kind in cr.rule.kinds()]
+    return own, [cr for cr in rules if kind not in cr.rule.kinds()]
 
 
 def _no_progress(stage: str) -> None:

@@ -895,6 +895,46 @@ def template_command(
     return ExitCode.OK
 
 
+@app.command("compare", cls=_Command)
+@pipe_safe
+def compare_command(
+    bid: Annotated[list[str], typer.Argument(metavar="BID", show_default=False, help="The bids: files, a folder of bids, or a quoted glob ('bids/*.xlsx')")],
+    schedule: Annotated[str, typer.Option("--schedule", "-s", metavar="SCHEDULE", help="Schedule id (see schedules/) or a schedule file")],
+    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table, or from the --output extension)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file (.json/.csv/.md/.txt, .html for a page, .xlsx for a workbook)")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge as of this date instead of each bid's contract start: 2027-04-01, 01/04/2027 or 1 April 2027")] = None,
+    rules: RulesOpt = None,
+    reference: Annotated[list[Path] | None, typer.Option("--reference", metavar="FILE", help="Judge pay with this rate table (as for check)")] = None,
+) -> int:
+    """The tender panel's view: a row per bid, its mandatory rules (pass/fail), price, pay, training, apprentices."""
+    from contractcheck.batch import expand_inputs
+    from contractcheck.compare import COMPARE_RENDERERS, compare
+
+    paths = expand_inputs(bid)
+    if output is not None:
+        check_output(output, inputs=[*bid, *paths, *(rules or []), *(reference or [])])
+    suffix = output.suffix.lower() if output is not None and format is None else ""
+    xlsx = suffix == ".xlsx"
+    chosen = "html" if suffix in (".html", ".htm") else "xlsx" if xlsx else output_format(format, output) or "table"
+    comparison = compare(paths, schedule, as_of=_as_of_given(as_of), rules_paths=rules,
+                         reference=reference)
+    if output is not None and xlsx:
+        from contractcheck.authoring.template import write_bytes_atomically
+        from contractcheck.compare import render_xlsx
+
+        write_bytes_atomically(output, render_xlsx(comparison))
+        print(f"comparison written to {output}", file=sys.stderr)
+    elif output is not None:
+        text = COMPARE_RENDERERS[chosen](comparison)
+        write_atomically(output, text)
+        print(f"comparison written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(COMPARE_RENDERERS[chosen](comparison))
+    for row in comparison.could_not_check:
+        print(row.error, file=sys.stderr)
+    return ExitCode.ERROR if comparison.could_not_check else ExitCode.OK
+
+
 @app.command("version", cls=_Command)
 @pipe_safe
 def version_command() -> int:

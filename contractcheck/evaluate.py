@@ -505,6 +505,26 @@ def _shown(name: str, cr: CompiledRule, ctx: EvalContext) -> Any:
         return pd.NA
 
 
+def _blank_inputs(names: list[str], cr: CompiledRule, ctx: EvalContext) -> list[str]:
+    """The fields and parameters behind blank ``let`` values that are blank themselves (a rule over one contract
+    or bid), so "not judged" can say what the file lacks rather than only the name of a working step."""
+    found: list[str] = []
+    seen: set[str] = set()
+    todo = [n for n in names if n in cr.lets]
+    while todo:
+        name = todo.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        for used in cr.lets[name].names_used:
+            if used in cr.lets:
+                if is_null(ctx.lets.get(used)):
+                    todo.append(used)
+            elif used in cr.shown and is_null(_shown(used, cr, ctx)) and used not in found:
+                found.append(used)
+    return found
+
+
 def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected: Any, verdict: Any) -> Outcome:
     rule = cr.rule
     if isinstance(selected, pd.Series) or isinstance(verdict, pd.Series):
@@ -515,6 +535,9 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
     if is_null(verdict) and cr.rule.when_blank == "skip":
         blanks = [n for n in (cr.assertion.names_used if cr.assertion else []) if is_null(_shown(n, cr, ctx))]
         note = f"cannot be judged: {', '.join(blanks) or 'a value'} is blank"
+        behind = _blank_inputs(blanks, cr, ctx)
+        if behind:  # a let is blank because a value it reads is: name that value, what the bid or return lacks
+            note += f" ({', '.join(behind)} {'is' if len(behind) == 1 else 'are'} blank)"
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=note, not_judged=1), [])
     if verdict is True:
         return Outcome(_result(cr, status="pass", checked=1, failed=0), [])

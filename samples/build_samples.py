@@ -268,6 +268,74 @@ def build_bid() -> None:
     wb.close()
 
 
+# --- a tender: five bids for one contract, for `contractcheck compare` -----------------------------------------
+
+TENDER = {"tender_ref": "OCC-HTLAH-2026-L1", "lot": "Lot 1 (North)", "contract_start": D(2026, 2, 2),
+          "contract_end": D(2029, 2, 1), "contract_value": 1_650_000}
+
+
+def tender_costs(**per_hour: float | None) -> list[dict[str, object]]:
+    """A sound breakdown (£32.50 an hour: pay £12.90 + 20% travel, on-costs at the statutory rates, a training
+    line), with lines changed (a number) or left out (None) by category."""
+    lines = {"Care worker pay": 12.90, "Travel time pay": 2.58, "Holiday pay": 1.87, "Employer NI": 1.90,
+             "Pension": 0.35, "Training": 0.45, "Mileage": 1.60, "Supervision": 0.50, "Overheads": 8.90,
+             "Profit": 1.45}
+    for category, value in per_hour.items():
+        lines[category.replace("_", " ")] = value  # type: ignore[assignment]
+    return [{"item": c, "category": c, "per_hour": v} for c, v in lines.items() if v is not None]
+
+
+def tender_bid(bidder: str, costs: list[dict[str, object]], **over: object) -> tuple[dict[str, object],
+                                                                                      list[dict[str, object]]]:
+    bid: dict[str, object] = {
+        "bidder_name": bidder, **TENDER, "price_per_hour": 32.50, "care_worker_rate": 12.90,
+        "real_living_wage": "No", "travel_time_share": 0.20, "apprentices_committed": 3,
+        "zero_hours_policy": "Guaranteed hours for all care workers; zero hours only at the worker's written request",
+        "planned_roles": "Care worker, Senior care worker, Field supervisor, Coordinator",
+        "planned_headcount": 46,
+        "training_plan": "Care Certificate within 12 weeks; annual refreshers; Level 2/3 diploma for seniors",
+    }
+    bid.update(over)
+    return bid, costs
+
+
+#: file name → (Bid sheet, Costs sheet); each bid is sound but for what its name says
+TENDER_BIDS = {
+    "a-sound.xlsx": tender_bid("Cherwell Valley Care Ltd", tender_costs()),
+    # training costed nowhere: the £0.45 went to overheads
+    "b-no-training-line.xlsx": tender_bid("Banbury Homecare Ltd", tender_costs(Training=None, Overheads=9.35)),
+    # holiday, NI, pension and training in one line whose name mentions training: no training line to see
+    "c-training-in-on-costs.xlsx": tender_bid(
+        "Thames Vale Care Services Ltd",
+        [*tender_costs(Holiday_pay=None, Employer_NI=None, Pension=None, Training=None, Mileage=None,
+                       Supervision=None, Overheads=None, Profit=None),
+         {"item": "On-costs", "category": "Other wage on-costs incl. training", "per_hour": 4.57},
+         *tender_costs(Care_worker_pay=None, Travel_time_pay=None, Holiday_pay=None, Employer_NI=None,
+                       Pension=None, Training=None)]),
+    # offers £13.20 with 25% travel (£16.50 of pay an hour of care) but prices pay at £12.60, at £26.00 an hour
+    "d-price-cannot-pay.xlsx": tender_bid(
+        "Kidlington Care at Home Ltd",
+        tender_costs(Care_worker_pay=11.00, Travel_time_pay=1.60, Holiday_pay=1.52, Employer_NI=1.40, Pension=0.25,
+                     Training=0.30, Mileage=1.40, Supervision=None, Overheads=7.13, Profit=1.40),
+        price_per_hour=26.00, care_worker_rate=13.20, travel_time_share=0.25),
+    # the lines come to £30.50, the price says £33.00
+    "e-lines-do-not-add-up.xlsx": tender_bid("Witney Community Care Ltd", tender_costs(Overheads=6.90),
+                                             price_per_hour=33.00),
+}
+
+
+def build_tender() -> None:
+    """samples/tender/: five bids for one Oxfordshire contract, each a Bid sheet and a Costs sheet."""
+    folder = HERE / "tender"
+    folder.mkdir(exist_ok=True)
+    for name, (bid, costs) in TENDER_BIDS.items():
+        wb = _new_workbook(folder / name)
+        formats = {"head": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "dd/mm/yyyy"})}
+        _write_keyvalue(wb.add_worksheet("Bid"), formats, bid)
+        _write_table(wb.add_worksheet("Costs"), formats, 0, 0, ["item", "category", "per_hour"], costs)
+        wb.close()
+
+
 # --- a return with a Pay table (format v2): a year of pay reference periods --------------------------------------
 
 PAY_CONTRACT = {
@@ -476,6 +544,7 @@ def build_grants() -> None:
 
 if __name__ == "__main__":
     build_bid()
+    build_tender()
     build_compliant()
     build_failing()
     build_messy()

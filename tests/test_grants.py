@@ -143,11 +143,15 @@ def test_a_schedule_may_set_its_own_closing_date_and_allocations(tmp_path):
     assert failing(report) == []
 
 
-def test_a_return_checked_against_the_fund_is_told_so(tmp_path):
-    report = check(ROOT / "samples" / "compliant-return.xlsx", FUND)
-    assert report.input.kind == "return"
-    assert result(report, "GRT-01").status == "not_applicable"
-    assert any("written for a grant, but this file is a return" in note for note in report.notes)
+def test_a_return_checked_against_the_fund_is_refused_not_called_compliant(cli):
+    """The fund's schedule has no rules for a workforce return: only the data checks every file gets would run,
+    and their pass would read as "compliant". Exit 2, naming what the schedule is for."""
+    out = cli("check", "samples/compliant-return.xlsx", "-s", FUND)
+    assert out.code == 2 and out.out == ""
+    assert out.err.strip().splitlines() == [
+        "error USAGE: samples/compliant-return.xlsx: a workforce return, but schedule norfolk-workforce-development-"
+        "fund holds no rules for one (its rules are for grant applications); choose a schedule written for it "
+        "(contractcheck schedules list)"]
 
 
 def test_a_file_with_no_grant_sheet_is_refused_naming_the_sheet_a_grant_has(cli):

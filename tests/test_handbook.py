@@ -68,7 +68,7 @@ def test_markdown_includes_the_data_rules():
 def test_markdown_gives_the_schedule_details_and_date_basis():
     text = handbook(OXFORDSHIRE)
     assert "- **Council:** Oxfordshire County Council" in text
-    assert "version 2026.1" in text
+    assert "version 2026.2" in text
     assert "hourly rates are judged against the floors in force on the last day of the return period" in text.lower()
     assert f"contractcheck {__version__}" in text
 
@@ -159,7 +159,7 @@ def test_schedule_that_extends_another_says_so_and_shows_the_merged_rules(tmp_pa
         """)
     text = handbook(str(path))
     assert ("- **Builds on:** Oxfordshire Help to Live at Home — home care workforce schedule "
-            "(`oxfordshire-help-to-live-at-home`, version 2026.1).") in text
+            "(`oxfordshire-help-to-live-at-home`, version 2026.2).") in text
     assert "### PAY-03 — " in text and "### COST-01 — " in text  # its own rule and an inherited one
     assert "£250,000 (default £500,000)" in section(text, "APP-01")
     assert "the rule fails: this schedule requires it" in section(text, "COST-01")  # inherited override
@@ -370,7 +370,8 @@ _INTERNAL = re.compile(r"contractcheck/|\.py\b|reference= from Python|project's|
 
 
 @pytest.mark.parametrize("schedule", ["statutory-minimum", "leicester-homecare", "gloucestershire-homecare-training",
-                                      "norfolk-workforce-development-fund",
+                                      "norfolk-workforce-development-fund", "oxfordshire-help-to-live-at-home",
+                                      "oxfordshire-tender",
                                       "ascwds-format", "ethical-care-charter-homecare"])
 def test_handbook_for_providers_carries_no_internal_paths_or_development_notes(schedule):
     from contractcheck.authoring.handbook import schedule_handbook

@@ -27,7 +27,7 @@ LAYERS: list[list[str]] = [
     ["contractcheck.rules"],
     ["contractcheck.report"],
     ["contractcheck.evaluate"],
-    ["contractcheck.api", "contractcheck.batch"],
+    ["contractcheck.api", "contractcheck.batch", "contractcheck.compare"],
     ["contractcheck.authoring", "contractcheck.schemas"],
     ["contractcheck.cli", "contractcheck.render", "contractcheck.__main__"],
 ]

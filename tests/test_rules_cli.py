@@ -397,8 +397,8 @@ def test_tags_pick_a_topic_from_the_rule_list(cli):
     pay = cli("rules", "list", "--tag", "pay")
     assert pay.code == 0
     listed = [line.split()[0] for line in pay.out.splitlines()[2:]]
-    assert listed == ["DATA-07", "PAY-01", "PAY-02", "PAY-03", "PAY-04", "PAY-05", "PAY-06", "PAY-07", "PAY-08",
-                      "PAY-10", "PAY-11", "PAY-12", "PAY-13"]
+    assert listed == ["COST-03", "DATA-07", "PAY-01", "PAY-02", "PAY-03", "PAY-04", "PAY-05", "PAY-06", "PAY-07",
+                      "PAY-08", "PAY-10", "PAY-11", "PAY-12", "PAY-13", "PAY-14"]
     assert "pay, statutory" in pay.out
     shown = cli("rules", "show", "ZHC-01")
     assert "tags" in shown.out and "zero-hours" in shown.out

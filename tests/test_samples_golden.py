@@ -27,6 +27,12 @@ CASES = [
     ("messy-return.xlsx", "oxfordshire-help-to-live-at-home", 1),
     ("csv-return", "leicester-homecare", 1),
     ("tender-bid.xlsx", "oxfordshire-tender", 1),
+    # a tender's five bids against the contract's one schedule (its bid rules)
+    ("tender/a-sound.xlsx", "oxfordshire-help-to-live-at-home", 0),
+    ("tender/b-no-training-line.xlsx", "oxfordshire-help-to-live-at-home", 1),
+    ("tender/c-training-in-on-costs.xlsx", "oxfordshire-help-to-live-at-home", 1),
+    ("tender/d-price-cannot-pay.xlsx", "oxfordshire-help-to-live-at-home", 1),
+    ("tender/e-lines-do-not-add-up.xlsx", "oxfordshire-help-to-live-at-home", 1),
     ("pay-return.xlsx", "statutory-minimum", 1),
     ("ascwds-export", "leicester-homecare", 1),
     ("ascwds-export", "ascwds-format", 1),
@@ -50,7 +56,7 @@ def test_sample_report_matches_golden(sample, schedule, exit_code, monkeypatch):
     monkeypatch.chdir(ROOT)
     report = check(f"samples/{sample}", schedule)
     assert exit_code_for(report) == exit_code
-    stem = f"{Path(sample).stem}--{schedule}"
+    stem = f"{Path(sample.replace('/', '-')).stem}--{schedule}"
     _compare(GOLDEN / f"{stem}.json", RENDERERS["json"](report))
     _compare(GOLDEN / f"{stem}.md", RENDERERS["markdown"](report))
 

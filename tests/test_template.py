@@ -64,13 +64,15 @@ PAY = [{"worker_id": w["worker_id"], "prp_start": D(2026, 7, 1), "prp_end": D(20
 COSTS = [
     {"item": "Care worker pay", "category": "Care worker pay", "per_hour": 15.00},
     {"item": "Training and supervision", "category": "Training", "per_hour": 0.40, "annual": 12_000},
-    {"item": "Office", "category": "Overheads", "per_hour": 6.00},
+    {"item": "Office", "category": "Overheads", "per_hour": 14.60},  # the lines add up to the bid's £30.00 (COST-02)
 ]
 BID = {
     "bidder_name": "Sunrise Domiciliary Care Ltd", "tender_ref": "T-2027", "lot": "Lot 1",
     "contract_start": D(2027, 1, 4), "contract_value": 400_000, "price_per_hour": 30.00,
     "care_worker_rate": 15.00, "real_living_wage": "Yes", "apprentices_committed": 1,
     "zero_hours_policy": "Only where the worker asks", "training_budget": 12_000, "london": "No",
+    "planned_roles": "Care worker, Senior care worker", "planned_headcount": 14,
+    "training_plan": "Care Certificate within 12 weeks; annual refreshers",
 }
 GRANT = [{"application_ref": "WDF-1", "applicant": "Riverside Home Care Ltd", "priority_area": "Market development",
           "amount_requested": 15_000, "received_date": D(2017, 2, 14), "outcomes": "A shared bank of relief staff"}]

@@ -191,6 +191,19 @@ def _sum(rows: Rows) -> Value:
     return float(values[mask].sum())
 
 
+@_aggregate("total(table, value, condition)",
+            "total of a value over rows meeting the condition; blank (unknown) when no row meets it or one that "
+            "does has the value blank — unlike sum, which counts nothing as 0",
+            [NUMBER.called("value"), CONDITION.or_omitted()], _total_type)
+def _total(rows: Rows) -> Value:
+    mask = rows.meeting(1)
+    values = broadcast(to_float(rows.value(0)), len(rows.frame), rows.frame.index)
+    chosen = values[mask]
+    if len(chosen) == 0 or bool(chosen.isna().any()):
+        return pd.NA
+    return float(chosen.sum())
+
+
 @_aggregate("exists(table, condition)", "true if any row of the table meets the condition",
             [CONDITION.or_omitted()], "yesno")
 def _exists(rows: Rows) -> Value:

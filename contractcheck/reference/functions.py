@@ -39,6 +39,7 @@ from contractcheck.expressions.columns import (
     to_date,
     to_float,
 )
+from contractcheck.reference.homecare_price import minimum_price_on, price_year_on
 from contractcheck.reference.minimum_wage import (
     FloorRange,
     earliest_prp_start,
@@ -291,3 +292,43 @@ def hourly_pay(hourly_rate: Value, salary: Value, basis: Value, hours_a_week: Va
     from_salary = hourly_from_salary(figure, kind, h)
     result = from_salary.where(salaried, hourly.fillna(from_salary))
     return _scalar_if_all_scalar(result.astype("Float64"), hourly_rate, salary, basis, hours_a_week)
+
+
+@PAY_FUNCTIONS.function("latest_floor_change(start, end)",
+                        "first day of the latest statutory minimum wage rates in force on any day from start to end "
+                        "that contractcheck's data holds (the last rise known within a contract's term; the rates in "
+                        "force at start if none is known after it); blank where either date is blank, end is before "
+                        "start, or the data holds no rates for start",
+                        [DATE.called("start"), DATE.called("end")], "date")
+def latest_floor_change(start: Value, end: Value) -> Value:
+    first, last = _columns(to_date(start), to_date(end))
+    ref = active_reference()
+    epoch = np.datetime64("1970-01-01", "D")
+    lo = (to_date(first).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") - epoch).astype("int64")
+    hi = (to_date(last).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") - epoch).astype("int64")
+    blank = np.isnat(to_date(first).to_numpy(dtype="datetime64[ns]")) | np.isnat(
+        to_date(last).to_numpy(dtype="datetime64[ns]"))
+    known_end = int(ref.period_end[-1])
+    day = np.minimum(hi, known_end)
+    where = np.clip(np.searchsorted(ref.period_start, day, side="right") - 1, 0, len(ref.period_start) - 1)
+    unknown = blank | (hi < lo) | (lo < int(ref.period_start[0])) | (lo > known_end)
+    starts = (ref.period_start[where] + epoch.astype("int64")).astype("datetime64[D]").astype("datetime64[ns]")
+    result = pd.Series(starts, index=first.index).mask(pd.Series(unknown, index=first.index))
+    return _scalar_if_all_scalar(result, start, end)
+
+
+@PAY_FUNCTIONS.function("homecare_minimum_price(on)",
+                        "the Homecare Association's Minimum Price for Homecare (GBP per hour of care, England) in "
+                        "force on the date; blank where its price for that year was not found or is not yet "
+                        "published (the prices ship with contractcheck, with their sources)", [DATE], "money")
+def homecare_minimum_price(on: Value) -> Value:
+    (days,) = _columns(to_date(on))
+    return _scalar_if_all_scalar(minimum_price_on(to_date(days)), on)
+
+
+@PAY_FUNCTIONS.function("homecare_price_year(on)",
+                        "the year (e.g. 2025-26) of the Homecare Association minimum price in force on the date; "
+                        "blank where the data holds none for the date", [DATE], "text")
+def homecare_price_year(on: Value) -> Value:
+    (days,) = _columns(to_date(on))
+    return _scalar_if_all_scalar(price_year_on(to_date(days)), on)

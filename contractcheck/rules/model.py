@@ -234,6 +234,9 @@ class Schedule(Strict):
     rules: list[str]
     params: dict[str, dict[str, Any]] = {}
     overrides: dict[str, RuleOverride] = {}
+    # the rules a tender panel treats as pass/fail before scoring (contractcheck compare): ids or globs of the
+    # schedule's rules; when not given, the rules whose severity (after overrides) is critical
+    mandatory: list[str] | None = None
     fields: dict[str, dict[str, FieldSpec]] = {}
     # more words for canonical values of the shipped vocabularies: {job_role: {Care worker: [enabler]}}
     vocabularies: dict[str, dict[str, list[str]]] = {}

@@ -78,7 +78,7 @@ def _merge(parent: Schedule, child: Schedule) -> Schedule:
             vocabularies.setdefault(v, {}).setdefault(canonical, []).extend(more)
     update: dict[str, Any] = {"rules": rules, "params": params, "overrides": overrides, "fields": fields,
                               "vocabularies": vocabularies}
-    for inherited in ("kind", "as_of"):
+    for inherited in ("kind", "as_of", "mandatory"):
         if inherited not in child.model_fields_set:
             update[inherited] = getattr(parent, inherited)
     return child.model_copy(update=update)
@@ -138,6 +138,12 @@ def select_rules(schedule: LoadedSchedule, library: RuleLibrary) -> list[Sourced
                 owner = _owner(schedule, section, key)
                 raise RuleError(f"{section} given for rule '{key}', which the schedule does not include",
                                 code="SCHED002", location=owner.doc.location((section, key)))
+    for i, pattern in enumerate(schedule.schedule.mandatory or []):
+        if not any(fnmatch.fnmatchcase(rid, pattern) for rid in chosen):
+            owner = next((s for s in [schedule, *schedule.chain]
+                          if isinstance(s.doc.data, dict) and "mandatory" in s.doc.data), schedule)
+            raise RuleError(f"mandatory names rule '{pattern}', which the schedule does not include",
+                            code="SCHED002", location=owner.doc.location(("mandatory", i)))
     return [v for versions in chosen.values() for v in versions]
 
 
