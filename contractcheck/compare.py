@@ -364,36 +364,23 @@ def render_json(comparison: Comparison) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-_HTML_STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;font-size:0.9em}th,td{border:1px solid #bbb;padding:0.3em 0.6em;text-align:left}
-th{background:#ddebf7}tr.aside td{color:#777;text-decoration:line-through}td.fail{background:#ffc7ce;color:#9c0006;
-font-weight:bold;text-decoration:none}td.num{text-align:right}@media print{body{margin:0}}"""
-
-
 def render_html(comparison: Comparison) -> str:
-    """The panel's view as one self-contained HTML page (inline style, print-ready); all text escaped."""
-    from html import escape
+    """The panel's view as one self-contained HTML page (inline style, print-ready): the ``compare.html`` template
+    of the HTML report's Jinja2 environment (``contractcheck.report.html.environment``), autoescaped, so a
+    bidder's name can never become markup."""
+    from contractcheck.report.html import environment
 
     headers, rows = _grid(comparison)
     first_figure = 2 + len(comparison.mandatory)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>Bids compared: {escape(comparison.schedule_title)}</title>", f"<style>{_HTML_STYLE}</style>",
-           "</head><body>", f"<h1>Bids compared: {escape(comparison.schedule_title)}</h1>",
-           f"<p>Schedule <code>{escape(comparison.schedule_id)}</code> v{escape(comparison.schedule_version)}. "
-           "Mandatory rules: " + (", ".join(f"<strong>{escape(rid)}</strong> {escape(title)}"
-                                            for rid, title in comparison.mandatory.items()) or "none") + ".</p>",
-           "<table><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"]
-    for row, cells in zip(comparison.rows, rows, strict=True):
-        tds = []
-        for i, cell in enumerate(cells):
-            cls = ' class="fail"' if 2 <= i < first_figure and cell == "fail" else (
-                ' class="num"' if i >= first_figure else "")
-            tds.append(f"<td{cls}>{escape(cell)}</td>")
-        aside = ' class="aside"' if row.status != "eligible" else ""
-        out.append(f"<tr{aside}>" + "".join(tds) + "</tr>")
-    out += ["</tbody></table>", "<ul>", *(f"<li>{escape(line)}</li>" for line in _footer(comparison)), "</ul>",
-            "</body></html>"]
-    return "\n".join(out) + "\n"
+    shown = [{"aside": row.status != "eligible",
+              "cells": [{"text": cell,
+                         "css": "fail" if 2 <= i < first_figure and cell == "fail" else ("num" if i >= first_figure
+                                                                                         else "")}
+                        for i, cell in enumerate(cells)]}
+             for row, cells in zip(comparison.rows, rows, strict=True)]
+    return environment().get_template("compare.html").render(
+        title=comparison.schedule_title, schedule_id=comparison.schedule_id, version=comparison.schedule_version,
+        mandatory=list(comparison.mandatory.items()), headers=headers, rows=shown, footer=_footer(comparison))
 
 
 def render_xlsx(comparison: Comparison) -> bytes:
