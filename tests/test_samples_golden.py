@@ -114,3 +114,14 @@ def test_readme_worked_example_is_the_real_output():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     golden = (GOLDEN / "failing-return--oxfordshire-help-to-live-at-home.txt").read_text(encoding="utf-8")
     assert golden in readme
+
+
+def test_every_golden_file_is_one_a_test_writes():
+    """A golden left behind when a sample or its naming changes is checked by nothing and misleads a reader (and
+    the schema test would still validate it): each file here is a sample's report, another format of the failing
+    sample, the handbook or the compare view."""
+    made = {f"{Path(s.replace('/', '-')).stem}--{c}.{ext}" for s, c, _ in CASES for ext in ("json", "md")}
+    made |= {f"failing-return--oxfordshire-help-to-live-at-home.{ext}" for ext in SUFFIX.values()}
+    made |= {"handbook-oxfordshire-help-to-live-at-home.md", "compare--oxfordshire-help-to-live-at-home.json",
+             "compare--oxfordshire-help-to-live-at-home.txt"}
+    assert sorted(p.name for p in GOLDEN.iterdir() if p.name not in made) == []
