@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import functools
+import io
 import os
 import signal
 import stat
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO, TextIO
 
 import typer
 from typer.exceptions import Abort, TyperException
@@ -100,7 +101,7 @@ def _is_input(output: Path, given: Path) -> bool:
     return out == inp or (given.is_dir() and inp in out.parents)
 
 
-def check_output(path: Path, inputs: Sequence[Path | str | None] = ()) -> None:
+def check_output(path: Path, inputs: Sequence[Path | str | None] = (), option: str = "--output") -> None:
     """Refuse, before any work, an output that cannot be written or would change an input (``UsageError``).
 
     ``inputs`` are the files (and folders) the command reads: an output that would replace or add to one of
@@ -108,13 +109,13 @@ def check_output(path: Path, inputs: Sequence[Path | str | None] = ()) -> None:
     """
     for given in inputs:
         if given is not None and _is_input(path, Path(given)):
-            raise UsageError(f"--output {path} would overwrite an input ({given}); inputs are never written: "
+            raise UsageError(f"{option} {path} would overwrite an input ({given}); inputs are never written: "
                              "choose another file name")
     if path.is_dir():
-        raise UsageError(f"--output {path} is a folder: give a file name, e.g. {path / 'report.json'}")
+        raise UsageError(f"{option} {path} is a folder: give a file name, e.g. {path / 'report.json'}")
     directory = path.resolve().parent
     if not directory.is_dir():
-        raise UsageError(f"--output folder does not exist: {directory}")
+        raise UsageError(f"{option} folder does not exist: {directory}")
 
 
 def _new_file_mode() -> int:
@@ -135,6 +136,21 @@ def write_atomically(path: Path, text: str | Callable[[TextIO], None]) -> None:
 
     Raises ``OutputError`` (one line, exit 2) when the file cannot be written: no permission, disk full.
     """
+    def write(raw: BinaryIO) -> None:
+        handle = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        if isinstance(text, str):
+            handle.write(text)
+        else:
+            text(handle)
+        handle.flush()
+        handle.detach()  # the binary file is closed by write_bytes_atomically
+
+    write_bytes_atomically(path, write)
+
+
+def write_bytes_atomically(path: Path, write: Callable[[BinaryIO], None], what: str = "the report") -> None:
+    """:func:`write_atomically` for a binary file (an xlsx workbook): ``write`` writes it to the stream it is
+    given. ``what`` names the file in the one-line error."""
     target = path.resolve() if path.is_symlink() else path
     directory = target.resolve().parent
     tmp: str | None = None
@@ -145,15 +161,12 @@ def write_atomically(path: Path, text: str | Callable[[TextIO], None]) -> None:
             mode = _new_file_mode()
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                text(handle)
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise OutputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {what} to {path}: {exc.strerror or exc}") from None
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
@@ -216,24 +229,29 @@ def check_command(
     max_inflated_mb: Annotated[int, typer.Option("--max-inflated-mb", min=1, help="Refuse a workbook whose zip package inflates to more than this")] = DEFAULT_LIMITS.max_inflated_bytes // MB,
     max_cells: Annotated[int, typer.Option("--max-cells", min=1, help="Refuse a sheet whose used range (rows x columns) is larger than this")] = DEFAULT_LIMITS.max_cells,
     max_csv_value: Annotated[int, typer.Option("--max-csv-value", min=1, help="Refuse a CSV line holding a value longer than this many characters")] = DEFAULT_LIMITS.max_csv_field,
+    annotate: Annotated[Path | None, typer.Option("--annotate", metavar="OUT.xlsx", help="Also write the workbook with each failing cell coloured by severity and commented, and a first sheet listing the findings (.xlsx; .xlsm keeps an .xlsm's macros)")] = None,
 ) -> int:
     """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings."""
     limits = Limits(max_file_bytes=max_file_mb * MB, max_inflated_bytes=max_inflated_mb * MB, max_cells=max_cells,
                     max_yaml_bytes=DEFAULT_LIMITS.max_yaml_bytes, max_csv_field=max_csv_value)
     with using_limits(limits):
         return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
-                              max_findings, reference)
+                              max_findings, reference, annotate)
 
 
 def _check_command(file: list[str], schedule: str, format: Format | None, output: Path | None, fail_on: FailOn,
                    as_of: dt.datetime | None, set_values: list[str] | None, rules: list[Path] | None,
-                   waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None) -> int:
+                   waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None,
+                   annotate: Path | None = None) -> int:
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
                             as_of=as_of.date() if as_of else None, set_values=_parse_sets(set_values or []),
                             rules=rules or None, waivers=waivers, max_findings=max_findings,
-                            reference=reference or None)
+                            reference=reference or None, annotate=annotate)
     if len(file) == 1 and not _names_several(file[0]):
         return _check_one_file(Path(file[0]), options)
+    if annotate is not None:
+        raise UsageError("--annotate writes one workbook for one return: with several files, check each one on its "
+                         "own to annotate it")
     return _check_batch(file, options, jobs)
 
 
@@ -262,6 +280,7 @@ class _CheckOptions:
     waivers: Path | None
     max_findings: int | None = None
     reference: list[Path] | None = None
+    annotate: Path | None = None  # the annotated workbook to write (one file only)
 
     def limit(self) -> dict[str, int]:
         """The renderers' ``max_findings=`` when --max-findings is given; else each format's own default (table,
@@ -284,6 +303,8 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
     if output is not None:
         check_output(output, inputs=[file, *options.other_inputs()])
     chosen = output_format(options.format, output)
+    if options.annotate is not None:
+        _check_annotate_target(options.annotate, file, output, options.other_inputs())
     try:
         report = check(file, options.schedule, as_of=options.as_of, set_values=options.set_values,
                        rules_paths=options.rules, waivers=options.waivers, reference=options.reference)
@@ -296,6 +317,8 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
         functools.partial(write_json, report, max_findings=options.max_findings) if chosen == "json"
         else RENDERERS[chosen](report, **options.limit()))
     code = exit_code_for(report, options.fail_on)
+    if options.annotate is not None:  # before the report: a workbook that cannot be written stops with exit 2
+        _write_annotated(file, report, options.annotate, options.set_values)
     if output is not None:
         write_atomically(output, text)
         print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
@@ -304,6 +327,29 @@ def _check_one_file(file: Path, options: _CheckOptions) -> int:
     else:
         text(sys.stdout)
     return code
+
+
+def _check_annotate_target(target: Path, file: Path, output: Path | None, others: list[Path]) -> None:
+    """Refuse, before any work, an annotated workbook that is no .xlsx (.xlsm for an .xlsm), the report's file,
+    or an input."""
+    suffix, macros = target.suffix.lower(), file.suffix.lower() == ".xlsm"
+    if suffix not in (".xlsx", ".xlsm") or (suffix == ".xlsm" and not macros):
+        allowed = "an .xlsx (or .xlsm, keeping the macros)" if macros else "an .xlsx"
+        raise UsageError(f"--annotate {target}: the annotated workbook is written as {allowed} file; "
+                         f"give a name ending in .xlsx")
+    check_output(target, inputs=[file, *others], option="--annotate")
+    if output is not None and _is_input(target, output):
+        raise UsageError(f"--annotate {target} and --output {output} name the same file: give each its own")
+
+
+def _write_annotated(file: Path, report: Report, target: Path, set_values: dict[str, str]) -> None:
+    from contractcheck.api import annotate
+
+    macros = target.suffix.lower() == ".xlsm"
+    write_bytes_atomically(target, lambda stream: annotate(file, report, stream, set_values=set_values,
+                                                           keep_macros=macros),
+                           what="the annotated workbook")
+    print(f"annotated workbook written to {target}", file=sys.stderr)
 
 
 #: the file extension of a report written into an --output folder, by format
