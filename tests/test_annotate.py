@@ -254,7 +254,8 @@ def test_an_annotated_workbook_must_be_xlsx(cli, tmp_path, name, says):
 
 def test_the_annotated_workbook_and_the_report_file_must_differ(cli, tmp_path):
     out = tmp_path / "out.xlsx"
-    result = cli("check", FAILING, "-s", SCHEDULE, "-o", tmp_path / "report.json", "--annotate", tmp_path / "report.json")
+    same = tmp_path / "report.json"
+    result = cli("check", FAILING, "-s", SCHEDULE, "-o", same, "--annotate", same)
     assert result.code == 2 and "--annotate" in result.err
     assert not out.exists()
 

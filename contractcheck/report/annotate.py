@@ -32,6 +32,7 @@ Findings sheet lists up to ``LISTED_FINDINGS``; what was left out is said on the
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -49,7 +50,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -82,8 +83,8 @@ CELL_TEXT_LIMIT = 32_767
 COPIED_SUFFIXES = (".xlsx", ".xlsm")
 
 FINDINGS_SHEET = "Findings"
-COLUMNS: list[tuple[str, int]] = [("rule", 10), ("severity", 10), ("status", 8), ("sheet", 16), ("cell", 16),
-                                  ("subject", 14), ("message", 90), ("what would fix it", 70), ("reference", 50)]
+COLUMNS: list[tuple[str, int]] = [("rule", 9), ("severity", 9), ("status", 7), ("sheet", 14), ("cell", 16),
+                                  ("subject", 11), ("message", 60), ("what would fix it", 50), ("reference", 40)]
 AUTHOR = "contractcheck"
 
 # OWASP CSV injection: text starting with one of these is a formula to Excel and LibreOffice
@@ -148,8 +149,13 @@ class _Mark:
             text += f"\n\n… and {self.more:,} more finding(s) on this cell: see the {FINDINGS_SHEET} sheet"
         return _clean(text)
 
+    @property
+    def severity(self) -> str:
+        """The worst severity on the cell: its fill."""
+        return SEVERITIES[self.worst]
+
     def fill(self) -> PatternFill:
-        colour = FILLS[SEVERITIES[self.worst]]
+        colour = FILLS[self.severity]
         return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
 
 
@@ -278,12 +284,13 @@ def _header_lines(report: Report, provider: str | None, plan: _Plan, total: int,
     return lines
 
 
-def _text_cell(ws: Any, value: str, **style: Any) -> Any:
-    """A write-only cell holding ``value`` as text, never a formula."""
-    cell = WriteOnlyCell(ws, value=_clean(value))
+def _text(ws: Any, value: str) -> Any:
+    """``value`` for a row of ``ws``, kept text: the plain string, or a text cell when it looks like a formula."""
+    value = _clean(value)
+    if not value.startswith(_FORMULA_START):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
     _as_text(cell)
-    for name, v in style.items():
-        setattr(cell, name, v)
     return cell
 
 
@@ -296,32 +303,87 @@ def _as_text(cell: Any) -> None:
         cell.quotePrefix = True
 
 
+class _Styles:
+    """The few styles the annotation uses, registered with the workbook once and copied onto each cell (setting
+    a fill or font object on a cell looks it up in the workbook's styles every time: slow on 100,000 cells)."""
+
+    def __init__(self, ws: Any, top: bool = False) -> None:
+        self.ws = ws
+        self.made: dict[str, Any] = {}
+        fills = {sev: {"fill": PatternFill(fill_type="solid", start_color=colour, end_color=colour)}
+                 for sev, colour in FILLS.items()}
+        self.styles: dict[str, dict[str, Any]] = {
+            **fills,
+            "plain": {},
+            "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
+            "link": {"font": Font(color="0563C1", underline="single")},
+            "title": {"font": Font(bold=True, size=13)},
+            "bold": {"font": Font(bold=True)},
+        }
+        if top:  # the Findings sheet: every cell at the top of its row, beside the wrapped message
+            for style in self.styles.values():
+                style.setdefault("alignment", Alignment(vertical="top"))
+
+    def apply(self, cell: Any, name: str) -> Any:
+        """Give ``cell`` the style ``name`` (a severity, ``plain``, ``wrap``, ``link``, ``title``, ``bold``)."""
+        style = self.styles[name]
+        if cell.has_style:  # a date's number format, a quote prefix: keep it, add the style the slow way
+            for attribute, value in style.items():
+                setattr(cell, attribute, value)
+            return cell
+        proto = self.made.get(name)
+        if proto is None:
+            proto = self.made[name] = WriteOnlyCell(self.ws)
+            for attribute, value in style.items():
+                setattr(proto, attribute, value)
+        cell._style = copy.copy(proto._style)
+        return cell
+
+    def cell(self, value: Any, name: str) -> Any:
+        """A new cell holding ``value`` (text kept text) in the style ``name``."""
+        cell = WriteOnlyCell(self.ws, value=_clean(value) if isinstance(value, str) else value)
+        _as_text(cell)
+        return self.apply(cell, name)
+
+
 def _findings_rows(ws: Any, report: Report, provider: str | None, plan: _Plan,
                    listed: list[tuple[Finding, str | None]], lost: str | None) -> Iterator[list[Any]]:
-    """The Findings sheet's rows (write-only cells): header lines, a blank row, the column headings, findings."""
-    bold = Font(bold=True)
+    """The Findings sheet's rows: header lines, a blank row, the column headings, then the findings."""
+    styles = _Styles(ws, top=True)
     lines = _header_lines(report, provider, plan, len(report.findings), len(listed), lost)
     for i, line in enumerate(lines):
-        yield [_text_cell(ws, line, font=Font(bold=True, size=13) if i == 0 else Font())]
+        yield [styles.cell(line, "title") if i == 0 else _text(ws, line)]
     yield []
-    yield [_text_cell(ws, name, font=bold) for name, _ in COLUMNS]
-    link_font = Font(color="0563C1", underline="single")
+    yield [styles.cell(name, "bold") for name, _ in COLUMNS]
+    first_row = len(lines) + 3
     for n, (finding, link) in enumerate(listed):
+        # a row tall enough for its wrapped text: spreadsheet programs do not all fit a row's height when opening
+        ws.row_dimensions[first_row + n].height = _height((finding.message, WRAPPED[0]),
+                                                          (finding.remediation, WRAPPED[1]))
         loc = finding.location
         where = loc.cell or loc.sheet or ""
         subject = finding.subject.key if finding.subject.key is not None else finding.subject.table
-        severity = _text_cell(ws, finding.severity)
-        if finding.status == "fail":
-            severity.fill = PatternFill(fill_type="solid", start_color=FILLS[finding.severity],
-                                        end_color=FILLS[finding.severity])
-        cell = _text_cell(ws, where or (link or ""))
+        cell = styles.cell(where, "link" if link is not None and n < LINKED_ROWS else "plain")
         if link is not None and n < LINKED_ROWS:
             cell.hyperlink = Hyperlink(ref="", location=link)
-            cell.font = link_font
-        yield [_text_cell(ws, finding.rule_id), severity, _text_cell(ws, finding.status),
-               _text_cell(ws, loc.sheet or (os.path.basename(loc.file) if loc.row is not None else "")),
-               cell, _text_cell(ws, str(subject)), _text_cell(ws, finding.message),
-               _text_cell(ws, finding.remediation), _text_cell(ws, finding.reference)]
+        yield [styles.cell(finding.rule_id, "plain"),
+               styles.cell(finding.severity, finding.severity if finding.status == "fail" else "plain"),
+               styles.cell(finding.status, "plain"),
+               styles.cell(loc.sheet or (os.path.basename(loc.file) if loc.row is not None else ""), "plain"),
+               cell, styles.cell(str(subject), "plain"), styles.cell(finding.message, "wrap"),
+               styles.cell(finding.remediation, "wrap"), styles.cell(finding.reference, "plain")]
+
+
+#: the widths of the message and fix columns, whose text wraps (a reference is read on its own: it is not wrapped)
+WRAPPED = [width for _, width in COLUMNS[-3:-1]]
+
+
+def _height(*texts: tuple[str, int]) -> float:
+    """Points for a row whose wrapped cells hold these texts in columns this many characters wide (15 a line, a
+    line holding about 1.3 characters a unit of width; at most Excel's 409)."""
+    lines = max(sum(math.ceil(max(len(part), 1) / (width * 1.3)) for part in text.split("\n"))
+                for text, width in texts)
+    return float(min(409, 15 * lines))
 
 
 def _shape_findings_sheet(ws: Any, header_rows: int, last_row: int) -> None:
@@ -331,6 +393,11 @@ def _shape_findings_sheet(ws: Any, header_rows: int, last_row: int) -> None:
     heading_row = header_rows + 2
     ws.freeze_panes = f"A{heading_row + 1}"
     ws.auto_filter.ref = f"A{heading_row}:{get_column_letter(len(COLUMNS))}{max(last_row, heading_row)}"
+    # printed as a list to send: landscape, one page wide, the heading row on every page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{heading_row}:{heading_row}"
 
 
 def _findings_header_rows(report: Report, plan: _Plan, listed: int, lost: str | None) -> int:
@@ -401,7 +468,7 @@ def _write_copy(path: Path, given: str, report: Report, stream: IO[bytes], provi
     for cells in _findings_rows(ws, report, provider, plan, listed, lost):
         ws.append(cells)
         for cell in cells:  # a normal sheet does not place a link the way a write-only one does
-            if cell.hyperlink is not None:
+            if getattr(cell, "hyperlink", None) is not None:
                 cell.hyperlink.ref = cell.coordinate
     for other in wb.worksheets:
         other.sheet_view.tabSelected = False
@@ -601,6 +668,7 @@ def _plain(value: Any) -> Any:
 def _write_table(ws: Any, grid: _Grid, marks: dict[int, dict[int, _Mark]]) -> None:
     """Write a table's rows at their sheet rows, the marked cells filled and commented, typed text as text."""
     numbers, rows = grid.numbers, grid.rows
+    styles = _Styles(ws)
     widths: dict[int, int] = {}
     for cells in rows[:50]:
         for i, v in enumerate(cells, start=1):
@@ -632,7 +700,7 @@ def _write_table(ws: Any, grid: _Grid, marks: dict[int, dict[int, _Mark]]) -> No
             cell = WriteOnlyCell(ws, value=value)
             _as_text(cell)
             if mark is not None:
-                cell.fill = mark.fill()
+                styles.apply(cell, mark.severity)
                 cell.comment = _comment(mark)
             out.append(cell)
         ws.append(out)
