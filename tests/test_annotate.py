@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.comments import Comment
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from contractcheck.api import annotate, check
@@ -116,7 +117,8 @@ def test_the_input_is_byte_identical_and_formats_widths_and_other_sheets_are_kep
 
 
 def _workbook_with_formula_validation_and_merge(tmp_path: Path) -> Path:
-    """The failing sample with a notes sheet holding a formula and merged cells, and a drop-down on Workforce."""
+    """The failing sample with a notes sheet holding a formula and merged cells, a drop-down on Workforce and
+    the manager's comment on a cell that fails."""
     wb = openpyxl.load_workbook(FAILING)
     notes = wb.create_sheet("Notes")
     notes["A1"], notes["B1"] = "Total hours", "=SUM(Workforce!I2:I12)"
@@ -125,6 +127,7 @@ def _workbook_with_formula_validation_and_merge(tmp_path: Path) -> Path:
     dv = DataValidation(type="list", formula1='"Y,N"', allow_blank=True)
     wb["Workforce"].add_data_validation(dv)
     dv.add("D2:D200")
+    wb["Workforce"]["K2"].comment = Comment("Rate rises in October", "Manager")
     path = tmp_path / "return-with-formula.xlsx"
     wb.save(path)
     return path
@@ -141,6 +144,8 @@ def test_formulas_data_validation_and_merged_cells_are_kept(tmp_path, cli):
     assert [str(r) for r in wb["Notes"].merged_cells.ranges] == ["A3:C3"]
     validations = wb["Workforce"].data_validations.dataValidation
     assert [(v.type, v.formula1, str(v.sqref)) for v in validations] == [("list", '"Y,N"', "D2:D200")]
+    comment = wb["Workforce"]["K2"].comment.text  # the provider's own comment is kept, after ours
+    assert comment.startswith("PAY-01 (critical)") and comment.endswith("Rate rises in October")
 
 
 def test_a_folder_of_csv_files_is_built_as_one_sheet_per_file_at_the_same_cells(tmp_path, cli):
@@ -273,3 +278,32 @@ def test_annotate_combines_with_output(cli, tmp_path):
     assert result.code == 1 and report.read_text(encoding="utf-8").startswith("#")
     assert "annotated workbook written to" in result.err
     assert openpyxl.load_workbook(out).sheetnames[0] == "Findings"
+
+
+def test_an_ods_workbook_is_built_from_its_sheets_at_the_same_cells(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "return.ods"
+    sheets = pd.read_excel(FAILING, sheet_name=None, header=None)
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, header=False, index=False)
+    report = check(path, SCHEDULE)
+    data = io.BytesIO()
+    annotate(path, report, data)
+    wb = openpyxl.load_workbook(data)
+    assert wb.sheetnames == ["Findings", "Contract", "Workforce", "Training", "Costs"]
+    ws = wb["Workforce"]
+    assert ws["A1"].value == "worker_id" and ws["A2"].value == "W0101"
+    assert fill_of(ws["K2"]) == FILLS["critical"] and ws["K2"].comment.text.startswith("PAY-01 (critical)")
+    assert {r["cell"]: r["link"] for r in findings_table(wb)}["Workforce!K2"] == "Workforce!K2"
+
+
+def test_only_so_many_findings_link_to_their_cells(monkeypatch):
+    monkeypatch.setattr(annotate_module, "LINKED_ROWS", 2)
+    report = check(FAILING, SCHEDULE)
+    data = io.BytesIO()
+    annotate(FAILING, report, data)
+    wb = openpyxl.load_workbook(data)
+    assert [r["link"] for r in findings_table(wb)][:4] == ["Workforce!K2", "Workforce!K6", None, None]
+    assert "the first 2 findings link to their cells" in wb["Findings"]["A5"].value

@@ -40,7 +40,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -216,7 +216,8 @@ class _Plan:
         mark.add(finding)
 
 
-KeyFinder = Any  # (sheet title, row, key text) → column number or None
+#: (sheet title, row, the key a finding names) → the column of the cell in that row holding it, or None
+KeyFinder = Callable[[str, int, str], int | None]
 
 
 def _plan(report: Report, layout: _Layout, key_column: KeyFinder) -> tuple[_Plan, list[tuple[Finding, str | None]]]:
@@ -275,7 +276,7 @@ def _header_lines(report: Report, provider: str | None, plan: _Plan, total: int,
                     "more findings are listed here only)")
     if listed < total:
         left.append(f"the first {listed:,} of {total:,} findings are listed (the JSON report has them all)")
-    elif listed > LINKED_ROWS:
+    if listed > LINKED_ROWS:
         left.append(f"the first {LINKED_ROWS:,} findings link to their cells (Excel's limit on links a sheet)")
     if lost:
         left.append(lost)
