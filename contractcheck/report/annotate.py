@@ -154,10 +154,6 @@ class _Mark:
         """The worst severity on the cell: its fill."""
         return SEVERITIES[self.worst]
 
-    def fill(self) -> PatternFill:
-        colour = FILLS[self.severity]
-        return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-
 
 def _table_key(file: str, sheet: str | None) -> str:
     """The name a location's table goes by: its sheet (a JSON/YAML table's key), else its file's name (CSV)."""
@@ -447,12 +443,13 @@ def _write_copy(path: Path, given: str, report: Report, stream: IO[bytes], provi
     plan, listed = _plan(report, _Layout(titles), key_column)
     for title, rows in plan.marks.items():
         ws = wb[title]
+        styles = _Styles(ws)
         for row, columns in rows.items():
             for column, mark in columns.items():
                 cell = ws.cell(row=row, column=column)
                 if type(cell).__name__ == "MergedCell":  # a merged range's value and style live in its first cell
                     cell = _merged_anchor(ws, cell)
-                cell.fill = mark.fill()
+                styles.apply(cell, mark.severity)
                 comment = _comment(mark)
                 if cell.comment is not None:  # the provider's own comment is kept, after ours
                     comment = Comment(_clean(f"{comment.text}\n\n— comment already on this cell —\n"
