@@ -45,6 +45,13 @@ def findings_table(wb) -> list[dict]:
     return out
 
 
+def checked_and_annotated(path: Path):
+    """Check ``path`` against the schedule and read its annotated workbook back (openpyxl)."""
+    data = io.BytesIO()
+    annotate(path, check(path, SCHEDULE), data)
+    return openpyxl.load_workbook(data)
+
+
 @pytest.fixture(scope="module")
 def failing_annotated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("annotated") / "failing.xlsx"
@@ -167,10 +174,7 @@ def test_a_folder_of_csv_files_is_built_as_one_sheet_per_file_at_the_same_cells(
 
 def test_an_ascwds_export_is_built_and_a_finding_without_a_column_marks_the_workers_id(tmp_path):
     folder = ROOT / "samples" / "ascwds-export"
-    report = check(folder, SCHEDULE)
-    data = io.BytesIO()
-    annotate(folder, report, data)
-    wb = openpyxl.load_workbook(data)
+    wb = checked_and_annotated(folder)
     ws = wb["2026-10-01-sfc-bu-staff.csv"]
     assert ws["A1"].value == "LOCALESTID" and ws["AC1"].value is not None
     assert fill_of(ws["AC3"]) == FILLS["critical"] and ws["AC3"].comment.text.startswith("PAY-01")
@@ -187,10 +191,7 @@ def test_typed_text_that_looks_like_a_formula_stays_text(tmp_path):
     text = workforce.read_bytes().decode("cp1252")
     text = text.replace("hourly_rate,", "=hourly_rate,", 1).replace("M01,", '=HYPERLINK("http://x.test";"go"),', 1)
     workforce.write_bytes(text.encode("cp1252"))
-    report = check(folder, SCHEDULE)
-    data = io.BytesIO()
-    annotate(folder, report, data)
-    wb = openpyxl.load_workbook(data)
+    wb = checked_and_annotated(folder)
     ws = wb["workforce.csv"]
     for cell in (ws["A2"], ws["H1"]):
         assert cell.value.startswith("=") and cell.data_type == "s" and cell.quotePrefix
@@ -208,10 +209,7 @@ def test_a_json_return_puts_record_n_in_row_n_plus_1(tmp_path):
                     '"period_end": "2026-09-30", "contract_value": 100000},'
                     ' "workforce": [{"worker_id": "A1", "job_role": "Care worker", "hourly_rate": 10.0,'
                     ' "date_of_birth": "1980-01-01", "start_date": "2020-01-01"}]}', encoding="utf-8")
-    report = check(path, SCHEDULE)
-    data = io.BytesIO()
-    annotate(path, report, data)
-    wb = openpyxl.load_workbook(data)
+    wb = checked_and_annotated(path)
     ws = wb["workforce"]
     assert [ws["A1"].value, ws["C1"].value, ws["C2"].value] == ["worker_id", "hourly_rate", 10]
     assert ws["C2"].comment.text.startswith("PAY-01 (critical)")
@@ -221,10 +219,7 @@ def test_a_json_return_puts_record_n_in_row_n_plus_1(tmp_path):
 
 def test_only_so_many_cells_are_annotated_and_the_findings_sheet_says_so(monkeypatch):
     monkeypatch.setattr(annotate_module, "ANNOTATED_CELLS", 3)
-    report = check(FAILING, SCHEDULE)
-    data = io.BytesIO()
-    annotate(FAILING, report, data)
-    wb = openpyxl.load_workbook(data)
+    wb = checked_and_annotated(FAILING)
     commented = [c for ws in wb.worksheets[1:] for row in ws.iter_rows() for c in row if c.comment is not None]
     assert len(commented) == 3
     assert len(findings_table(wb)) == 15  # all still listed
@@ -288,10 +283,7 @@ def test_an_ods_workbook_is_built_from_its_sheets_at_the_same_cells(tmp_path):
     with pd.ExcelWriter(path, engine="odf") as writer:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, header=False, index=False)
-    report = check(path, SCHEDULE)
-    data = io.BytesIO()
-    annotate(path, report, data)
-    wb = openpyxl.load_workbook(data)
+    wb = checked_and_annotated(path)
     assert wb.sheetnames == ["Findings", "Contract", "Workforce", "Training", "Costs"]
     ws = wb["Workforce"]
     assert ws["A1"].value == "worker_id" and ws["A2"].value == "W0101"
@@ -301,9 +293,6 @@ def test_an_ods_workbook_is_built_from_its_sheets_at_the_same_cells(tmp_path):
 
 def test_only_so_many_findings_link_to_their_cells(monkeypatch):
     monkeypatch.setattr(annotate_module, "LINKED_ROWS", 2)
-    report = check(FAILING, SCHEDULE)
-    data = io.BytesIO()
-    annotate(FAILING, report, data)
-    wb = openpyxl.load_workbook(data)
+    wb = checked_and_annotated(FAILING)
     assert [r["link"] for r in findings_table(wb)][:4] == ["Workforce!K2", "Workforce!K6", None, None]
     assert "the first 2 findings link to their cells" in wb["Findings"]["A5"].value
