@@ -253,11 +253,10 @@ def test_an_annotated_workbook_must_be_xlsx(cli, tmp_path, name, says):
 
 
 def test_the_annotated_workbook_and_the_report_file_must_differ(cli, tmp_path):
-    out = tmp_path / "out.xlsx"
-    same = tmp_path / "report.json"
-    result = cli("check", FAILING, "-s", SCHEDULE, "-o", same, "--annotate", same)
-    assert result.code == 2 and "--annotate" in result.err
-    assert not out.exists()
+    same = tmp_path / "out.xlsx"
+    result = cli("check", FAILING, "-s", SCHEDULE, "-f", "json", "-o", same, "--annotate", same)
+    assert result.code == 2 and "--annotate" in result.err and "name the same file" in result.err
+    assert not same.exists()
 
 
 def test_with_several_files_annotate_is_refused(cli, tmp_path):
@@ -296,3 +295,15 @@ def test_only_so_many_findings_link_to_their_cells(monkeypatch):
     wb = checked_and_annotated(FAILING)
     assert [r["link"] for r in findings_table(wb)][:4] == ["Workforce!K2", "Workforce!K6", None, None]
     assert "the first 2 findings link to their cells" in wb["Findings"]["A5"].value
+
+
+def test_the_workbook_gets_the_mode_a_new_file_gets_and_no_temporary_file_is_left(cli, tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "annotated.xlsx"
+    assert cli("check", FAILING, "-s", SCHEDULE, "-f", "json", "--annotate", out).code == 1
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["annotated.xlsx"]
