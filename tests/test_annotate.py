@@ -307,3 +307,12 @@ def test_the_workbook_gets_the_mode_a_new_file_gets_and_no_temporary_file_is_lef
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
     assert [p.name for p in tmp_path.iterdir()] == ["annotated.xlsx"]
+
+
+def test_no_workbook_is_written_when_the_file_cannot_be_checked(cli, tmp_path):
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 not really a workbook")
+    out = tmp_path / "annotated.xlsx"
+    result = cli("check", corrupt, "-s", SCHEDULE, "--annotate", out)
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert not out.exists()
