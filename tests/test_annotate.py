@@ -316,3 +316,17 @@ def test_no_workbook_is_written_when_the_file_cannot_be_checked(cli, tmp_path):
     result = cli("check", corrupt, "-s", SCHEDULE, "--annotate", out)
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
     assert not out.exists()
+
+
+def test_a_copy_says_what_it_could_not_keep(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "with-image.xlsx"
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        for name, frame in pd.read_excel(FAILING, sheet_name=None, header=None).items():
+            frame.to_excel(writer, sheet_name=name, header=False, index=False)
+        notes = writer.book.add_worksheet("Notes")
+        notes.insert_image("B2", str(ROOT / "docs" / "images" / "annotated-workbook.png"))
+        notes.insert_textbox("B30", "Signed off by the registered manager")
+    header = [c.value or "" for c in checked_and_annotated(path)["Findings"]["A"][:6]]
+    assert any("this copy lacks the workbook's images, shapes and text boxes" in line for line in header)

@@ -5,8 +5,8 @@ Two ways, by what the input is:
 
 - **a copy** of an ``.xlsx``/``.xlsm`` workbook, loaded with openpyxl (formulas as formulas, not their values),
   so formats, formulas, other sheets, data validation, merged cells and column widths are the provider's own.
-  openpyxl does not keep charts, images or pivot tables: a copy of a workbook holding them says so on the
-  Findings sheet. An ``.xlsm`` keeps its macros only when the annotated file is ``.xlsm`` too.
+  openpyxl does not keep images (without Pillow), shapes or text boxes: a copy of a workbook holding them says so
+  on the Findings sheet. An ``.xlsm`` keeps its macros only when the annotated file is ``.xlsm`` too.
 - **built from the data** for ``.ods``/``.xls``, CSV files, folders of CSV files (ASC-WDS exports too) and
   JSON/YAML: one sheet per table, every table read whole through the load stage's
   :meth:`~contractcheck.load.Source.read` (no header row, so headings are cells like any other), each value put
@@ -39,6 +39,7 @@ import json
 import math
 import os
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import PILImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -427,8 +429,12 @@ def _write_copy(path: Path, given: str, report: Report, stream: IO[bytes], provi
                 keep_macros: bool) -> None:
     data = _read_unchanged(path, given, report)
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=False, keep_vba=keep_macros, keep_links=True,
-                           rich_text=True)
+        # openpyxl warns of what it drops (a data validation or conditional format kept in an extension):
+        # said on the Findings sheet, not printed as a Python warning
+        with warnings.catch_warnings(record=True) as dropped:
+            warnings.simplefilter("always")
+            wb = load_workbook(io.BytesIO(data), data_only=False, keep_vba=keep_macros, keep_links=True,
+                               rich_text=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds; the promise is one line
         raise _cannot("be opened to annotate", exc, given) from None
     titles = {ws.title: ws.title for ws in wb.worksheets}
@@ -459,7 +465,7 @@ def _write_copy(path: Path, given: str, report: Report, stream: IO[bytes], provi
     if provider is None:
         provider = _provider_of(report, lambda name: wb[name].iter_rows(max_row=200, values_only=True)
                                 if name in wb.sheetnames else iter(()))
-    lost = _lost_in_copy(data)
+    lost = _lost_in_copy(data, [str(w.message) for w in dropped])
     ws = wb.create_sheet(_unique_title(FINDINGS_SHEET, wb.sheetnames), 0)
     header_rows = _findings_header_rows(report, plan, len(listed), lost)
     _shape_findings_sheet(ws, header_rows, header_rows + 2 + len(listed))
@@ -508,17 +514,31 @@ def _read_unchanged(path: Path, given: str, report: Report) -> bytes:
     return data
 
 
-def _lost_in_copy(data: bytes) -> str | None:
-    """What openpyxl does not carry into the copy, if the workbook has any: charts, images, pivot tables."""
+def _lost_in_copy(data: bytes, warned: list[str]) -> str | None:
+    """What openpyxl does not carry into the copy: images (it keeps them only with Pillow installed, which
+    contractcheck does not need) and what it warned it drops while loading (``warned``): shapes and text boxes,
+    a chart it cannot read, a data validation or conditional format kept in an extension."""
+    lost: list[str] = []
     try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except zipfile.BadZipFile:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = package.namelist()
+            if not PILImage and any(n.startswith("xl/media/") for n in names):
+                lost.append("images")
+            drawings = [n for n in names if n.startswith("xl/drawings/drawing") and n.endswith(".xml")]
+            if any(re.search(rb"<(\w+:)?(sp|grpSp|cxnSp)\b", package.read(n)) for n in drawings):
+                lost.append("shapes and text boxes")
+    except (zipfile.BadZipFile, OSError):
+        pass
+    for message in warned:
+        if "DrawingML" in message:
+            lost.append("shapes and text boxes")
+        elif "extension is not supported" in message:
+            lost.append(message.split(" extension")[0].lower() + " kept in an extension")
+        elif any(word in message for word in ("will be lost", "will be removed", "being dropped", "Unable to read")):
+            lost.append(message.rstrip("."))
+    if not lost:
         return None
-    kinds = [word for word, part in (("charts", "xl/charts/"), ("images", "xl/media/"), ("pivot tables", "xl/pivot"))
-             if any(n.startswith(part) for n in names)]
-    if not kinds:
-        return None
-    return f"this copy lacks the workbook's {' and '.join(kinds)} (see the original file)"
+    return f"this copy lacks the workbook's {', '.join(dict.fromkeys(lost))} (see the original file)"
 
 
 # --------------------------------------------------------------------------------------------------
