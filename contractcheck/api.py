@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
@@ -330,6 +331,33 @@ def _extra_rules_not_run(library: RuleLibrary, rules: list[CompiledRule]) -> lis
     extra = {rid for rid, versions in library.versions.items() for sr in versions
              if shipped not in Path(sr.file).resolve().parents}
     return sorted(extra - chosen)
+
+
+def annotate(
+    path: str | Path,
+    report: Report,
+    stream: IO[bytes],
+    *,
+    set_values: Mapping[str, str] | None = None,
+    keep_macros: bool = False,
+) -> None:
+    """Write the annotated workbook of a checked file to ``stream`` (xlsx bytes): each failing cell filled by its
+    severity and commented, and a first sheet "Findings" listing every finding with a link to its cell
+    (:mod:`contractcheck.report.annotate`).
+
+    - ``path``: the file or folder ``report`` was made from (as given to :func:`check`); only read. An
+      ``.xlsx``/``.xlsm`` is copied, everything else is built from its tables as read.
+    - ``set_values``: as given to :func:`check`; a ``provider_name`` there (or in a contract file beside the
+      file) names the provider on the Findings sheet.
+    - ``keep_macros``: keep an ``.xlsm`` workbook's macros (the stream is then an ``.xlsm`` file).
+
+    Raises ``InputError`` when the file changed after it was checked or cannot be read again.
+    """
+    from contractcheck.report.annotate import write_annotated  # here: a check without it never imports openpyxl
+
+    beside = contract_file_beside(Path(path))
+    given = {**(read_contract_file(beside) if beside is not None else {}), **(set_values or {})}
+    write_annotated(path, report, stream, provider=given.get("provider_name") or None, keep_macros=keep_macros)
 
 
 def exit_code_for(report: Report, fail_on: str = "minor") -> int:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import functools
+import io
 import os
 import signal
-import stat
 import sys
 import tempfile
 import threading
@@ -28,6 +28,7 @@ from typer.exceptions import Abort, TyperException
 from contractcheck._version import __version__
 from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, OutputError, UsageError
 from contractcheck.limits import DEFAULT_LIMITS, MB, Limits, using_limits
+from contractcheck.output import write_atomically, write_bytes_atomically
 from contractcheck.severity import FAIL_ON_CHOICES
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def _is_input(output: Path, given: Path) -> bool:
     return out == inp or (given.is_dir() and inp in out.parents)
 
 
-def check_output(path: Path, inputs: Sequence[Path | str | None] = ()) -> None:
+def check_output(path: Path, inputs: Sequence[Path | str | None] = (), option: str = "--output") -> None:
     """Refuse, before any work, an output that cannot be written or would change an input (``UsageError``).
 
     ``inputs`` are the files (and folders) the command reads: an output that would replace or add to one of
@@ -150,55 +151,13 @@ def check_output(path: Path, inputs: Sequence[Path | str | None] = ()) -> None:
     """
     for given in inputs:
         if given is not None and _is_input(path, Path(given)):
-            raise UsageError(f"--output {path} would overwrite an input ({given}); inputs are never written: "
+            raise UsageError(f"{option} {path} would overwrite an input ({given}); inputs are never written: "
                              "choose another file name")
     if path.is_dir():
-        raise UsageError(f"--output {path} is a folder: give a file name, e.g. {path / 'report.json'}")
+        raise UsageError(f"{option} {path} is a folder: give a file name, e.g. {path / 'report.json'}")
     directory = path.resolve().parent
     if not directory.is_dir():
-        raise UsageError(f"--output folder does not exist: {directory}")
-
-
-def _new_file_mode() -> int:
-    """The mode a new file gets here (0o666 less the umask), as any program that writes a file would give it."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_atomically(path: Path, text: str | Callable[[TextIO], None]) -> None:
-    """Write the whole report or nothing: a half-written file must never look complete.
-
-    ``text`` is the text, or a function that writes it to the stream it is given (a report streamed as written).
-    The report is written to a temporary file beside the target and renamed over it, so a reader never sees half
-    a report; the file gets the mode a new file would (the umask), or keeps the mode of the file it replaces. A
-    symbolic link is written through (its target is replaced), never replaced by a plain file. The temporary
-    file is removed if anything stops the write (an error, Ctrl-C, SIGTERM: see :func:`main`).
-
-    Raises ``OutputError`` (one line, exit 2) when the file cannot be written: no permission, disk full.
-    """
-    target = path.resolve() if path.is_symlink() else path
-    directory = target.resolve().parent
-    tmp: str | None = None
-    try:
-        try:
-            mode = stat.S_IMODE(target.stat().st_mode)
-        except FileNotFoundError:
-            mode = _new_file_mode()
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                text(handle)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+        raise UsageError(f"{option} folder does not exist: {directory}")
 
 
 def output_format(chosen: Format | None, output: Path | None) -> str | None:
@@ -261,6 +220,7 @@ def check_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no report and no progress (still written with -o); the exit code is the answer")] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colour in the table, even on a terminal (NO_COLOR=1 does the same)")] = False,
     template: Annotated[Path | None, typer.Option("--template", metavar="FOLDER", help="With --format html: a folder of the council's own report.html and/or report.css, used instead of the shipped ones")] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", metavar="OUT.xlsx", help="Also write the workbook with each failing cell coloured by severity and commented, and a first sheet listing the findings (.xlsx; .xlsm keeps an .xlsm's macros)")] = None,
 ) -> int:
     """Check a provider's return or bid (or a folder of them) against a contract schedule and report the findings.
 
@@ -278,7 +238,7 @@ def check_command(
                     max_yaml_bytes=DEFAULT_LIMITS.max_yaml_bytes, max_csv_field=max_csv_value)
     with using_limits(limits):
         return _check_command(file, schedule, format, output, fail_on, as_of, set_values, rules, waivers, jobs,
-                              max_findings, reference, quiet, colour_wanted(no_color), template)
+                              max_findings, reference, quiet, colour_wanted(no_color), template, annotate)
 
 
 def colour_wanted(no_color: bool, stream: TextIO | None = None) -> bool:
@@ -305,17 +265,22 @@ def _as_of_given(text: str | None) -> dt.date | None:
 def _check_command(file: list[str], schedule: str, format: Format | None, output: Path | None, fail_on: FailOn,
                    as_of: str | None, set_values: list[str] | None, rules: list[Path] | None,
                    waivers: Path | None, jobs: int, max_findings: int | None, reference: list[Path] | None,
-                   quiet: bool = False, colour: bool = False, template: Path | None = None) -> int:
+                   quiet: bool = False, colour: bool = False, template: Path | None = None,
+                   annotate: Path | None = None) -> int:
     options = _CheckOptions(schedule=schedule, format=format, output=output, fail_on=fail_on.value,
                             as_of=_as_of_given(as_of), set_values=_parse_sets(set_values or []),
                             rules=rules or None, waivers=waivers, max_findings=max_findings,
-                            reference=reference or None, quiet=quiet, colour=colour, template=template)
+                            reference=reference or None, quiet=quiet, colour=colour, template=template,
+                            annotate=annotate)
     if file == ["-"]:
         return _check_stdin(options)
     if "-" in file:
         raise UsageError("- (standard input) can only be checked on its own, not with other files")
     if len(file) == 1 and not _names_several(file[0]):
         return _check_one_file(Path(file[0]), options)
+    if annotate is not None:
+        raise UsageError("--annotate writes one workbook for one return: with several files, check each one on its "
+                         "own to annotate it")
     return _check_batch(file, options, jobs)
 
 
@@ -347,6 +312,7 @@ class _CheckOptions:
     quiet: bool = False
     colour: bool = False
     template: Path | None = None
+    annotate: Path | None = None  # the annotated workbook to write (one file only)
 
     def limit(self) -> dict[str, int]:
         """The renderers' ``max_findings=`` when --max-findings is given; else each format's own default (table,
@@ -389,6 +355,8 @@ def _check_one_file(file: Path, options: _CheckOptions, name: str | None = None)
     chosen = output_format(options.format, output)
     progress = _Stages(name or str(file), sys.stderr) if not options.quiet else None
     options.check_template(chosen)
+    if options.annotate is not None:
+        _check_annotate_target(options.annotate, file, output, options.other_inputs())
     try:
         report = check(file, options.schedule, as_of=options.as_of, set_values=options.set_values,
                        rules_paths=options.rules, waivers=options.waivers, reference=options.reference, name=name,
@@ -399,6 +367,8 @@ def _check_one_file(file: Path, options: _CheckOptions, name: str | None = None)
         if progress:
             progress.stop()
     code = exit_code_for(report, options.fail_on)
+    if options.annotate is not None:  # before the report: a workbook that cannot be written stops with exit 2
+        _write_annotated(file, report, options.annotate, options.set_values)
     if options.quiet and output is None:
         return code
     if chosen is None:
@@ -467,7 +437,6 @@ def _check_stdin(options: _CheckOptions) -> int:
         raise UsageError("-: standard input is empty; pipe a return into it, or name a file")
 
     def names() -> list[str]:
-        import io
 
         try:
             return zipfile.ZipFile(io.BytesIO(data)).namelist()
@@ -526,6 +495,27 @@ class _Stages:
         if self.shown:
             self.stream.write("\r" + " " * 78 + "\r")
             self.stream.flush()
+def _check_annotate_target(target: Path, file: Path, output: Path | None, others: list[Path]) -> None:
+    """Refuse, before any work, an annotated workbook that is no .xlsx (.xlsm for an .xlsm), the report's file,
+    or an input."""
+    suffix, macros = target.suffix.lower(), file.suffix.lower() == ".xlsm"
+    if suffix not in (".xlsx", ".xlsm") or (suffix == ".xlsm" and not macros):
+        allowed = "an .xlsx (or .xlsm, keeping the macros)" if macros else "an .xlsx"
+        raise UsageError(f"--annotate {target}: the annotated workbook is written as {allowed} file; "
+                         f"give a name ending in .xlsx")
+    check_output(target, inputs=[file, *others], option="--annotate")
+    if output is not None and _is_input(target, output):
+        raise UsageError(f"--annotate {target} and --output {output} name the same file: give each its own")
+
+
+def _write_annotated(file: Path, report: Report, target: Path, set_values: dict[str, str]) -> None:
+    from contractcheck.api import annotate
+
+    macros = target.suffix.lower() == ".xlsm"
+    write_bytes_atomically(target, lambda stream: annotate(file, report, stream, set_values=set_values,
+                                                           keep_macros=macros),
+                           what="the annotated workbook")
+    print(f"annotated workbook written to {target}", file=sys.stderr)
 
 
 #: the file extension of a report written into an --output folder, by format
@@ -919,10 +909,10 @@ def compare_command(
     comparison = compare(paths, schedule, as_of=_as_of_given(as_of), rules_paths=rules,
                          reference=reference)
     if output is not None and xlsx:
-        from contractcheck.authoring.template import write_bytes_atomically
         from contractcheck.compare import render_xlsx
 
-        write_bytes_atomically(output, render_xlsx(comparison))
+        data = render_xlsx(comparison)
+        write_bytes_atomically(output, lambda stream: stream.write(data), what="the comparison")
         print(f"comparison written to {output}", file=sys.stderr)
     elif output is not None:
         text = COMPARE_RENDERERS[chosen](comparison)

@@ -19,7 +19,8 @@ LAYERS: list[list[str]] = [
     # leaves: facts and small shared concepts
     ["contractcheck._version", "contractcheck.position", "contractcheck.severity", "contractcheck.wording",
      "contractcheck.blank", "contractcheck.errors", "contractcheck.yamldata", "contractcheck.return_format",
-     "contractcheck.as_of", "contractcheck.value_types", "contractcheck.vocabulary", "contractcheck.limits"],
+     "contractcheck.as_of", "contractcheck.value_types", "contractcheck.vocabulary", "contractcheck.limits",
+     "contractcheck.output"],
     # reading files, dated reference data, the expression language
     ["contractcheck.load", "contractcheck.reference.pay_floors", "contractcheck.expressions"],
     # normalise reads what load found; the pay functions are handed to the language

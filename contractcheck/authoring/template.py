@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,8 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from contractcheck._version import __version__
-from contractcheck.errors import OutputError, UsageError
+from contractcheck.errors import UsageError
+from contractcheck.output import write_bytes_atomically
 from contractcheck.return_format import FieldSpec, ReturnFormat
 from contractcheck.rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
 
@@ -269,28 +269,6 @@ def _is_same(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """The whole file or nothing: written beside the target, then moved over it (``OutputError`` if it cannot)."""
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary new file (a temporary file is private to its owner)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write the template to {path}: {exc.strerror or exc}") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
 def write_template(schedule: str | LoadedSchedule, path: str | Path, *, rules: list[Path] | None = None,
                    generated: dt.date | None = None) -> list[TemplateSheet]:
     """Write a schedule's blank return template to ``path`` (an .xlsx file); returns its sheets.
@@ -309,5 +287,5 @@ def write_template(schedule: str | LoadedSchedule, path: str | Path, *, rules: l
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"a template is an Excel workbook: give a file name ending .xlsx (got {target.name})")
     data, sheets = build_template(loaded, load_rules(rules or None), generated)
-    write_bytes_atomically(target, data)
+    write_bytes_atomically(target, lambda stream: stream.write(data), what="the template")
     return sheets
