@@ -15,7 +15,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -115,6 +116,34 @@ def plain_when_needed(stream: object) -> None:
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(errors="contractcheck-plain")
+
+
+#: formats read by programs, not people: UTF-8 on stdout whatever the console's code page (a JSON or CSV written in
+#: cp1252 is a different file, and "→" made "->" would change the data)
+MACHINE_FORMATS = frozenset({"json", "csv", "junit", "sarif", "github", "html"})
+
+
+@contextmanager
+def utf8_stdout(fmt: str | None) -> Iterator[None]:
+    """Within the block, stdout writes UTF-8 when ``fmt`` is a machine format (``MACHINE_FORMATS``) and stdout's
+    own encoding is another (a Windows console, ``PYTHONIOENCODING=cp1252``); otherwise stdout as it is."""
+    original = sys.stdout
+    encoding = (getattr(original, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+    buffer = getattr(original, "buffer", None)
+    if fmt not in MACHINE_FORMATS or encoding == "utf8" or buffer is None:
+        yield
+        return
+    original.flush()
+    wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    sys.stdout = wrapper
+    try:
+        yield
+    finally:
+        try:
+            wrapper.flush()
+        finally:
+            wrapper.detach()
+            sys.stdout = original
 
 
 def _as_path(name: str) -> Path | None:
@@ -368,7 +397,7 @@ def _check_one_file(file: Path, options: _CheckOptions, name: str | None = None)
             progress.stop()
     code = exit_code_for(report, options.fail_on)
     if options.annotate is not None:  # before the report: a workbook that cannot be written stops with exit 2
-        _write_annotated(file, report, options.annotate, options.set_values)
+        _write_annotated(file, report, options.annotate, options.set_values, options.quiet)
     if options.quiet and output is None:
         return code
     if chosen is None:
@@ -385,10 +414,12 @@ def _check_one_file(file: Path, options: _CheckOptions, name: str | None = None)
         write_atomically(output, text)
         if not options.quiet:
             print(f"{report.summary.verdict}: report written to {output}", file=sys.stderr)
-    elif isinstance(text, str):
-        sys.stdout.write(text)
     else:
-        text(sys.stdout)
+        with utf8_stdout(chosen):
+            if isinstance(text, str):
+                sys.stdout.write(text)
+            else:
+                text(sys.stdout)
     return code
 
 
@@ -508,14 +539,15 @@ def _check_annotate_target(target: Path, file: Path, output: Path | None, others
         raise UsageError(f"--annotate {target} and --output {output} name the same file: give each its own")
 
 
-def _write_annotated(file: Path, report: Report, target: Path, set_values: dict[str, str]) -> None:
+def _write_annotated(file: Path, report: Report, target: Path, set_values: dict[str, str], quiet: bool = False) -> None:
     from contractcheck.api import annotate
 
     macros = target.suffix.lower() == ".xlsm"
     write_bytes_atomically(target, lambda stream: annotate(file, report, stream, set_values=set_values,
                                                            keep_macros=macros),
                            what="the annotated workbook")
-    print(f"annotated workbook written to {target}", file=sys.stderr)
+    if not quiet:
+        print(f"annotated workbook written to {target}", file=sys.stderr)
 
 
 #: the file extension of a report written into an --output folder, by format
@@ -540,6 +572,10 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     chosen = options.format.value if options.format is not None else None
     targets: list[Path] = []
     if options.output is not None:
+        named = SUFFIX_FORMATS.get(options.output.suffix.lower())
+        if named is not None and not options.output.is_dir():  # -o reports.sarif: a file name, not a folder
+            raise UsageError(f"--output {options.output}: with several files --output is a folder for one report "
+                             f"each; give a folder name, with --format {named} for {named} reports")
         chosen = chosen or "json"
         targets = _report_targets(options.output, names, paths, others, chosen)
     elif chosen not in (None, "table", "json", "github"):
@@ -551,7 +587,9 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
     progress = _Progress(len(paths), sys.stderr if not options.quiet else None)
     tally = _Tally()
     code: int = ExitCode.OK
+    stack = ExitStack()
     try:
+        stack.enter_context(utf8_stdout("json" if json_lines else chosen if chosen == "github" else None))
         items = check_many(paths, options.schedule, jobs=jobs, ordered=True, as_of=options.as_of,
                            set_values=options.set_values, rules_paths=options.rules, waivers=options.waivers,
                            reference=options.reference)
@@ -588,6 +626,7 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
         raise
     finally:
         progress.clear()
+        stack.close()
     if options.quiet:
         return code
     where = f"\nreports written to {options.output}{os.sep}" if options.output is not None else ""

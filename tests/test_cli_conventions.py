@@ -131,3 +131,43 @@ def test_table_wraps_to_the_width_rather_than_cutting(cli):
     painted = render_table(report, colour=True)
     assert "\x1b[1;31mCRIT\x1b[0m" in painted and "\x1b[1;31mNON-COMPLIANT" in painted
     assert "\x1b" not in render_table(report)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_machine_formats_are_utf8_whatever_the_console(fmt):
+    """A Windows console (or PYTHONIOENCODING=cp1252) must not turn the JSON or CSV into another file: '—' and '£'
+    stay UTF-8 (CSV with its byte order mark); the table, for people, is made plain for that console instead."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    out = subprocess.run([sys.executable, "-m", "contractcheck", "check", FAILING, "-s", SCHEDULE, "-f", fmt],
+                         capture_output=True, cwd=ROOT, env=env, timeout=120)
+    assert out.returncode == 1, out.stderr
+    text = out.stdout.decode("utf-8")  # raises if any byte is cp1252's
+    assert "£12.50" in text
+    if fmt == "json":
+        assert json.loads(text)["summary"]["verdict"] == "non-compliant"
+    else:
+        assert out.stdout.startswith(b"\xef\xbb\xbf")
+
+
+def test_the_current_folder_is_a_return_folder(cli, tmp_path, monkeypatch):
+    """`check .` in a folder of CSV files (it has no name of its own until resolved) is that folder's return."""
+    for part in (ROOT / "samples" / "csv-return").iterdir():
+        (tmp_path / part.name).write_bytes(part.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    from contractcheck.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["check", ".", "-s", "leicester-homecare", "-f", "json"])
+    assert exited.value.code == 1
+
+
+def test_an_output_file_name_with_several_files_is_refused(cli, tmp_path):
+    result = cli("check", FAILING, "samples/compliant-return.xlsx", "-s", SCHEDULE, "-o", tmp_path / "all.sarif")
+    assert result.code == 2 and not (tmp_path / "all.sarif").exists()
+    assert "with several files --output is a folder" in result.err and "--format sarif" in result.err
+
+
+def test_quiet_annotate_writes_the_workbook_and_says_nothing(cli, tmp_path):
+    result = cli("check", FAILING, "-s", SCHEDULE, "-q", "--annotate", tmp_path / "a.xlsx")
+    assert (result.code, result.out, result.err) == (1, "", "")
+    assert (tmp_path / "a.xlsx").stat().st_size > 0

@@ -21,6 +21,10 @@ SUFFIX = ".contract.yaml"
 def contract_file_beside(path: Path) -> Path | None:
     """The contract file beside ``path`` (``NAME.contract.yaml`` or ``NAME.EXT.contract.yaml``; for a folder
     ``FOLDER.contract.yaml``), if there is one."""
+    if not path.name:  # '.', '..', '/': the folder by its real name (FOLDER.contract.yaml beside it)
+        path = path.resolve()
+        if not path.name:
+            return None
     if path.is_dir():  # a folder of CSV files: FOLDER.contract.yaml beside it
         candidate = path.with_name(path.name + SUFFIX)
         return candidate if candidate.is_file() else None
