@@ -490,6 +490,9 @@ class _Stages:
 
     def __init__(self, name: str, stream: TextIO) -> None:
         self.name, self.stream, self.stage = name, stream, "starting"
+        import shutil
+
+        self.width = max(20, shutil.get_terminal_size().columns - 1)  # one short of the edge: no wrap
         self.started = time.monotonic()
         self.shown = False
         self._done = threading.Event()
@@ -513,7 +516,7 @@ class _Stages:
         while not self._done.is_set():
             seconds = time.monotonic() - self.started
             line = f"{frames[n % 4]} {self.name}: {self.stage} ({seconds:.0f} s)"
-            self.stream.write("\r" + line[:78].ljust(78))
+            self.stream.write("\r" + line[:self.width].ljust(self.width))
             self.stream.flush()
             self.shown = True
             n += 1
@@ -524,7 +527,7 @@ class _Stages:
         if self._thread is not None:
             self._thread.join()
         if self.shown:
-            self.stream.write("\r" + " " * 78 + "\r")
+            self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
 def _check_annotate_target(target: Path, file: Path, output: Path | None, others: list[Path]) -> None:
     """Refuse, before any work, an annotated workbook that is no .xlsx (.xlsm for an .xlsm), the report's file,

@@ -122,7 +122,7 @@ def test_table_wraps_to_the_width_rather_than_cutting(cli):
     from contractcheck.api import check
 
     report = check(ROOT / FAILING, SCHEDULE)
-    for width in (80, TABLE_WIDTH, 200):
+    for width in (40, 60, 80, TABLE_WIDTH, 200):
         text = render_table(report, width=width)
         assert all(len(line) <= width for line in text.splitlines()), width
         flat = " ".join(text.split())

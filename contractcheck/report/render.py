@@ -111,6 +111,25 @@ def _fit(rows: list[list[str]], headers: list[str], wrap: int, width: int) -> li
     return limits
 
 
+#: below this many columns a table of five columns cannot give a sentence room to read: each row is shown as a
+#: line of its short parts, then its sentence wrapped and indented beneath
+NARROW = 90
+_INDENT = "    "
+
+
+def _stacked(rows: list[list[str]], width: int) -> list[str]:
+    """Rows for a narrow terminal: ``CRIT  PAY-01  Workforce!K2  W0101`` then the sentence, indented and wrapped
+    to ``width``; every line fits."""
+    out: list[str] = []
+    for *short, sentence in rows:
+        parts = "  ".join(p for p in short if p)
+        if parts:
+            out.append(textwrap.fill(parts, width, break_on_hyphens=False))
+        out += textwrap.wrap(sentence, width, initial_indent=_INDENT, subsequent_indent=_INDENT,
+                             break_on_hyphens=False) or [""]
+    return out
+
+
 def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE, width: int | None = None,
                  colour: bool = False) -> str:
     """The terminal view: the findings (the first ``max_findings`` of each rule, then how many more), the result
@@ -144,23 +163,30 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE, w
                 rows.append(["", f.rule_id, "", "", more_line(omitted[f.rule_id])])
                 severities.append(None)
         headers = ["severity", "rule", "where", "subject", "finding"]
-        limits = _fit(rows, headers, 4, width)
         if colour:
             for row, severity in zip(rows, severities):
                 row[0] = _painted(row[0], _COLOUR.get(severity or ""), colour)
-        lines.append(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=limits))
+        if width < NARROW:
+            lines += _stacked(rows, width)
+        else:
+            lines.append(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=_fit(rows, headers, 4, width)))
         lines.append("")
     results = [[r.rule_id, r.status.replace("_", " "), str(r.checked), str(r.failed), visible(r.note or r.title)]
                for r in report.results]
     result_headers = ["rule", "result", "checked", "failed", "title / note"]
-    lines.append(tabulate(results, headers=result_headers, tablefmt="simple",
-                          maxcolwidths=_fit(results, result_headers, 4, width), disable_numparse=True,
-                          colalign=("left", "left", "right", "right", "left")))
+    if width < NARROW:
+        lines += _stacked([[rule, f"{status}, {checked} checked, {failed} failed", "", "", note]
+                           for rule, status, checked, failed, note in results], width)
+    else:
+        lines.append(tabulate(results, headers=result_headers, tablefmt="simple",
+                              maxcolwidths=_fit(results, result_headers, 4, width), disable_numparse=True,
+                              colalign=("left", "left", "right", "right", "left")))
     lines.append("")
     for note in report.notes:
         lines.append(textwrap.fill(visible(f"note: {note}"), width, subsequent_indent="      ",
                                    break_on_hyphens=False, break_long_words=False))
-    lines.append(_painted(_summary_line(report), _VERDICT_COLOUR.get(report.summary.verdict), colour))
+    summary = textwrap.fill(_summary_line(report), width, break_on_hyphens=False)
+    lines.append(_painted(summary, _VERDICT_COLOUR.get(report.summary.verdict), colour))
     return "\n".join(lines) + "\n"
 
 
