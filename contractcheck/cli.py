@@ -52,27 +52,26 @@ def _no_type(ctx: object) -> None:
     return None
 
 
+def schedule_ids(incomplete: str) -> list[str]:
+    """Shell completion for ``--schedule``: the shipped schedules' ids starting with what is typed."""
+    from contractcheck.rules.library import bundled_dir
+
+    return sorted(p.stem for p in bundled_dir("schedules").glob("*.yaml") if p.stem.startswith(incomplete))
+
+
 #: -h as well as --help, on every command, as in most command-line tools
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, context_settings=CONTEXT, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, context_settings=CONTEXT, rich_markup_mode=None,
                   help="Check care providers' workforce returns and bids against a contract's workforce schedule.",
                   epilog="Start with: contractcheck check samples/failing-return.xlsx -s "
                          "oxfordshire-help-to-live-at-home. Exit codes: 0 compliant, 1 findings failed, "
-                         "2 could not check.")
+                         "2 could not check. contractcheck --version (or -V) prints the version.")
 
 
-def _print_version(value: bool) -> None:
-    if value:
-        print(f"contractcheck {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True, help="Print the version and exit")] = False,
-) -> None:
-    """Check care providers' workforce returns and bids against a contract's workforce schedule."""
+#: answered before typer parses anything: a root option would be processed (and typer's pydantic adapters
+#: imported) on every command's parse, which put `check -h` over its 0.3 s
+VERSION_FLAGS = ("--version", "-V")
 
 
 class Format(StrEnum):
@@ -231,7 +230,7 @@ def pipe_safe(command: Callable[..., int]) -> Callable[..., int]:
 @pipe_safe
 def check_command(
     file: Annotated[list[str], typer.Argument(metavar="FILE", show_default=False, help="The return or bid: .xlsx/.xlsm/.ods, .csv, a folder of .csv, .json/.yaml, or - for standard input; or several, a folder of returns, a quoted glob ('returns/*.xlsx') to check a portfolio")],
-    schedule: Annotated[str, typer.Option("--schedule", "-s", metavar="SCHEDULE", help="Schedule id (see schedules/) or a schedule file")],
+    schedule: Annotated[str, typer.Option("--schedule", "-s", metavar="SCHEDULE", autocompletion=schedule_ids, help="Schedule id (see schedules/) or a schedule file")],
     format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table on a terminal, else json; with several files, json gives JSON Lines)")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file (format from its extension unless --format); with several files, a folder for one report each (json unless --format)")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 if a finding at or above this severity fails")] = FailOn.minor,  # type: ignore[attr-defined]
@@ -756,7 +755,7 @@ schedules_app = typer.Typer(no_args_is_help=True, help="List and show schedules.
 app.add_typer(rules_app, name="rules")
 app.add_typer(schedules_app, name="schedules")
 
-SchedOpt = Annotated[str | None, typer.Option("--schedule", "-s", metavar="SCHEDULE", help="Show values in this schedule (id or file)")]
+SchedOpt = Annotated[str | None, typer.Option("--schedule", "-s", metavar="SCHEDULE", autocompletion=schedule_ids, help="Show values in this schedule (id or file)")]
 RulesOpt = Annotated[list[Path] | None, typer.Option("--rules", metavar="PATH", help="Extra rule file or folder (repeatable)")]
 
 
@@ -931,7 +930,7 @@ def template_command(
 @pipe_safe
 def compare_command(
     bid: Annotated[list[str], typer.Argument(metavar="BID", show_default=False, help="The bids: files, a folder of bids, or a quoted glob ('bids/*.xlsx')")],
-    schedule: Annotated[str, typer.Option("--schedule", "-s", metavar="SCHEDULE", help="Schedule id (see schedules/) or a schedule file")],
+    schedule: Annotated[str, typer.Option("--schedule", "-s", metavar="SCHEDULE", autocompletion=schedule_ids, help="Schedule id (see schedules/) or a schedule file")],
     format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table, or from the --output extension)")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file (.json/.csv/.md/.txt, .html for a page, .xlsx for a workbook)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge as of this date instead of each bid's contract start: 2027-04-01, 01/04/2027 or 1 April 2027")] = None,
@@ -965,6 +964,34 @@ def compare_command(
     for row in comparison.could_not_check:
         print(row.error, file=sys.stderr)
     return ExitCode.ERROR if comparison.could_not_check else ExitCode.OK
+
+
+class Shell(StrEnum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+
+
+@app.command("completion", cls=_Command)
+def completion_command(
+    ctx: typer.Context,
+    shell: Annotated[Shell | None, typer.Argument(metavar="SHELL", help="bash, zsh, fish or powershell [default: the shell this runs in]")] = None,
+    install: Annotated[bool, typer.Option("--install", help="Add it to the shell's start-up file instead of printing it")] = False,
+) -> int:
+    """Tab completion for your shell: print the script (or --install it). Commands, options, formats and schedule
+    ids complete.
+
+    \b
+    Example: contractcheck completion bash --install   (then open a new terminal)
+    """
+    # typer's own completion (a command, not the root's --install-completion option: a root option is parsed,
+    # and typer's pydantic adapters imported, on every command, which made `check -h` slow)
+    from typer.completion import install_callback, show_callback
+
+    (install_callback if install else show_callback)(ctx.find_root(), ctx.command.params[0],
+                                                      shell.value if shell else True)
+    return ExitCode.OK
 
 
 @app.command("version", cls=_Command)
@@ -1010,8 +1037,36 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+def _help_at_once(args: list[str]) -> bool:
+    """``contractcheck [COMMAND ...] -h``: print that command's help without parsing its options. Parsing makes
+    typer build every option's converter (importing pydantic), which cost `check -h` a third of its time. Only the
+    plain form is answered here (command names, then -h or --help); anything else goes through typer as usual."""
+    if not args or args[-1] not in ("-h", "--help") or any(a.startswith("-") for a in args[:-1]):
+        return False
+    command = typer.main.get_command(app)
+    # a context as typer would make it (its settings: -h), its options left unparsed
+    ctx = command.context_class(command, info_name="contractcheck", **command.context_settings)
+    for name in args[:-1]:
+        sub = getattr(command, "get_command", lambda _ctx, _name: None)(ctx, name)
+        if sub is None:
+            return False
+        command, ctx = sub, sub.context_class(sub, info_name=name, parent=ctx, **sub.context_settings)
+    print(command.get_help(ctx))
+    return True
+
+
 def _run(argv: list[str] | None) -> int:
     """The command's exit status; every failure printed as one line (never a traceback)."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] and args[0] in VERSION_FLAGS:
+        print(f"contractcheck {__version__}")
+        return ExitCode.OK
+    if _help_at_once(args):
+        return ExitCode.OK
+    if os.environ.get("_CONTRACTCHECK_COMPLETE"):  # the shell asking for completions (contractcheck completion)
+        from typer.completion import completion_init
+
+        completion_init()
     try:
         code = app(args=argv, prog_name="contractcheck", standalone_mode=False)
     except TyperException as exc:  # typer's (vendored click) usage errors: bad option, missing argument

@@ -347,7 +347,8 @@ def _out_of_scope(cr: CompiledRule, row_table: str, rows: int) -> str:
         return f"no {row_table} rows are in scope"
     who = f"{rows:,} {row_table} row" + ("s" if rows != 1 else "")
     if cr.rule.filter:
-        return f"none of the {who} is one this rule judges (it judges rows where {cr.rule.filter})"
+        return (f"none of the {who} is one this rule judges (which rows it judges: contractcheck rules show "
+                f"{cr.rule.id})")
     return f"none of the {who} could be judged"
 
 
