@@ -503,8 +503,8 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
     """
     issues: list[DataIssue] = []
     names = source.table_names()
-    if source.single_unnamed_table:  # a single CSV: its name is the file's, so the format says what it is
-        found = {fmt.single_table: names[0]}
+    if source.single_unnamed_table:  # a single CSV: its name is the file's, so its headings say what it is
+        found = {_single_csv_table(source, names[0], fmt): names[0]}
     else:
         found = match_tables(names, fmt, table_word=source.table_word, file=source.given)
         _recognise_ascwds_files(source, names, found)
@@ -522,6 +522,36 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
                 tables[canonical] = table
     return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, extra_scalars,
                      table_word=source.table_word, single_unnamed_table=source.single_unnamed_table)
+
+
+def _single_csv_table(source: Source, name: str, fmt: ReturnFormat) -> str:
+    """The table a single CSV holds: the format's single table (Workforce), unless its heading row names more
+    fields of a row table that is a whole submission on its own (no other table is required beside it: the Grant
+    table of a grant application), which it then is. A file that cannot be peeked is left to the read to report."""
+    try:
+        peek = source.peek(name, HEADER_SEARCH_ROWS)
+    except InputError:
+        return fmt.single_table
+    best, most = fmt.single_table, _fields_named(peek.rows, peek.row_numbers, fmt.tables[fmt.single_table])
+    for table, spec in fmt.tables.items():
+        alone = [kind for kind in spec.required_in
+                 if not any(kind in other.required_in for t, other in fmt.tables.items() if t != table)]
+        if spec.layout != "rows" or table == fmt.single_table or not alone:
+            continue
+        named = _fields_named(peek.rows, peek.row_numbers, spec)
+        if named > most:
+            best, most = table, named
+    return best
+
+
+def _fields_named(rows: list[list[Any]], row_numbers: list[int], spec: TableSpec) -> int:
+    """How many of a table's fields the heading row found for it names (0 when none is found)."""
+    found = find_heading_rows(rows, row_numbers, spec)
+    if found is None:
+        return 0
+    cells = found.headings.values() if found.headings else rows[list(row_numbers).index(found.row)]
+    index = heading_index(spec)
+    return len({index.get(canonical_heading(c)) for c in cells if c is not None} - {None})
 
 
 def _recognise_ascwds_files(source: Source, names: list[str], found: dict[str, str]) -> None:
