@@ -236,3 +236,14 @@ def test_a_role_or_status_given_as_a_code_ascwds_lacks_is_worded_apart_from_a_mi
               "does not take): both are mandatory in ASC-WDS, as one of its codes.",
         "W2": "Worker W2 has MAINJOBROLE blank and EMPLSTATUS Permanent: both are mandatory in ASC-WDS, as one of its "
               "codes."}
+
+
+def test_a_status_ascwds_has_retired_is_a_finding_and_the_row_is_still_judged(tmp_path: Path) -> None:
+    """STATUS is one of NEW, UPDATE, UNCHECKED, NOCHANGE, DELETE in any case (validator error 1040 for the retired
+    CHGSUB): CHGSUB is a DATA-03 finding, and its row is judged as a changed one."""
+    report = _format_check(tmp_path, "RIV1,W1,CHGSUB,,30/06/1990,3,12/08/2020,2,1,1,0,3,,13.40,8,16,,2",
+                           "RIV1,W2,update,,30/06/1990,3,12/08/2020,2,1,2,0,3,,13.40,8,16,,2")
+    [status] = findings(report, "DATA-03")
+    assert (status.subject.key, status.location.cell) == ("W1", "staff.csv!C2")
+    assert "validator error 1040" in status.message
+    assert [f.subject.key for f in findings(report, "ASCWDS-04")] == ["W1"]

@@ -205,13 +205,16 @@ def _rejected(cells: pd.Series, column: Column, name: str) -> np.ndarray | None:
         return None
     plain = cells.astype("string").str.strip()
     given = (plain.notna() & plain.ne("") & ~plain.isin(column.unknown)).fillna(False).to_numpy(dtype=bool)
+    # the form is the text's (a CSV's every cell); a workbook's date or number cell is left to the field's parser
+    text = np.ones(len(cells), dtype=bool) if isinstance(cells.dtype, pd.StringDtype) else \
+        cells.map(lambda cell: isinstance(cell, str)).to_numpy(dtype=bool)
     bad = np.zeros(len(cells), dtype=bool)
     if column.form is not None:
-        bad |= given & ~plain.str.fullmatch(column.form).fillna(False).to_numpy(dtype=bool)
+        bad |= given & text & ~plain.str.fullmatch(column.form).fillna(False).to_numpy(dtype=bool)
     if column.range is not None:
         number = pd.to_numeric(plain, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         low, high = column.range
-        bad |= given & ~((number >= low) & (number <= high))
+        bad |= given & (text | ~np.isnan(number)) & ~((number >= low) & (number <= high))
     if column.year_range is not None and column.year_after:
         year = pd.to_numeric(plain.str.split(column.year_after, n=1).str[1], errors="coerce")
         year = year.to_numpy(dtype=float, na_value=np.nan)
