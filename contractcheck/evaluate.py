@@ -632,6 +632,19 @@ def _key_words(v: Any) -> str | None:
     return None if is_null(v) else str(v)
 
 
+def _as_said(words: Any, said: tuple[np.ndarray, np.ndarray], rows: np.ndarray) -> Any:
+    """A message value's words with the cells a table words as written (``Table.said``) put in, by row."""
+    said_rows, said_words = said
+    at = np.isin(rows, said_rows)
+    if not at.any() or not isinstance(words, (np.ndarray, pa.Array)):  # one word: not a column of the table
+        return words
+    arrow = isinstance(words, pa.Array)
+    out = np.array(words.to_pylist() if isinstance(words, pa.Array) else list(words), dtype=object)
+    by_row = dict(zip(said_rows.tolist(), said_words.tolist()))
+    out[at] = [by_row[r] for r in rows[at].tolist()]
+    return pa.array(out.tolist(), type=pa.string()) if arrow else out
+
+
 def _row_findings(cr: CompiledRule, ctx: EvalContext, table: Any, positions: np.ndarray) -> list[FindingBlock]:
     """The failing rows as one block: messages worded per distinct value, evidence made JSON-ready per distinct
     value, no Python loop over the rows."""
@@ -645,6 +658,8 @@ def _row_findings(cr: CompiledRule, ctx: EvalContext, table: Any, positions: np.
                              numbers=functools.partial(numbers_words, type_=cr.types.get(name)),
                              as_arrow=n >= ARROW_MIN)
              for name in cr.message_names}
+    for name in set(cr.message_names) & set(getattr(table, "said", {})):  # "999 (don't know)", never "blank"
+        words[name] = _as_said(words[name], table.said[name], table.rows[positions])
     messages: Any = fill_messages_arrow(rule.message, words, n) if n >= ARROW_MIN else None
     if messages is None:
         messages = fill_messages(rule.message, {k: v.to_numpy(zero_copy_only=False) if isinstance(v, pa.Array) else v

@@ -167,3 +167,83 @@ def test_a_completed_level_2_certificate_without_a_date_is_not_judged_late(tmp_p
     assert late.subject.key == "STARTED"
     cc = next(r for r in report.results if r.rule_id == "CC-01")
     assert (cc.checked, cc.failed, cc.not_judged) == (1, 1, 1)
+
+
+def _format_check(tmp_path: Path, *rows: str) -> Any:
+    return check(staff_file(tmp_path, *rows), "ascwds-format")
+
+
+def test_rows_not_being_changed_get_identity_checks_only(tmp_path: Path) -> None:
+    """The validator checks NOCHANGE and UNCHECKED rows for their identity only (status_gating): a zero-hours worker
+    with 16 contracted hours is ASCWDS-04's finding on an UPDATE row and nobody's on a NOCHANGE or UNCHECKED one."""
+    report = _format_check(tmp_path, "RIV1,U1,UPDATE,,30/06/1990,3,12/08/2020,2,1,1,0,3,,13.40,8,16,,2",
+                           "RIV1,N1,NOCHANGE,,30/06/1990,3,12/08/2020,2,1,1,0,3,,13.40,8,16,,2",
+                           "RIV1,C1,unchecked,,30/06/1990,3,12/08/2020,2,1,1,0,3,,13.40,8,16,,2")
+    assert [f.subject.key for f in findings(report, "ASCWDS-04")] == ["U1"]
+    zero_hours = next(r for r in report.results if r.rule_id == "ASCWDS-04")
+    assert (zero_hours.checked, zero_hours.failed) == (1, 1)
+
+
+def test_zero_hours_dont_know_or_blank_is_unknown_and_said_as_written(tmp_path: Path) -> None:
+    """ZEROHRCONT is optional in ASC-WDS: 999 or blank is not a missing required value (no DATA-01), and a message
+    quoting it says "999 (don't know)", never "blank"."""
+    report = _format_check(tmp_path, "RIV1,W1,NEW,,30/06/1990,3,12/08/2020,2,3,999,0,3,,13.40,8,16,,2",
+                           "RIV1,W2,NEW,,30/06/1990,3,12/08/2020,2,1,,0,3,,13.40,8,16,,2")
+    assert not findings(report, "DATA-01")
+    [hours] = findings(report, "ASCWDS-03")
+    assert hours.message.startswith("Worker W1 (Bank, zero hours 999 (don't know)) has CONTHOURS 16")
+    zero_hours = check(staff_file(tmp_path, "RIV1,W1,NEW,,30/06/1990,3,12/08/2020,2,1,2,0,3,,13.40,8,16,,2"),
+                       "ascwds-format")
+    assert not findings(zero_hours, "DATA-01") and not findings(zero_hours, "ASCWDS-03")
+
+
+def test_values_outside_ascwds_forms_and_ranges_are_not_read_as_numbers_or_dates(tmp_path: Path) -> None:
+    """STARTDATE 999 is not an Excel serial day (25 September 1902) and DAYSSICK 998 is not 998 days: ASC-WDS
+    ignores both (warnings 3190, 1240), so they have no value and DATA-03 names each cell; 999 days sick is
+    "don't know" and 12.5 is a day and a half, both taken."""
+    report = _format_check(tmp_path, "RIV1,W1,NEW,,30/06/1990,1,999,2,1,2,998,3,,13.40,8,30,,2",
+                           "RIV1,W2,NEW,,30/06/1990,1,12/08/2020,2,1,2,12.5,3,,13.40,8,30,,2",
+                           "RIV1,W3,NEW,,30/06/1990,1,12/08/2020,2,1,2,999,3,,13.40,8,30,,2")
+    said = {(f.subject.key, f.location.cell): f.message for f in findings(report, "DATA-03")}
+    assert set(said) == {("W1", "staff.csv!G2"), ("W1", "staff.csv!K2")}
+    start_date = said[("W1", "staff.csv!G2")]
+    assert "'999' is not what ASC-WDS takes: a date as DD/MM/YYYY (validator warning 3190" in start_date
+    assert "'998' is not what ASC-WDS takes: days from 0 to 366" in said[("W1", "staff.csv!K2")]
+    assert not findings(report, "ASCWDS-06")  # no start date in 1902 to judge
+
+
+def test_qualification_codes_and_years_outside_ascwds_forms_are_findings(tmp_path: Path) -> None:
+    """QUALACHnn is "code;YYYY" with a numeric code (validator errors 5010/5030) and a year in the last 100 years
+    (5015/5035): 'abc;2019' and a bare 999 are findings naming their column; '26;2019' is not."""
+    path = tmp_path / "staff.csv"
+    path.write_text(CURRENT + "\nRIV1,A,NEW,8,1,,04/05/2021,,1,2,3,13.00,abc;2019,,,,,,\n"
+                    "RIV1,B,NEW,8,1,,04/05/2021,,1,2,3,13.00,26;2019,,999,,,,\n"
+                    "RIV1,C,NEW,8,1,,04/05/2021,,1,2,3,13.00,26;2019,,31;2022,,,,\n", encoding="utf-8")
+    (tmp_path / "staff.contract.yaml").write_text(CONTRACT, encoding="utf-8")
+    said = {f.subject.key: f.message for f in findings(check(path, "ascwds-format"), "DATA-03")}
+    assert set(said) == {"A", "B"}
+    assert "(QUALACH01) 'abc;2019' is not what ASC-WDS takes" in said["A"]
+    assert "(QUALACH02) '999' is not what ASC-WDS takes" in said["B"]
+
+
+def test_a_role_or_status_given_as_a_code_ascwds_lacks_is_worded_apart_from_a_missing_one(tmp_path: Path) -> None:
+    report = _format_check(tmp_path, "RIV1,W1,NEW,,30/06/1990,1,12/08/2020,2,999,2,0,3,,13.40,999,30,,2",
+                           "RIV1,W2,NEW,,30/06/1990,1,12/08/2020,2,1,2,0,3,,13.40,,30,,2",
+                           "RIV1,W3,NEW,,30/06/1990,1,12/08/2020,2,1,2,0,3,,13.40,8,30,,2")
+    said = {f.subject.key: f.message for f in findings(report, "ASCWDS-07")}
+    assert said == {
+        "W1": "Worker W1 has MAINJOBROLE 999 (a value ASC-WDS does not take) and EMPLSTATUS 999 (a value ASC-WDS "
+              "does not take): both are mandatory in ASC-WDS, as one of its codes.",
+        "W2": "Worker W2 has MAINJOBROLE blank and EMPLSTATUS Permanent: both are mandatory in ASC-WDS, as one of its "
+              "codes."}
+
+
+def test_a_status_ascwds_has_retired_is_a_finding_and_the_row_is_still_judged(tmp_path: Path) -> None:
+    """STATUS is one of NEW, UPDATE, UNCHECKED, NOCHANGE, DELETE in any case (validator error 1040 for the retired
+    CHGSUB): CHGSUB is a DATA-03 finding, and its row is judged as a changed one."""
+    report = _format_check(tmp_path, "RIV1,W1,CHGSUB,,30/06/1990,3,12/08/2020,2,1,1,0,3,,13.40,8,16,,2",
+                           "RIV1,W2,update,,30/06/1990,3,12/08/2020,2,1,2,0,3,,13.40,8,16,,2")
+    [status] = findings(report, "DATA-03")
+    assert (status.subject.key, status.location.cell) == ("W1", "staff.csv!C2")
+    assert "validator error 1040" in status.message
+    assert [f.subject.key for f in findings(report, "ASCWDS-04")] == ["W1"]

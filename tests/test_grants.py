@@ -84,6 +84,33 @@ def test_the_late_finding_counts_the_days(tmp_path):
     assert finding.severity == "critical"
     assert finding.evidence["days_late"] == 3
     assert "28 February 2017" in finding.message
+    # the fund's page gives that date for its "final two grant areas" without saying which: the finding says so
+    assert finding.message.endswith("after 28 February 2017, the closing date the fund's page gives for its final "
+                                    "two grant areas, applied to every area here and unverified for this one.")
+
+
+def test_an_amount_of_nothing_or_less_is_a_finding_and_a_sum_is_not(tmp_path):
+    rows = [["WDF-07", "Kappa Care", "Statutory requirements", -5, D(2017, 2, 1), ""],
+            ["WDF-08", "Lambda Care", "Statutory requirements", 0, D(2017, 2, 1), ""],
+            ["WDF-09", "Mu Care", "Statutory requirements", 5, D(2017, 2, 1), ""]]
+    report = check(register_workbook(tmp_path / "register.xlsx", rows), FUND)
+    assert failing(report) == [("GRT-04", "Grant!D2", "WDF-07"), ("GRT-04", "Grant!D3", "WDF-08")]
+    assert report.findings[0].message == ("The application from Kappa Care asks for £-5.00: an amount requested "
+                                          "must be above zero.")
+
+
+def test_a_us_date_in_the_column_leaves_the_dates_that_read_only_day_first_judged(tmp_path):
+    """02/28/2017 reads only month first and 01/03/2017 both ways (1 March or 3 January): those two are DATA-03
+    findings and not judged; 13/03/2017 reads only day first, so it is judged late all the same."""
+    rows = [["R1", "Theta Care", "Statutory requirements", 1000, "02/28/2017", ""],
+            ["R2", "Eta Care", "Statutory requirements", 1000, "01/03/2017", ""],
+            ["R3", "Nu Care", "Statutory requirements", 1000, "13/03/2017", ""],
+            ["R4", "Xi Care", "Statutory requirements", 1000, "27/02/2017", ""]]
+    report = check(register_workbook(tmp_path / "register.xlsx", rows), FUND)
+    assert failing(report) == [("GRT-03", "Grant!E4", "R3"), ("DATA-03", "Grant!E2", "R1"),
+                               ("DATA-03", "Grant!E3", "R2")]
+    received = result(report, "GRT-03")
+    assert (received.checked, received.failed, received.not_judged) == (2, 1, 2)
 
 
 def test_a_blank_amount_or_date_is_not_judged_and_never_passed(tmp_path):
@@ -107,7 +134,7 @@ def test_an_application_with_only_a_blank_amount_is_not_applicable_with_why(tmp_
 def test_sound_applications_pass_every_rule(tmp_path):
     report = check(register_workbook(tmp_path / "sound.xlsx", [REGISTER[0]]), FUND)
     assert failing(report) == []
-    assert [r.status for r in report.results] == ["pass"] * 6
+    assert [r.status for r in report.results] == ["pass"] * 7
     assert exit_code_for(report) == 0
 
 
@@ -131,6 +158,20 @@ def test_a_csv_folder_and_json_are_read_the_same_way(tmp_path):
         report = check(path, FUND)
         assert report.input.kind == "grant"
         assert [(f.rule_id, f.location.cell) for f in report.findings] == [("GRT-02", cell)]
+
+
+def test_a_single_csv_with_the_grant_headings_is_a_grant_application(tmp_path, cli):
+    path = tmp_path / "grant.csv"
+    path.write_text("application_ref,applicant,priority_area,amount_requested,received_date\n"
+                    "C1,A,Quality improvement,\"£20,001\",28/02/2017\n", encoding="utf-8")
+    report = check(path, FUND)
+    assert report.input.kind == "grant"
+    assert failing(report) == [("GRT-02", "grant.csv!D2", "C1")]
+    # a CSV of workers is still the Workforce table
+    staff = tmp_path / "staff.csv"
+    staff.write_text("worker_id,hourly_rate,zero_hours\nW1,13.00,N\n", encoding="utf-8")
+    out = cli("check", str(staff), "-s", FUND)
+    assert out.code == 2 and "a workforce return" in out.err
 
 
 def test_a_schedule_may_set_its_own_closing_date_and_allocations(tmp_path):

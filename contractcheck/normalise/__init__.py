@@ -157,6 +157,9 @@ class Table:
     unreadable: dict[str, UnreadableCells] = field(default_factory=dict)  # field → its cells that did not read
     # field → its cells outside an open vocabulary (kept as written; reported for information)
     unrecognised: dict[str, UnreadableCells] = field(default_factory=dict)
+    # field → (user-visible rows, words): cells with no value that a message words as written, not as blank
+    # (an ASC-WDS "don't know" code: "999 (don't know)")
+    said: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     def position(self, field_name: str | None, row: int | None) -> Position:
         """Where a field's cell on a user-visible ``row`` is (no column if the field is not in the file)."""
@@ -264,9 +267,22 @@ def _read_rows_table(source: Source, name_in_file: str, canonical: str, spec: Ta
         by_label = {peek.column_labels[column]: text for column, text in found.headings.items()}
         raw = replace(raw, headers=[by_label.get(label, "") for label in raw.column_labels])
     profile = ascwds.profile_for(canonical, raw.headers)
-    if profile is not None:  # an ASC-WDS bulk-upload file, in its own column names and codes
-        raw = ascwds.ascwds_table(raw, profile, establishment)
-    return _normalise_rows(raw, canonical, spec, fmt, issues)
+    if profile is None:
+        return _normalise_rows(raw, canonical, spec, fmt, issues)
+    # an ASC-WDS bulk-upload file, in its own column names and codes, with its own required fields
+    read = ascwds.ascwds_table(raw, profile, establishment)
+    table = _normalise_rows(read.raw, canonical, ascwds.with_optional(spec, read.optional), fmt, issues,
+                            given_reasons=read.reasons)
+    by_field = {table.columns[f]: f for f in table.columns}
+    for i, words in read.unknown.items():  # a "don't know" code is worded as such, never as a blank
+        fname = by_field.get(read.raw.column_labels[i])
+        if fname is not None:
+            said = words != None  # noqa: E711 - elementwise
+            table.said[fname] = (np.asarray(read.raw.row_numbers, dtype=np.int64)[said], words[said])
+    for fname, bad in table.unreadable.items():  # present but not a value ASC-WDS takes: said so, never "blank"
+        table.said[fname] = (bad.rows, np.array([ascwds.NOT_TAKEN.format(v) for v in bad.values.tolist()],
+                                                dtype=object))
+    return table
 
 
 def _shown_sheet(raw: RawTable) -> str | None:
@@ -275,7 +291,9 @@ def _shown_sheet(raw: RawTable) -> str | None:
 
 
 def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnFormat,
-                    issues: list[DataIssue]) -> Table:
+                    issues: list[DataIssue], given_reasons: Mapping[int, np.ndarray] | None = None) -> Table:
+    """A row table read by field. ``given_reasons``: per column of ``raw``, why a cell has no value (the file's
+    own format rejects it; None where it has), as the reasons month-first dates and unsaved formulas get."""
     index = heading_index(spec)
     sheet = _shown_sheet(raw)
     mapped: dict[str, int] = {}
@@ -309,6 +327,9 @@ def _normalise_rows(raw: RawTable, canonical: str, spec: TableSpec, fmt: ReturnF
         # a date that reads only month first never reads day first: only a column with unreadable dates is looked at
         doubts = _month_first_reasons(column) if spec.fields[fname].type == "date" and \
             parsed[fname].invalid.any() else None
+        given = (given_reasons or {}).get(i)
+        if given is not None:
+            doubts = given if doubts is None else np.where(doubts == None, given, doubts)  # noqa: E711
         formula_rows = raw.unsaved_formulas.get(raw.column_labels[i])
         if formula_rows:
             unsaved = np.isin(rows, np.asarray(formula_rows, dtype=np.int64))
@@ -503,8 +524,8 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
     """
     issues: list[DataIssue] = []
     names = source.table_names()
-    if source.single_unnamed_table:  # a single CSV: its name is the file's, so the format says what it is
-        found = {fmt.single_table: names[0]}
+    if source.single_unnamed_table:  # a single CSV: its name is the file's, so its headings say what it is
+        found = {_single_csv_table(source, names[0], fmt): names[0]}
     else:
         found = match_tables(names, fmt, table_word=source.table_word, file=source.given)
         _recognise_ascwds_files(source, names, found)
@@ -522,6 +543,36 @@ def normalise(source: Source, fmt: ReturnFormat, *, extra_scalars: Mapping[str, 
                 tables[canonical] = table
     return _assemble(str(source.path), fmt, found, tables, keyvalues, issues, extra_scalars,
                      table_word=source.table_word, single_unnamed_table=source.single_unnamed_table)
+
+
+def _single_csv_table(source: Source, name: str, fmt: ReturnFormat) -> str:
+    """The table a single CSV holds: the format's single table (Workforce), unless its heading row names more
+    fields of a row table that is a whole submission on its own (no other table is required beside it: the Grant
+    table of a grant application), which it then is. A file that cannot be peeked is left to the read to report."""
+    try:
+        peek = source.peek(name, HEADER_SEARCH_ROWS)
+    except InputError:
+        return fmt.single_table
+    best, most = fmt.single_table, _fields_named(peek.rows, peek.row_numbers, fmt.tables[fmt.single_table])
+    for table, spec in fmt.tables.items():
+        alone = [kind for kind in spec.required_in
+                 if not any(kind in other.required_in for t, other in fmt.tables.items() if t != table)]
+        if spec.layout != "rows" or table == fmt.single_table or not alone:
+            continue
+        named = _fields_named(peek.rows, peek.row_numbers, spec)
+        if named > most:
+            best, most = table, named
+    return best
+
+
+def _fields_named(rows: list[list[Any]], row_numbers: list[int], spec: TableSpec) -> int:
+    """How many of a table's fields the heading row found for it names (0 when none is found)."""
+    found = find_heading_rows(rows, row_numbers, spec)
+    if found is None:
+        return 0
+    cells = found.headings.values() if found.headings else rows[list(row_numbers).index(found.row)]
+    index = heading_index(spec)
+    return len({index.get(canonical_heading(c)) for c in cells if c is not None} - {None})
 
 
 def _recognise_ascwds_files(source: Source, names: list[str], found: dict[str, str]) -> None:
