@@ -419,10 +419,11 @@ def _expression_rule(cr: CompiledRule, data: Dataset, as_of: pd.Timestamp) -> Ou
         outcome = _scalar_outcome(cr, data, ctx, selected, verdict)
     else:
         outcome = _rows_outcome(cr, data, ctx, row_table, selected, verdict)
-    if rule.measure and not isinstance(ctx.lets.get(rule.measure), pd.Series):
-        value = ctx.lets.get(rule.measure)
-        outcome.result.measures = {rule.measure: evidence_value(value)}
-        shown = f"{rule.measure.replace('_', ' ')}: {format_value(value, cr.types.get(rule.measure))}"
+    measured = [name for name in rule.measures() if not isinstance(ctx.lets.get(name), pd.Series)]
+    if measured:
+        outcome.result.measures = {name: evidence_value(ctx.lets.get(name)) for name in measured}
+        shown = "; ".join(f"{name.replace('_', ' ')}: {format_value(ctx.lets.get(name), cr.types.get(name))}"
+                          for name in measured)
         outcome.result.note = f"{shown}; {outcome.result.note}" if outcome.result.note else shown
     return outcome
 

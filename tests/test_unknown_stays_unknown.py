@@ -39,7 +39,7 @@ def test_an_absent_optional_column_still_means_none(tmp_path: Path, cli) -> None
                                        {"worker_id": "W2", "zero_hours": "N", **worker}])
     _, report = results(cli, path, "leicester-homecare")
     share = next(r for r in report["results"] if r["rule_id"] == "ZHC-03")
-    assert share["measures"] == {"zero_hours_share": 0.5}
+    assert share["measures"] == {"zero_hours_share": 0.5, "unknown_workers": 0}
 
 
 def test_a_workforce_with_headings_and_no_workers_is_never_compliant(tmp_path: Path, cli) -> None:
@@ -65,3 +65,18 @@ def test_a_value_that_could_not_be_read_is_not_called_blank(tmp_path: Path, cli)
     assert pay["not_judged"] == 2
     assert pay["note"] == "2 row(s) could not be judged: a value the rule needs is blank in 1 and could not be read " \
                           "in 1 (see DATA-03)"
+
+
+def test_a_worker_whose_contract_type_is_not_known_is_neither_zero_hours_nor_not(tmp_path: Path, cli) -> None:
+    """ZHC-03 (Leicester: the share of zero-hours workers reported): one zero-hours worker and two whose contract
+    type is not known (blank, or ASC-WDS 999) is a share of 1 of 1 known, with 2 unknown, and the ceiling of 50%
+    is not judged (the true share is 33% or more) — never "1 of 3 (33.3%), pass"."""
+    worker = {"job_role": "Care worker", "hourly_rate": 13.5, "date_of_birth": "1980-01-01"}
+    path = write(tmp_path / "r.json", [{"worker_id": "W1", "zero_hours": "Y", **worker},
+                                       {"worker_id": "W2", "zero_hours": "", **worker},
+                                       {"worker_id": "W3", "zero_hours": "", **worker}])
+    _, report = results(cli, path, "leicester-homecare")
+    share = next(r for r in report["results"] if r["rule_id"] == "ZHC-03")
+    assert share["status"] == "not_applicable"
+    assert share["measures"] == {"zero_hours_share": 1.0, "unknown_workers": 2.0}
+    assert share["note"].startswith("zero hours share: 100%; unknown workers: 2")

@@ -168,9 +168,10 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
     filt = build(rule.filter, ("filter",), "yesno", scope) if rule.filter else None
     assertion = build(rule.assert_, ("assert",), "yesno", scope) if rule.assert_ else None
 
-    if rule.measure is not None and rule.measure not in lets:
-        raise RuleError(f"{rule.id}: measure '{rule.measure}' must name one of the rule's lets",
-                        code="RULE006", location=sr.location("measure"))
+    for measured in rule.measures():
+        if measured not in lets:
+            raise RuleError(f"{rule.id}: measure '{measured}' must name one of the rule's lets",
+                            code="RULE006", location=sr.location("measure"))
     names = message_names(rule.message)
     own = {u.name for u in assertion.names if u.kind != "field" or u.table == row_table} if assertion else set()
     if rule.evidence is not None:

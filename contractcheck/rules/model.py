@@ -150,7 +150,14 @@ class Rule(Strict):
     params: dict[str, ParamSpec] = {}
     message: str
     evidence: list[str] | None = None
-    measure: str | None = None  # a let whose value every result shows, pass or fail (e.g. a share)
+    # a let (or several) whose value every result shows, pass or fail (e.g. a share, and how many were unknown)
+    measure: str | list[str] | None = None
+
+    def measures(self) -> list[str]:
+        """The lets ``measure`` names, as a list (none, one or several)."""
+        if self.measure is None:
+            return []
+        return [self.measure] if isinstance(self.measure, str) else list(self.measure)
     reference: str
     remediation: str
     effective_from: dt.date | None = None

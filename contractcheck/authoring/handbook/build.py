@@ -275,8 +275,11 @@ def _what_is_checked(cr: CompiledRule, fmt: ReturnFormat) -> list[Block]:
             facts.append(("Passes when", [_c(rule.assert_)]))
         if cr.point_at:
             facts.append(("Findings point at", [_t("the cell for "), _c(cr.point_at)]))
-        if rule.measure:
-            facts.append(("Every result shows", [_c(rule.measure), _t(", pass or fail")]))
+        if rule.measures():
+            shown: list = []
+            for i, name in enumerate(rule.measures()):
+                shown += ([_t(", ")] if i else []) + [_c(name)]
+            facts.append(("Every result shows", [*shown, _t(", pass or fail")]))
         blocks.append(Facts(facts))
         if rule.let:
             blocks.append(Para([_t("Working (named values the test uses, worked out in this order):")]))
