@@ -390,8 +390,9 @@ SHEET_WIDTH = sum(width for _, width in COLUMNS)
 
 def _height(*texts: tuple[str, int], size: int = 11) -> float:
     """Points for a row whose wrapped cells hold these texts in columns this many characters wide (15 a line at
-    11 points, a line holding about 1.3 characters a unit of width; at most Excel's 409)."""
-    lines = max(sum(math.ceil(max(len(part), 1) / (width * 1.3 * 11 / size)) for part in text.split("\n"))
+    11 points, a line holding about 1.1 characters a unit of width, as words wrap whole and a line is rarely full,
+    which LibreOffice's print shows; at most Excel's 409)."""
+    lines = max(sum(math.ceil(max(len(part), 1) / (width * 1.1 * 11 / size)) for part in text.split("\n"))
                 for text, width in texts)
     return float(min(409, math.ceil(15 * size / 11) * lines))
 
