@@ -146,7 +146,8 @@ def test_the_page_says_what_a_reader_needs(failing):
                  "PAY-01 — Hourly pay at or above the statutory minimum for the worker's age",
                  "Workforce!K2 W0101 Worker W0101 is paid £12.50 an hour",
                  "What would fix it Raise the worker's pay to at least the statutory minimum",
-                 "no pay table in the return", "2 row(s) could not be judged"):
+                 "no pay table in the return", "2 row(s) could not be judged",
+                 "File samples/failing-return.xlsx (return, SHA-256"):
         assert said in text, said
 
 
