@@ -348,8 +348,10 @@ class _CheckOptions:
         return {} if self.max_findings is None else {"max_findings": self.max_findings}
 
     def render_options(self, fmt: str) -> dict[str, object]:
-        """The renderer's options for a format: ``limit()``, and the --template folder for html."""
-        return {**self.limit(), **({"templates": self.template} if fmt == "html" and self.template else {})}
+        """The renderer's options for a format: ``limit()``, the --template folder for html, and --fail-on for
+        junit and github (a finding below it does not fail the CI view)."""
+        return {**self.limit(), **({"templates": self.template} if fmt == "html" and self.template else {}),
+                **({"fail_on": self.fail_on} if fmt in ("junit", "github") else {})}
 
     def check_template(self, fmt: str | None) -> None:
         """Refuse, before any file is read, --template without html output or with a folder whose templates are
@@ -617,7 +619,7 @@ def _check_batch(names: list[str], options: _CheckOptions, jobs: int) -> int:
                                          RENDERERS[chosen or "json"](item.report,
                                                                      **options.render_options(chosen or "json")))
                     elif chosen == "github" and not options.quiet:  # each file's annotations, then its result
-                        sys.stdout.write(RENDERERS["github"](item.report, **options.limit()))
+                        sys.stdout.write(RENDERERS["github"](item.report, **options.render_options("github")))
                     if not options.quiet:
                         print(_result_line(item.path, item.report))
             sys.stdout.flush()

@@ -211,18 +211,29 @@ def validation_error(
 
     ``prefix`` is the path of the validated mapping in the document; ``what`` names it ("rule PAY-01").
     """
-    err = exc.errors()[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    path = (*prefix, *loc)
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        msg = f"unknown key '{loc[-1]}' in {what} (check the spelling; unknown keys are never ignored)"
-    elif kind == "missing":
-        msg = f"{what} is missing '{loc[-1]}'"
-    elif loc:
-        msg = f"{what}: {'.'.join(str(p) for p in loc)}: {err['msg']}"
-    else:  # a check across keys (e.g. dates that overlap): no one key to name
-        msg = f"{what}: {err['msg']}"
+    first = validation_errors(exc, doc, prefix, what, code)[0]
     if exc.error_count() > 1:
-        msg += f" (and {exc.error_count() - 1} more)"
-    return RuleError(msg, code=code, location=doc.location(path))
+        first = RuleError(f"{first.message} (and {exc.error_count() - 1} more)", code=code, location=first.location)
+    return first
+
+
+def validation_errors(
+    exc: ValidationError, doc: YamlDocument, prefix: PathKey, what: str, code: str = "RULE001"
+) -> list[RuleError]:
+    """Every problem pydantic found, each as ``validation_error`` words the first (without ``and N more``), at
+    the line of its own key: for ``rules lint``, which lists them all."""
+    found: list[RuleError] = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        path = (*prefix, *loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            msg = f"unknown key '{loc[-1]}' in {what} (check the spelling; unknown keys are never ignored)"
+        elif kind == "missing":
+            msg = f"{what} is missing '{loc[-1]}'"
+        elif loc:
+            msg = f"{what}: {'.'.join(str(p) for p in loc)}: {err['msg']}"
+        else:  # a check across keys (e.g. dates that overlap): no one key to name
+            msg = f"{what}: {err['msg']}"
+        found.append(RuleError(msg, code=code, location=doc.location(path)))
+    return found

@@ -94,8 +94,9 @@ def test_the_findings_sheet_comes_first_and_lists_every_finding_with_a_link(fail
     assert wb.sheetnames[0] == "Findings" and wb.active.title == "Findings"
     ws = wb["Findings"]
     assert ws["A1"].value == "NON-COMPLIANT: 11 of 19 rules failed (3 critical, 10 major, 2 minor)"
-    assert ws["A2"].value == "Provider: Hilltop Care Services Ltd"
-    assert "as of 2026-09-30" in ws["A3"].value
+    assert ws["A2"].value == ("Provider: Hilltop Care Services Ltd; Contract reference: OCC-HTLAH-2015-11; "
+                              "Period: 1 July 2026 to 30 September 2026")
+    assert "as of 30 September 2026" in ws["A3"].value
     rows = findings_table(wb)
     assert len(rows) == 15
     first = rows[0]
@@ -107,6 +108,43 @@ def test_the_findings_sheet_comes_first_and_lists_every_finding_with_a_link(fail
     assert (cost["cell"], cost["link"]) == ("Costs", "Costs!A1")
     heading_row = ws.freeze_panes  # the heading row stays in view and has the filter
     assert ws.auto_filter.ref.startswith(f"A{int(heading_row[1:]) - 1}:I")
+
+
+def test_the_findings_sheet_prints_legibly_and_its_header_lines_wrap(failing_annotated):
+    ws = openpyxl.load_workbook(failing_annotated)["Findings"]
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    # one A4 landscape page is about 145 characters wide at 100%: the columns fit it at 85% or more
+    assert sum(ws.column_dimensions[c].width for c in "ABCDEFGHI") <= 145 / 0.85
+    assert ws.print_title_rows == "$6:$6"  # the column headings on every page
+    assert {str(r) for r in ws.merged_cells.ranges} == {f"A{n}:I{n}" for n in range(1, 5)}
+    assert all(ws[f"A{n}"].alignment.wrap_text for n in range(2, 5))
+    assert ws.row_dimensions[4].height >= 30  # the long line about colours takes two lines
+    reference = findings_table(openpyxl.load_workbook(failing_annotated))[0]
+    assert reference["reference"].startswith("National Minimum Wage Act 1998")
+    assert ws["I7"].alignment.wrap_text
+
+
+def test_the_findings_sheet_names_the_file_as_given_on_the_command_line(tmp_path, cli):
+    out = tmp_path / "annotated.xlsx"
+    assert cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-f", "json", "--annotate", out).code == 1
+    line = openpyxl.load_workbook(out)["Findings"]["A3"].value
+    assert line.startswith("samples/failing-return.xlsx (return) checked against oxfordshire-help-to-live-at-home")
+
+
+def test_a_providers_text_like_a_formula_on_a_marked_cell_gets_the_quote_prefix(tmp_path):
+    path = tmp_path / "return.xlsx"
+    wb = openpyxl.load_workbook(FAILING)
+    cell = wb["Workforce"]["K2"]  # a failing cell (PAY-01 on the sample)
+    cell.value = '=HYPERLINK("https://example.org","12.50")'
+    cell.data_type = "s"  # typed text, as the provider's cell holds it: not a formula
+    wb.save(path)
+    marked = checked_and_annotated(path)["Workforce"]["K2"]
+    assert marked.comment is not None and fill_of(marked) is not None
+    assert (marked.data_type, marked.value) == ("s", '=HYPERLINK("https://example.org","12.50")')
+    assert marked.quotePrefix
+    kept = checked_and_annotated(path)["Workforce"]
+    assert not kept["A1"].quotePrefix  # a cell not touched is as it was
 
 
 def test_the_input_is_byte_identical_and_formats_widths_and_other_sheets_are_kept(tmp_path, cli):
@@ -169,7 +207,7 @@ def test_a_folder_of_csv_files_is_built_as_one_sheet_per_file_at_the_same_cells(
     assert fill_of(wb["contract.csv"]["B8"]) == FILLS["major"]  # APP-01 at contract.csv!B8
     links = {r["cell"]: r["link"] for r in findings_table(wb)}
     assert links["workforce.csv!G4"] == "'workforce.csv'!G4"
-    assert wb["Findings"]["A2"].value == "Provider: Meadow Care Partnership"
+    assert wb["Findings"]["A2"].value.startswith("Provider: Meadow Care Partnership; Contract reference: ")
 
 
 def test_an_ascwds_export_is_built_and_a_finding_without_a_column_marks_the_workers_id(tmp_path):
@@ -181,7 +219,7 @@ def test_an_ascwds_export_is_built_and_a_finding_without_a_column_marks_the_work
     # DATA-06 names row 6 and no column (the export has no apprenticeship start): it goes on the worker id's cell
     assert ws["B6"].value == "SFC005" and "DATA-06 (minor)" in ws["B6"].comment.text
     # the contract file beside the export names the provider
-    assert wb["Findings"]["A2"].value == "Provider: Riverside Home Care Ltd"
+    assert wb["Findings"]["A2"].value.startswith("Provider: Riverside Home Care Ltd")
 
 
 def test_typed_text_that_looks_like_a_formula_stays_text(tmp_path):

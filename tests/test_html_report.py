@@ -14,7 +14,7 @@ import pytest
 
 from contractcheck import check
 from contractcheck.report.findings import Findings
-from contractcheck.report.html import SHOWN_PER_RULE_HTML, render_html
+from contractcheck.report.html import SHOWN_PER_RULE_HTML, evidence_words, page_of, render_html
 from contractcheck.report.model import InputInfo, Report, Subject
 from contractcheck.report.render import RENDERERS, render_json, render_markdown, render_table
 
@@ -142,12 +142,39 @@ def test_the_page_is_self_contained_and_loads_nothing(failing):
 def test_the_page_says_what_a_reader_needs(failing):
     text = " ".join(" ".join(_Page(render_html(failing)).text).split())
     for said in ("Non-compliant", "11 of 19 rules failed", "Hilltop Care Services Ltd", "OCC-HTLAH-2015-11",
-                 "1 July 2026 to 30 September 2026", "2026-09-30 (period_end of the return)",
+                 "1 July 2026 to 30 September 2026", "As of 30 September 2026 (period_end of the return)",
                  "PAY-01 — Hourly pay at or above the statutory minimum for the worker's age",
                  "Workforce!K2 W0101 Worker W0101 is paid £12.50 an hour",
                  "What would fix it Raise the worker's pay to at least the statutory minimum",
-                 "no pay table in the return", "2 row(s) could not be judged"):
+                 "no pay table in the return", "2 row(s) could not be judged",
+                 "File samples/failing-return.xlsx (return, SHA-256"):
         assert said in text, said
+
+
+def test_evidence_reads_in_words_not_field_names(failing):
+    groups = {g["rule_id"]: g for g in page_of(failing)["groups"]}
+    late = next(f for f in groups["CC-01"]["findings"] if f["subject"] == "W0107")
+    assert ("judged on", "30 September 2026") in late["evidence"]
+    assert ("care certificate date", "20 July 2026") in late["evidence"]
+    apprentices = dict(groups["APP-01"]["findings"][0]["evidence"])
+    assert apprentices["contract value"] == "£1,650,000"
+    assert not any(label.endswith("words") for label in apprentices)
+    assert dict(groups["PAY-02"]["findings"][0]["evidence"])["effective rate"] == "10.95"
+
+
+def test_evidence_words_dates_money_numbers_and_leaves_out_helper_text():
+    assert evidence_words({"judged_on": "2026-09-30", "hourly_rate": 10.5, "effective_rate": 10.9474,
+                           "basis_words": "over the whole term", "zero_hours": True, "leave_date": None}) == [
+        ("judged on", "30 September 2026"), ("hourly rate", "£10.50"), ("effective rate", "10.95"),
+        ("zero hours", "yes"), ("leave date", "blank")]
+
+
+def test_a_printed_rule_heading_is_kept_with_its_findings(failing):
+    css = (ROOT / "contractcheck" / "report" / "templates" / "report.css").read_text(encoding="utf-8")
+    printed = css.split("@media print", 1)[1]
+    assert ".rule-head { break-inside: avoid; break-after: avoid; }" in printed
+    page = render_html(failing)
+    assert '<div class="rule-head">\n<h3>' in page
 
 
 def test_provider_markup_in_the_page_is_text(failing):

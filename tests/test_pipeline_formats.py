@@ -213,6 +213,47 @@ def test_github_annotations_for_several_files_go_to_stdout(cli) -> None:
     assert "compliant" in result.out
 
 
+def test_fail_on_never_leaves_no_junit_failure_and_the_findings_in_system_out(cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.xml"
+    result = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-f", "junit", "--fail-on", "never",
+                 "-o", out)
+    assert result.code == 0, result.err
+    suite = next(iter(JUnitXml.fromfile(str(out))))
+    assert suite.failures == 0
+    pay = next(c for c in suite if c.name.startswith("PAY-01 "))
+    assert pay.is_passed
+    assert pay.system_out.startswith("2 finding(s) (critical, below --fail-on never):\nWorkforce!K2: Worker W0101")
+
+
+def test_junit_fails_only_the_rules_at_or_above_fail_on(report: Report) -> None:
+    suite = next(iter(JUnitXml.fromstring(render_junit(report, fail_on="major").encode("utf-8"))))
+    failed = {c.name.split()[0] for c in suite if any(isinstance(r, Failure) for r in c.result)}
+    expected = {r.rule_id for r in report.results if r.status == "fail" and r.severity in ("critical", "major")}
+    below = {r.rule_id for r in report.results if r.status == "fail" and r.severity in ("minor", "info")}
+    assert failed == expected and below
+    assert suite.failures == len(expected)
+
+
+def test_github_below_fail_on_is_a_warning_never_an_error(cli) -> None:
+    result = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-f", "github", "--fail-on", "never")
+    assert result.code == 0, result.err
+    commands = [line.split(" ", 1)[0] for line in result.out.splitlines() if line.startswith("::")]
+    assert commands and "::error" not in commands
+    assert set(commands) <= {"::warning", "::notice"}
+    gated = cli("check", "samples/failing-return.xlsx", "-s", SCHEDULE, "-f", "github")
+    assert sum(line.startswith("::error ") for line in gated.out.splitlines()) == 13
+
+
+def test_sarif_and_github_name_the_file_as_given_on_the_command_line(cli) -> None:
+    sarif = json.loads(cli("check", "samples/../samples/failing-return.xlsx", "-s", SCHEDULE, "-f", "sarif").out)
+    uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"] for loc in r["locations"]}
+    assert uris == {"samples/../samples/failing-return.xlsx"}
+    github = cli("check", "samples/../samples/failing-return.xlsx", "-s", SCHEDULE, "-f", "github").out
+    files = {line.split("file=", 1)[1].split(",", 1)[0] for line in github.splitlines() if line.startswith("::")}
+    assert files == {"samples/../samples/failing-return.xlsx"}
+
+
 # -- CSV -----------------------------------------------------------------------------------------------------------
 
 

@@ -91,6 +91,55 @@ def test_lint_catches_schedule_problems(cli, tmp_path):
     assert "c.yaml:6: SCHED001 schedule includes rule 'NOPE-01', which does not exist" in result.out
 
 
+INVALID_TWICE = """\
+rules:
+  - id: XTR-01
+    title: Bad rule
+    severity: major
+    table: workforce
+    assert: hourly_rate >= 10
+  - id: XTR-01
+    title: dup
+    severity: huge
+"""
+
+
+def test_lint_lists_every_problem_of_an_invalid_rule_each_on_its_own(cli, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(INVALID_TWICE, encoding="utf-8")
+    result = cli("rules", "lint", "-f", "json", path)
+    assert result.code == 1
+    said = [(p["line"], p["code"], p["message"]) for p in json.loads(result.out)]
+    assert "more)" not in result.out
+    assert (2, "RULE001", "rule XTR-01 is missing 'scope'") in said
+    assert (2, "RULE001", "rule XTR-01 is missing 'remediation'") in said
+    assert (5, "RULE001", "unknown key 'table' in rule XTR-01 (check the spelling; unknown keys are never "
+                          "ignored)") in said
+    assert (9, "RULE001", "rule XTR-01: severity: Input should be 'critical', 'major', 'minor' or 'info'") in said
+    text = cli("rules", "lint", path).out
+    assert text.count("\n") == len(said) + 1  # a line a problem, then the summary
+    assert f"{len(said)} problem(s)" in text
+
+
+def test_lint_reports_a_duplicate_id_at_both_places_even_when_a_rule_is_invalid(cli, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(INVALID_TWICE, encoding="utf-8")
+    result = cli("rules", "lint", "-f", "github", path)
+    dup = [line for line in result.out.splitlines() if "title=RULE002" in line]
+    assert len(dup) == 1
+    assert dup[0].startswith(f"::error file={str(path).replace(':', '%3A')},line=7,title=RULE002::")
+    assert f"rule id XTR-01 is defined twice: at {path}:2 and at {path}:7" in dup[0]
+
+
+def test_lint_lists_every_problem_of_a_schedule(cli, tmp_path):
+    (tmp_path / "s.yaml").write_text("id: s\ntitle: t\nversion: '1'\nrules: [PAY-01]\ncolour: red\n")
+    result = cli("rules", "lint", tmp_path)
+    assert result.code == 1
+    assert "s.yaml:1: RULE001 schedule is missing 'council'" in result.out
+    assert "s.yaml:1: RULE001 schedule is missing 'source'" in result.out
+    assert "s.yaml:5: RULE001 unknown key 'colour' in schedule" in result.out
+
+
 def test_lint_of_a_missing_path_cannot_run(cli, tmp_path):
     result = cli("rules", "lint", tmp_path / "nowhere")
     assert result.code == 2

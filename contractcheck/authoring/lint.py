@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from contractcheck.errors import ContractcheckError, RuleError
 from contractcheck.position import Position
 from contractcheck.report.pipeline import escape_data, escape_property
@@ -29,6 +31,8 @@ from contractcheck.rules import (
     rule_files,
     schedule_format,
 )
+from contractcheck.rules.model import Schedule
+from contractcheck.yamldata import load_yaml, validation_errors
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,8 @@ def lint(paths: list[Path] | None = None, schedule: str | None = None) -> LintRe
     to_read = [f for f in shipped if f.resolve() not in linted] + linted_rules
     versions: dict[str, list[SourcedRule]] = {}
     for f in to_read:
-        found, errors = read_rule_file(f)
         report = f.resolve() in linted
+        found, errors = read_rule_file(f, every=report)
         if report:
             problems.extend(_problem(e) for e in errors)
         for sr in found:
@@ -140,6 +144,8 @@ def lint(paths: list[Path] | None = None, schedule: str | None = None) -> LintRe
             except RuleError as exc:
                 if report:
                     problems.append(_problem(exc))
+    valid = {(sr.file, sr.line) for vs in versions.values() for sr in vs}
+    problems.extend(_duplicate_ids(linted_rules, valid, problems))
     library = RuleLibrary(versions, to_read)
     rule_count = 0
     for _, vs in sorted(versions.items()):
@@ -150,12 +156,69 @@ def lint(paths: list[Path] | None = None, schedule: str | None = None) -> LintRe
             problems.extend(_check_rule(sr, fmt))
     schedules = [f for f, k in kinds.items() if k == "schedule"]
     for f in schedules:
+        shape = _schedule_shape_problems(f)
+        if shape:
+            problems.extend(shape)
+            continue
         try:
             compile_schedule(load_schedule(str(f)), library)
         except ContractcheckError as exc:
             problems.append(_problem(exc))
     problems.sort(key=Problem.sort_key)
     return LintResult(problems, given, rule_count, len(schedules))
+
+
+def _raw_ids(path: Path) -> list[tuple[str, int | None]]:
+    """Each rule's id in a rule file as written, with its line, valid rule or not (nothing when it is no YAML)."""
+    try:
+        doc = load_yaml(path)
+    except RuleError:
+        return []
+    rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    if not isinstance(rules, list):
+        return []
+    return [(str(raw["id"]), doc.line_of(("rules", i))) for i, raw in enumerate(rules)
+            if isinstance(raw, dict) and isinstance(raw.get("id"), (str, int))]
+
+
+def _duplicate_ids(files: list[Path], valid: set[tuple[str, int | None]], found: list[Problem]) -> list[Problem]:
+    """A rule id written twice in the linted files where either rule is invalid (two valid rules with one id are
+    judged by ``add_version``: versions on dates that do not overlap are allowed), at the second, naming both
+    places. ``valid``: (file, line) of each rule that loaded; ``found``: the problems already listed (a clash
+    ``add_version`` reported is not reported again)."""
+    first: dict[str, tuple[str, int | None]] = {}
+    said = {(p.position.file, p.position.line) for p in found if p.code == "RULE002"}
+    problems: list[Problem] = []
+    for f in files:
+        for rule_id, line in _raw_ids(f):
+            here = (str(f), line)
+            if rule_id not in first:
+                first[rule_id] = here
+                continue
+            there = first[rule_id]
+            if here in said or (here in valid and there in valid):
+                continue
+            problems.append(Problem(_at(f, line), "RULE002",
+                                    f"rule id {rule_id} is defined twice: at {there[0]}:{there[1]} and at "
+                                    f"{f}:{line}; give each rule its own id (a second version needs effective "
+                                    "dates that do not overlap the first)"))
+    return problems
+
+
+def _schedule_shape_problems(path: Path) -> list[Problem]:
+    """Every problem with a schedule's keys and values (each its own), as the schedule model finds them; none
+    when it is well formed (compiling it then finds the rest) or cannot be read (loading it says why)."""
+    try:
+        doc = load_yaml(path)
+    except RuleError:
+        return []
+    if not isinstance(doc.data, dict):
+        return []
+    try:
+        Schedule.model_validate(doc.data)
+    except ValidationError as exc:
+        return [_problem(e) for e in validation_errors(exc, doc, (), "schedule")]
+    return []
 
 
 def _check_rule(sr: SourcedRule, fmt: ReturnFormat) -> list[Problem]:

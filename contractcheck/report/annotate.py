@@ -33,6 +33,7 @@ Findings sheet lists up to ``LISTED_FINDINGS``; what was left out is said on the
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import io
 import json
@@ -55,6 +56,7 @@ from openpyxl.drawing.image import PILImage
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from contractcheck.blank import is_blank
 from contractcheck.errors import InputError
@@ -63,8 +65,10 @@ from contractcheck.normalise.headings import canonical_heading, heading_index
 from contractcheck.position import Position, sheet_reference
 from contractcheck.report.finding import Finding
 from contractcheck.report.model import Report
+from contractcheck.report.shown import header_facts
 from contractcheck.return_format import return_format
 from contractcheck.severity import SEVERITIES, SEVERITY_RANK
+from contractcheck.wording import long_date
 
 __all__ = ["ANNOTATED_CELLS", "FILLS", "LINKED_ROWS", "LISTED_FINDINGS", "copies_workbook", "write_annotated"]
 
@@ -85,8 +89,10 @@ CELL_TEXT_LIMIT = 32_767
 COPIED_SUFFIXES = (".xlsx", ".xlsm")
 
 FINDINGS_SHEET = "Findings"
-COLUMNS: list[tuple[str, int]] = [("rule", 9), ("severity", 9), ("status", 7), ("sheet", 14), ("cell", 16),
-                                  ("subject", 11), ("message", 60), ("what would fix it", 50), ("reference", 40)]
+#: the Findings sheet's columns and their widths (characters): 170 in all, so one landscape A4 page wide prints
+#: at about 85%, legible; message, fix and reference wrap
+COLUMNS: list[tuple[str, int]] = [("rule", 9), ("severity", 9), ("status", 7), ("sheet", 12), ("cell", 13),
+                                  ("subject", 11), ("message", 45), ("what would fix it", 36), ("reference", 28)]
 AUTHOR = "contractcheck"
 
 # OWASP CSV injection: text starting with one of these is a formula to Excel and LibreOffice
@@ -260,10 +266,13 @@ def _verdict_line(report: Report) -> str:
 def _header_lines(report: Report, provider: str | None, plan: _Plan, total: int, listed: int,
                   lost: str | None) -> list[str]:
     inp, sch = report.input, report.schedule
+    facts = header_facts(report)
+    if not any(label in ("Provider", "Bidder") for label, _ in facts):
+        facts.insert(0, ("Provider", provider or "not given in the file"))
     lines = [
         _verdict_line(report),
-        f"Provider: {provider}" if provider else "Provider: not given in the file",
-        f"{inp.path} ({inp.kind}) checked against {sch.id} v{sch.version}, as of {report.as_of.date} "
+        "; ".join(f"{label}: {value}" for label, value in facts),
+        f"{inp.path} ({inp.kind}) checked against {sch.id} v{sch.version}, as of {_long_date(report.as_of.date)} "
         f"({report.as_of.basis}); contractcheck {report.contractcheck_version}",
         f"Failing cells are filled by the worst severity on them ({FILL_WORDS}); each has a comment with the "
         "rule, the finding and what would fix it. Click a cell reference below to go to it.",
@@ -283,14 +292,12 @@ def _header_lines(report: Report, provider: str | None, plan: _Plan, total: int,
     return lines
 
 
-def _text(ws: Any, value: str) -> Any:
-    """``value`` for a row of ``ws``, kept text: the plain string, or a text cell when it looks like a formula."""
-    value = _clean(value)
-    if not value.startswith(_FORMULA_START):
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    _as_text(cell)
-    return cell
+def _long_date(iso: str) -> str:
+    """``2026-09-30`` → ``30 September 2026`` (anything else as it is)."""
+    try:
+        return long_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def _as_text(cell: Any) -> None:
@@ -350,15 +357,17 @@ def _findings_rows(ws: Any, report: Report, provider: str | None, plan: _Plan,
     """The Findings sheet's rows: header lines, a blank row, the column headings, then the findings."""
     styles = _Styles(ws, top=True)
     lines = _header_lines(report, provider, plan, len(report.findings), len(listed), lost)
-    for i, line in enumerate(lines):
-        yield [styles.cell(line, "title") if i == 0 else _text(ws, line)]
+    for i, line in enumerate(lines):  # each across the sheet's width (merged A:I), wrapped
+        ws.row_dimensions[i + 1].height = _height((line, SHEET_WIDTH), size=13 if i == 0 else 11)
+        yield [styles.cell(line, "title" if i == 0 else "wrap")]
     yield []
     yield [styles.cell(name, "bold") for name, _ in COLUMNS]
     first_row = len(lines) + 3
     for n, (finding, link) in enumerate(listed):
         # a row tall enough for its wrapped text: spreadsheet programs do not all fit a row's height when opening
         ws.row_dimensions[first_row + n].height = _height((finding.message, WRAPPED[0]),
-                                                          (finding.remediation, WRAPPED[1]))
+                                                          (finding.remediation, WRAPPED[1]),
+                                                          (finding.reference, WRAPPED[2]))
         loc = finding.location
         where = loc.cell or loc.sheet or ""
         subject = finding.subject.key if finding.subject.key is not None else finding.subject.table
@@ -370,19 +379,22 @@ def _findings_rows(ws: Any, report: Report, provider: str | None, plan: _Plan,
                styles.cell(finding.status, "plain"),
                styles.cell(loc.sheet or (os.path.basename(loc.file) if loc.row is not None else ""), "plain"),
                cell, styles.cell(str(subject), "plain"), styles.cell(finding.message, "wrap"),
-               styles.cell(finding.remediation, "wrap"), styles.cell(finding.reference, "plain")]
+               styles.cell(finding.remediation, "wrap"), styles.cell(finding.reference, "wrap")]
 
 
-#: the widths of the message and fix columns, whose text wraps (a reference is read on its own: it is not wrapped)
-WRAPPED = [width for _, width in COLUMNS[-3:-1]]
+#: the widths of the message, fix and reference columns, whose text wraps
+WRAPPED = [width for _, width in COLUMNS[-3:]]
+#: the Findings sheet's width in characters: a header line is merged across it
+SHEET_WIDTH = sum(width for _, width in COLUMNS)
 
 
-def _height(*texts: tuple[str, int]) -> float:
-    """Points for a row whose wrapped cells hold these texts in columns this many characters wide (15 a line, a
-    line holding about 1.3 characters a unit of width; at most Excel's 409)."""
-    lines = max(sum(math.ceil(max(len(part), 1) / (width * 1.3)) for part in text.split("\n"))
+def _height(*texts: tuple[str, int], size: int = 11) -> float:
+    """Points for a row whose wrapped cells hold these texts in columns this many characters wide (15 a line at
+    11 points, a line holding about 1.1 characters a unit of width, as words wrap whole and a line is rarely full,
+    which LibreOffice's print shows; at most Excel's 409)."""
+    lines = max(sum(math.ceil(max(len(part), 1) / (width * 1.1 * 11 / size)) for part in text.split("\n"))
                 for text, width in texts)
-    return float(min(409, 15 * lines))
+    return float(min(409, math.ceil(15 * size / 11) * lines))
 
 
 def _shape_findings_sheet(ws: Any, header_rows: int, last_row: int) -> None:
@@ -390,12 +402,18 @@ def _shape_findings_sheet(ws: Any, header_rows: int, last_row: int) -> None:
     for i, (_, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     heading_row = header_rows + 2
+    last_column = get_column_letter(len(COLUMNS))
+    for row in range(1, header_rows + 1):  # a header line reads across the sheet and wraps there
+        ws.merged_cells.add(f"A{row}:{last_column}{row}")
     ws.freeze_panes = f"A{heading_row + 1}"
-    ws.auto_filter.ref = f"A{heading_row}:{get_column_letter(len(COLUMNS))}{max(last_row, heading_row)}"
-    # printed as a list to send: landscape, one page wide, the heading row on every page
+    ws.auto_filter.ref = f"A{heading_row}:{last_column}{max(last_row, heading_row)}"
+    # printed as a list to send: A4 landscape, one page wide (the columns are sized so that is about 85%: the
+    # text stays legible), as many pages down as it takes, the heading row on every page
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
     ws.print_title_rows = f"{heading_row}:{heading_row}"
 
 
@@ -456,6 +474,8 @@ def _write_copy(path: Path, given: str, report: Report, stream: IO[bytes], provi
                 if type(cell).__name__ == "MergedCell":  # a merged range's value and style live in its first cell
                     cell = _merged_anchor(ws, cell)
                 styles.apply(cell, mark.severity)
+                if cell.data_type == "s":  # the provider's text that looks like a formula stays text when edited
+                    _as_text(cell)
                 comment = _comment(mark)
                 if cell.comment is not None:  # the provider's own comment is kept, after ours
                     comment = Comment(_clean(f"{comment.text}\n\n— comment already on this cell —\n"

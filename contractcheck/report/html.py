@@ -19,9 +19,12 @@ keys), and ``report``, the whole ``Report``, for a council's template that wants
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,9 @@ from contractcheck.position import Position
 from contractcheck.report.findings import as_findings
 from contractcheck.report.model import Finding, Report, RuleResult
 from contractcheck.report.shown import header_facts, more_line, visible, where
+from contractcheck.return_format import return_format
 from contractcheck.severity import SEVERITIES
+from contractcheck.wording import long_date, value_words
 
 #: findings of one rule the HTML page shows unless --max-findings says otherwise: a printed page stays a
 #: document someone reads; the JSON and CSV keep every finding
@@ -150,7 +155,7 @@ def page_of(report: Report, max_findings: int | None = SHOWN_PER_RULE_HTML) -> d
     with_findings = {g["rule_id"] for g in groups}
     s = report.summary
     facts = [*header_facts(report),
-             ("As of", f"{report.as_of.date} ({report.as_of.basis})"),
+             ("As of", f"{_date_words(report.as_of.date)} ({report.as_of.basis})"),
              ("Schedule", f"{report.schedule.title} ({report.schedule.id} v{report.schedule.version})"
               + (f", {report.schedule.council}" if report.schedule.council else "")),
              ("File", f"{report.input.path} ({report.input.kind}, SHA-256 {report.input.sha256[:12]}…)")]
@@ -206,7 +211,7 @@ def _groups(shown: Iterable[Finding], omitted: dict[str, int], results: list[Rul
         group = groups[-1]
         group["findings"].append({
             "where": where(f), "subject": f.subject.key or "", "message": f.message,
-            "evidence": [(name, _value(value)) for name, value in f.evidence.items()],
+            "evidence": evidence_words(f.evidence),
             "waived": f.status == "waived", "waiver": _waiver_words(f.waiver) if f.status == "waived" else None,
             "remediation": f.remediation if f.remediation != group["remediation"] else None})
     return groups
@@ -220,6 +225,55 @@ def _waiver_words(waiver: dict[str, Any] | None) -> str:
     if w.get("expires"):
         parts.append(f"until {w['expires']}")
     return "; ".join(parts)
+
+
+#: an ISO date as the JSON report holds a date (``2026-09-30``)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@cache
+def _field_types() -> dict[str, str]:
+    """The value type of each field of the return format by its name (``hourly_rate`` → ``money``), the first
+    table's where two tables share a name."""
+    types: dict[str, str] = {}
+    for table in return_format().tables.values():
+        for name, spec in table.fields.items():
+            types.setdefault(name, str(spec.type))
+    return types
+
+
+def _date_words(iso: str) -> str:
+    """``2026-09-30`` → ``30 September 2026``; anything else as it is."""
+    try:
+        return long_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
+def evidence_words(evidence: dict[str, Any]) -> list[tuple[str, str]]:
+    """A finding's evidence as a reader reads it: ``[(label, value)]`` in the finding's order, the label the
+    key in words (``judged_on`` → ``judged on``), the value worded by its field's type where the key is a field
+    of the return format (``contract_value`` 1650000 → ``£1,650,000``, ``hourly_rate`` 10.5 → ``£10.50``), else
+    by what it is: an ISO date as ``30 September 2026``, a number with at most two decimals (``10.9474`` →
+    ``10.95``), yes/no, a list joined. Helper keys ending in ``_words`` (text a message is built from) are left
+    out."""
+    types = _field_types()
+    shown: list[tuple[str, str]] = []
+    for name, value in evidence.items():
+        if name.endswith("_words"):
+            continue
+        type_ = types.get(name)
+        if type_ not in ("money", "percent", "number", "date", "yesno"):
+            type_ = None
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value) and type_ in (None, "date"):
+            words = _date_words(value)
+        elif isinstance(value, (list, tuple, dict)) or (type_ is None and not isinstance(value, (int, float))):
+            words = _value(value)  # text as it is, yes/no, a list joined, a blank as "blank"
+        else:
+            number = type_ is None and not isinstance(value, bool)
+            words = value_words(value, "number" if number else type_)
+        shown.append((name.replace("_", " "), words))
+    return shown
 
 
 def _value(value: Any) -> str:

@@ -30,7 +30,7 @@ from contractcheck.position import column_number
 from contractcheck.report.finding import Finding
 from contractcheck.report.model import Report, RuleResult
 from contractcheck.report.shown import shown_findings, visible, where
-from contractcheck.severity import Severity
+from contractcheck.severity import SEVERITY_RANK, Severity
 
 #: the SARIF level of each severity: what a code-scanning tool shows as error, warning or note
 SARIF_LEVEL: dict[Severity, str] = {"critical": "error", "major": "error", "minor": "warning", "info": "note"}
@@ -43,8 +43,10 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 _URL = re.compile(r"https?://[^\s)>\"]+")
 
 
-
-
+def fails_ci(severity: str, fail_on: str) -> bool:
+    """Whether a failing finding of ``severity`` fails the build at ``--fail-on fail_on`` (a severity: that one
+    and those above it fail; ``never``: nothing does), as the exit code judges it."""
+    return fail_on != "never" and SEVERITY_RANK[severity] <= SEVERITY_RANK[fail_on]
 
 
 def _is_cell(f: Finding) -> bool:
@@ -75,15 +77,19 @@ def _skip_reason(result: RuleResult) -> str | None:
     return None
 
 
-def render_junit(report: Report, *, max_findings: int | None = None) -> str:
+def render_junit(report: Report, *, max_findings: int | None = None, fail_on: str = "minor") -> str:
     """The report as JUnit XML (UTF-8, with an XML declaration): one ``<testsuite>`` named
     ``SCHEDULE-ID: PATH``, one ``<testcase>`` per result (classname the schedule id, name ``RULE-ID title``).
 
     A failing rule's ``<failure message="N finding(s)" type="severity">`` text holds one line a finding
     (``cell: message``, waived ones marked); a rule that did not apply, judged nothing, or whose findings were all
     waived is ``<skipped message="why">``. The suite's properties name the file, its SHA-256, the schedule
-    version, the as-of date and the verdict. ``max_findings``: at most so many findings of each rule in the text
-    (the rest counted in a last line).
+    version, the as-of date, the verdict and ``fail_on``. ``max_findings``: at most so many findings of each rule
+    in the text (the rest counted in a last line).
+
+    ``fail_on`` (a severity or ``never``, as ``--fail-on``; default ``minor``, the CLI's): a failing rule below it
+    does not fail the build, so it is no ``<failure>``: it passes, its findings in ``<system-out>`` under a
+    first line ``N finding(s) (severity, below --fail-on X):``.
     """
     from junitparser import Failure, JUnitXml, Skipped, SystemOut, TestCase, TestSuite
 
@@ -93,23 +99,30 @@ def render_junit(report: Report, *, max_findings: int | None = None) -> str:
     for name, value in (("input", report.input.path), ("input_sha256", report.input.sha256),
                         ("schedule", report.schedule.id), ("schedule_version", report.schedule.version),
                         ("as_of", report.as_of.date), ("verdict", report.summary.verdict),
-                        ("contractcheck_version", report.contractcheck_version)):
+                        ("fail_on", fail_on), ("contractcheck_version", report.contractcheck_version)):
         suite.add_property(name, _xml_text(value))
     cases = []
     for result in report.results:
         case = TestCase(_xml_text(f"{result.rule_id} {result.title}"), _xml_text(report.schedule.id), 0.0)
         reason = _skip_reason(result)
+        out: list[str] = []  # the case's system-out
         if result.status == "fail":
-            failure = Failure(f"{result.failed} finding(s)", result.severity)
             lines = [_finding_line(f) for f in grouped.get(result.rule_id, [])]
             if omitted.get(result.rule_id):
                 lines.append(f"… and {omitted[result.rule_id]} more")
-            failure.text = _xml_text("\n".join(lines))
-            case.result = [failure]
+            if fails_ci(result.severity, fail_on):
+                failure = Failure(f"{result.failed} finding(s)", result.severity)
+                failure.text = _xml_text("\n".join(lines))
+                case.result = [failure]
+            else:  # below the gate: reported, not failed
+                out.insert(0, "\n".join([f"{result.failed} finding(s) ({result.severity}, below --fail-on "
+                                         f"{fail_on}):", *lines]))
         elif reason is not None:
             case.result = [Skipped(_xml_text(reason))]
         if result.note and reason is None:  # e.g. rows a blank kept from being judged
-            case.append(SystemOut(_xml_text(result.note)))
+            out.append(result.note)
+        if out:
+            case.append(SystemOut(_xml_text("\n".join(out))))
         cases.append(case)
     suite.add_testcases(cases)
     xml = JUnitXml()
@@ -244,9 +257,11 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_command(f: Finding, input_path: str) -> str:
+def github_command(f: Finding, input_path: str, fail_on: str = "minor") -> str:
     """One finding as a workflow command: ``::error file=PATH,line=ROW,col=COL,title=RULE title::message``
-    (``warning`` for minor, ``notice`` for info; ``line`` and ``col`` where the finding has them)."""
+    (``line`` and ``col`` where the finding has them). ``error`` only when the finding fails the build at
+    ``fail_on`` (as ``--fail-on``) and its severity is critical or major; otherwise ``warning`` (critical, major,
+    minor) or ``notice`` (info) — a finding below ``fail_on`` is never an ``error``."""
     loc = f.location
     props = [("file", loc.file or input_path)]
     if loc.line is not None:
@@ -260,15 +275,18 @@ def github_command(f: Finding, input_path: str) -> str:
     place = where(f)
     message = f"{place}: {f.message}" if place != "-" else f.message
     joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    return f"::{GITHUB_COMMAND[f.severity]} {joined}::{escape_data(message)}"
+    command = GITHUB_COMMAND[f.severity]
+    if command == "error" and not fails_ci(f.severity, fail_on):
+        command = "warning"
+    return f"::{command} {joined}::{escape_data(message)}"
 
 
-def render_github(report: Report, *, max_findings: int | None = None) -> str:
-    """One GitHub workflow command a failing finding (waived findings are accepted, and left out), then the
-    verdict as a plain log line. Control characters are written out as ``\\xNN``: a worker id can never issue a
-    command of its own, nor reach the log as an escape sequence."""
+def render_github(report: Report, *, max_findings: int | None = None, fail_on: str = "minor") -> str:
+    """One GitHub workflow command a failing finding (waived findings are accepted, and left out; ``fail_on`` as
+    in ``github_command``), then the verdict as a plain log line. Control characters are written out as
+    ``\\xNN``: a worker id can never issue a command of its own, nor reach the log as an escape sequence."""
     shown, _ = shown_findings(report, max_findings)
-    lines = [github_command(f, report.input.path) for f in shown if f.status != "waived"]
+    lines = [github_command(f, report.input.path, fail_on) for f in shown if f.status != "waived"]
     s = report.summary
     lines.append(f"contractcheck: {s.verdict} ({s.rules_failed} of {s.rules_checked} rules failed) — "
                  f"{report.input.path} against {report.schedule.id}")

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from contractcheck.errors import Location, RuleError
 from contractcheck.rules.model import Rule, SourcedRule
-from contractcheck.yamldata import load_yaml, validation_error
+from contractcheck.yamldata import load_yaml, validation_error, validation_errors
 
 FileKind = Literal["rules", "schedule", "other"]
 
@@ -38,8 +38,9 @@ def file_kind(path: Path) -> FileKind:
     return "other"
 
 
-def read_rule_file(path: Path) -> tuple[list[SourcedRule], list[RuleError]]:
-    """Every valid rule in a file, and a problem for each invalid one (lint reports them all)."""
+def read_rule_file(path: Path, *, every: bool = False) -> tuple[list[SourcedRule], list[RuleError]]:
+    """Every valid rule in a file, and a problem for each invalid one; with ``every``, each of an invalid rule's
+    problems on its own (lint lists them all), else its first with how many more."""
     try:
         doc = load_yaml(path)
     except RuleError as exc:
@@ -62,7 +63,10 @@ def read_rule_file(path: Path) -> tuple[list[SourcedRule], list[RuleError]]:
         try:
             rule = Rule.model_validate(raw)
         except ValidationError as exc:
-            problems.append(validation_error(exc, doc, ("rules", i), what))
+            if every:
+                problems.extend(validation_errors(exc, doc, ("rules", i), what))
+            else:
+                problems.append(validation_error(exc, doc, ("rules", i), what))
             continue
         found.append(SourcedRule(rule, str(path), doc.line_of(("rules", i)), doc, i))
     return found, problems
