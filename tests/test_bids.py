@@ -165,3 +165,35 @@ def test_the_shipped_minimum_prices_are_the_researched_ones():
     for price in shipped:
         source = researched[price.effective_from]
         assert price.price_per_hour == (source["price_per_hour"] if source["verified"] else None), price.year
+
+
+@pytest.mark.parametrize("figure", ["price_per_hour", "care_worker_rate"])
+def test_a_bid_without_its_price_or_pay_offered_fails_data_01_never_passes(tmp_path, figure):
+    bid = {"bid": {"bidder_name": "B", "tender_ref": "T", "contract_start": "2026-02-02", "price_per_hour": 32.5,
+                   "care_worker_rate": 12.90, "travel_time_share": "20%"},
+           "costs": [{"category": "Care worker pay", "per_hour": 12.90}]}
+    path = tmp_path / "bid.yaml"
+    path.write_text(yaml.safe_dump(bid), encoding="utf-8")
+    assert "DATA-01" not in failing(check(path, SCHEDULE))
+    del bid["bid"][figure]
+    path.write_text(yaml.safe_dump(bid), encoding="utf-8")
+    report = check(path, SCHEDULE)
+    assert failing(report)["DATA-01"] == [f"Bid field {figure} is missing"]
+    assert report.summary.verdict == "non-compliant"
+
+
+def test_cost_03_without_a_travel_share_is_not_judged_unless_the_schedule_assumes_one(tmp_path):
+    bid = {"bid": {"bidder_name": "B", "tender_ref": "T", "contract_start": "2026-02-02", "price_per_hour": 15.0,
+                   "care_worker_rate": 12.90},
+           "costs": [{"category": "Care worker pay", "per_hour": 12.90}, {"category": "Overheads", "per_hour": 2.10}]}
+    path = tmp_path / "bid.yaml"
+    path.write_text(yaml.safe_dump(bid), encoding="utf-8")
+    r = result(check(path, SCHEDULE), "COST-03")
+    assert (r.status, r.not_judged) == ("not_applicable", 1)  # contact time alone is never assumed
+    assert r.note == "cannot be judged: pay_needed is blank (travel_time_share is blank)"
+    schedule = tmp_path / "s.yaml"
+    schedule.write_text(f"id: s\ntitle: S\ncouncil: C\nsource: x\nversion: '1'\nextends: {SCHEDULE}\nrules: []\n"
+                        "params:\n  COST-03:\n    assumed_travel_share: 0.2\n", encoding="utf-8")
+    assert failing(check(path, str(schedule)))["COST-03"] == [
+        "The pay lines of the cost breakdown come to £12.90 an hour of care, but paying care workers £12.90 an hour "
+        "for contact time and 20% more for travel needs £15.48."]
