@@ -11,8 +11,10 @@ it (:func:`contractcheck.api.check_prepared_with_data`); nothing is judged here.
   report's parameters give them), apprentices committed; and the margin of the price over the Homecare
   Association minimum price the report's COST-04 result measured (GBP an hour; negative below it).
 
-Rows are in the order the bids were given, except that bids failing a mandatory rule are **set aside** and come
-after the others, and bids that could not be checked come last. Renderers: ``table``, ``markdown``, ``csv``,
+Each bid's ``status``: ``eligible`` (every mandatory rule passed, or waived or not for bids), ``incomplete`` (no
+mandatory rule failed, but one could not be judged: a figure it needs is blank — never eligible), ``set aside``
+(fails a mandatory rule) or ``could not check``. Rows are in the order the bids were given within each status, in
+that order of statuses. Renderers: ``table``, ``markdown``, ``csv``,
 ``json``, ``html`` (:data:`COMPARE_RENDERERS`, text) and :func:`render_xlsx` (bytes).
 """
 
@@ -62,11 +64,14 @@ class BidRow:
     path: str
     bidder_name: str | None = None
     status: str = "eligible"
-    """``eligible``, ``set aside`` (fails a mandatory rule) or ``could not check``"""
+    """``eligible``, ``incomplete`` (a mandatory rule not judged), ``set aside`` (fails a mandatory rule) or
+    ``could not check``"""
     mandatory: dict[str, str] = field(default_factory=dict)
     """rule id → pass / fail / not judged / waived / n/a"""
     failed_mandatory: list[str] = field(default_factory=list)
     not_judged_mandatory: list[str] = field(default_factory=list)
+    not_judged_why: dict[str, str] = field(default_factory=dict)
+    """rule id → why a mandatory rule was not judged (its result's note: the blank figure)"""
     price_per_hour: float | None = None
     care_worker_rate: float | None = None
     training_per_hour: float | None = None
@@ -145,7 +150,8 @@ def bid_row(path: str, report: Report, data: Dataset, mandatory: dict[str, str])
     row.mandatory = {rid: _verdict(results.get(rid)) for rid in mandatory}
     row.failed_mandatory = [rid for rid, v in row.mandatory.items() if v == "fail"]
     row.not_judged_mandatory = [rid for rid, v in row.mandatory.items() if v == "not judged"]
-    row.status = "set aside" if row.failed_mandatory else "eligible"
+    row.not_judged_why = {rid: results[rid].note or "a figure it needs is blank" for rid in row.not_judged_mandatory}
+    row.status = "set aside" if row.failed_mandatory else "incomplete" if row.not_judged_mandatory else "eligible"
     row.price_per_hour = _number(scalars.get("price_per_hour"))
     row.care_worker_rate = _number(scalars.get("care_worker_rate"))
     row.apprentices_committed = _number(scalars.get("apprentices_committed"))
@@ -158,7 +164,9 @@ def bid_row(path: str, report: Report, data: Dataset, mandatory: dict[str, str])
     return row
 
 
-_ORDER = {"eligible": 0, "set aside": 1, "could not check": 2}
+_ORDER = {"eligible": 0, "incomplete": 1, "set aside": 2, "could not check": 3}
+#: the statuses shown struck through (markdown, html, xlsx): out of the scoring; an incomplete bid awaits its figures
+_ASIDE = ("set aside", "could not check")
 
 #: a sheet of one bid in a workbook holding several: "Bid A" / "Costs A", "Bid - Cherwell" / "Costs - Cherwell"
 _BID_SHEET = re.compile(r"^\s*(bid|costs?)\s*[-–—:(]?\s*(?P<label>.*?)\s*\)?\s*$", re.IGNORECASE)
@@ -280,8 +288,8 @@ def _status_words(row: BidRow) -> str:
         return f"SET ASIDE: fails {', '.join(row.failed_mandatory)}"
     if row.status == "could not check":
         return "could not check"
-    if row.not_judged_mandatory:
-        return f"eligible; not judged: {', '.join(row.not_judged_mandatory)}"
+    if row.status == "incomplete":
+        return f"INCOMPLETE: not judged {', '.join(row.not_judged_mandatory)}"
     return "eligible"
 
 
@@ -307,10 +315,15 @@ def _heading(comparison: Comparison) -> str:
 
 def _footer(comparison: Comparison) -> list[str]:
     eligible = sum(r.status == "eligible" for r in comparison.rows)
+    incomplete = [r for r in comparison.rows if r.status == "incomplete"]
     aside = sum(r.status == "set aside" for r in comparison.rows)
     lines = ["price/h, pay/h, training/h: the bid's price, care worker pay offered and training lines, GBP an hour",
-             f"{eligible} eligible, {aside} set aside (failing a mandatory rule)"
+             f"{eligible} eligible, "
+             + (f"{len(incomplete)} incomplete (a mandatory rule not judged: a figure it needs is blank), "
+                if incomplete else "")
+             + f"{aside} set aside (failing a mandatory rule)"
              + (f", {len(comparison.could_not_check)} could not be checked" if comparison.could_not_check else "")]
+    lines += [f"{r.bidder_name or r.path}: {rid} {why}" for r in incomplete for rid, why in r.not_judged_why.items()]
     lines += [f"{r.path}: {r.error}" for r in comparison.could_not_check]
     minimum = next((r.minimum_price for r in comparison.rows if r.minimum_price is not None), None)
     if minimum is not None:
@@ -334,7 +347,7 @@ def render_markdown(comparison: Comparison) -> str:
            + (", ".join(f"**{rid}** {_md(title)}" for rid, title in comparison.mandatory.items()) or "none") + ".",
            "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for row, cells in zip(comparison.rows, rows, strict=True):
-        shown = [f"~~{_md(cells[0])}~~" if row.status != "eligible" else _md(cells[0]), *map(_md, cells[1:])]
+        shown = [f"~~{_md(cells[0])}~~" if row.status in _ASIDE else _md(cells[0]), *map(_md, cells[1:])]
         out.append("| " + " | ".join(shown) + " |")
     out += ["", *(f"- {_md(line)}" for line in _footer(comparison))]
     return "\n".join(out) + "\n"
@@ -372,7 +385,7 @@ def render_html(comparison: Comparison) -> str:
 
     headers, rows = _grid(comparison)
     first_figure = 2 + len(comparison.mandatory)
-    shown = [{"aside": row.status != "eligible",
+    shown = [{"aside": row.status in _ASIDE,
               "cells": [{"text": cell,
                          "css": "fail" if 2 <= i < first_figure and cell == "fail" else ("num" if i >= first_figure
                                                                                          else "")}
@@ -402,7 +415,7 @@ def render_xlsx(comparison: Comparison) -> bytes:
     for col, text in enumerate(headers):
         ws.write_string(0, col, text, head)
     for r, row in enumerate(comparison.rows, start=1):
-        aside = row.status != "eligible"
+        aside = row.status in _ASIDE
         text_fmt = fmt["aside"] if aside else fmt["plain"]
         money_fmt = fmt["aside_money"] if aside else fmt["money"]
         ws.write_string(r, 0, row.bidder_name or Path(row.path).name, text_fmt)

@@ -171,7 +171,7 @@ def test_a_workbook_with_a_sheet_per_bid_gives_a_row_per_bid_with_the_workbooks_
     from contractcheck.compare import _checked
 
     bid = {"bidder_name": "North Care Ltd", "tender_ref": "T1", "contract_start": "02/02/2026",
-           "price_per_hour": 20.00, "care_worker_rate": 12.90, "zero_hours_policy": "None used",
+           "price_per_hour": 20.00, "care_worker_rate": 12.90, "travel_time_share": 0, "zero_hours_policy": "None used",
            "planned_roles": "Care worker", "planned_headcount": 12, "training_plan": "Care Certificate"}
     path = _tender_workbook(tmp_path / "tender.xlsx", {
         "North": (bid, [("Care worker pay", 12.90), ("Training", 0.50), ("Overheads", 6.60)]),
@@ -185,3 +185,44 @@ def test_a_workbook_with_a_sheet_per_bid_gives_a_row_per_bid_with_the_workbooks_
     (name, (report, _)), = [c for c in _checked(path, prepare(SCHEDULE), None) if c[0].endswith("[South]")]
     cost_03 = next(f for f in report.findings if f.rule_id == "COST-03")
     assert cost_03.location.cell == "'Bid South'!B5"  # the cell of care_worker_rate on the bid's own sheet
+
+
+def _sound_bid(tmp_path: Path, name: str, *, leave_out: tuple[str, ...] = (), **over: object) -> str:
+    """The sound sample bid as a YAML file, with bid fields left out or changed."""
+    import yaml
+
+    bid = {"bidder_name": name, "tender_ref": "T1", "contract_start": "2026-02-02", "contract_end": "2029-02-01",
+           "contract_value": 1650000, "price_per_hour": 32.50, "care_worker_rate": 12.90, "real_living_wage": "No",
+           "travel_time_share": "20%", "apprentices_committed": 3, "zero_hours_policy": "Guaranteed hours",
+           "planned_roles": "Care worker", "planned_headcount": 46, "training_plan": "Care Certificate", **over}
+    costs = [("Care worker pay", 12.90), ("Travel time pay", 2.58), ("Holiday pay", 1.87), ("Employer NI", 1.90),
+             ("Pension", 0.35), ("Training", 0.45), ("Mileage", 1.60), ("Supervision", 0.50), ("Overheads", 8.90),
+             ("Profit", 1.45)]
+    path = tmp_path / f"{name.split()[0].lower()}.yaml"
+    path.write_text(yaml.safe_dump({"bid": {k: v for k, v in bid.items() if k not in leave_out},
+                                    "costs": [{"category": c, "per_hour": v} for c, v in costs]}), encoding="utf-8")
+    return str(path)
+
+
+def test_a_bid_lacking_a_figure_a_mandatory_rule_needs_is_incomplete_never_eligible(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    bids = [_sound_bid(tmp_path, "Noprice Care", leave_out=("price_per_hour",)),
+            _sound_bid(tmp_path, "Notravel Care", leave_out=("travel_time_share",)),
+            BIDS[1],  # b-no-training-line: set aside
+            _sound_bid(tmp_path, "Whole Care")]
+    rows = compare(bids, SCHEDULE).rows
+    assert [(r.bidder_name, r.status, r.not_judged_mandatory) for r in rows] == [
+        ("Whole Care", "eligible", []),
+        ("Noprice Care", "incomplete", ["COST-02"]),
+        ("Notravel Care", "incomplete", ["COST-03"]),
+        ("Banbury Homecare Ltd", "set aside", []),
+    ]
+    assert rows[2].not_judged_why == {"COST-03": "cannot be judged: pay_needed is blank (travel_time_share is blank)"}
+
+
+def test_the_table_says_incomplete_and_why(cli, tmp_path):
+    result = cli("compare", _sound_bid(tmp_path, "Norate Care", leave_out=("care_worker_rate",)), "-s", SCHEDULE)
+    assert result.code == 0, result.err
+    assert "INCOMPLETE: not judged PAY-04, COST-03" in result.out
+    assert "0 eligible, 1 incomplete (a mandatory rule not judged: a figure it needs is blank)" in result.out
+    assert "Norate Care: PAY-04 cannot be judged: care_worker_rate is blank" in result.out
