@@ -12,7 +12,12 @@ import yaml
 from contractcheck import check
 from contractcheck.api import prepare
 from contractcheck.errors import RuleError
-from contractcheck.reference.functions import homecare_minimum_price, homecare_price_year, latest_floor_change
+from contractcheck.reference.functions import (
+    homecare_minimum_price,
+    homecare_price_year,
+    latest_floor_change,
+    latest_living_wage_change,
+)
 from contractcheck.rules import load_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,3 +202,29 @@ def test_cost_03_without_a_travel_share_is_not_judged_unless_the_schedule_assume
     assert failing(check(path, str(schedule)))["COST-03"] == [
         "The pay lines of the cost breakdown come to £12.90 an hour of care, but paying care workers £12.90 an hour "
         "for contact time and 20% more for travel needs £15.48."]
+
+
+def test_pay_14_holds_a_bid_to_the_real_living_wage_rise_it_commits_to(tmp_path):
+    bid = {"bid": {"bidder_name": "B", "tender_ref": "T", "contract_start": "2026-02-02",
+                   "contract_end": "2029-02-01", "care_worker_rate": 12.90, "price_per_hour": 32.5,
+                   "real_living_wage": "Yes", "travel_time_share": 0},
+           "costs": [{"category": "Care worker pay", "per_hour": 32.5}]}
+    path = tmp_path / "bid.yaml"
+    path.write_text(yaml.safe_dump(bid), encoding="utf-8")
+    report = check(path, SCHEDULE)
+    assert "PAY-04" not in failing(report)  # £12.90 is above the £12.60 Real Living Wage to be paid at the start
+    assert failing(report)["PAY-14"] == [
+        "The bid offers care workers £12.90 an hour; the Real Living Wage it commits to is £13.45 from 1 May 2026, "
+        "within the contract's term (2 February 2026 to 1 February 2029)."]
+    bid["bid"]["real_living_wage"] = "No"
+    path.write_text(yaml.safe_dump(bid), encoding="utf-8")
+    assert result(check(path, SCHEDULE), "PAY-14").status == "pass"
+
+
+def test_latest_living_wage_change_is_the_last_implement_by_date_the_data_holds_within_the_term():
+    assert latest_living_wage_change(pd.Timestamp("2026-02-02"), pd.Timestamp("2029-02-01")) == \
+        pd.Timestamp("2026-05-01")
+    assert latest_living_wage_change(pd.Timestamp("2026-02-02"), pd.Timestamp("2026-04-30")) == \
+        pd.Timestamp("2025-05-01")
+    assert pd.isna(latest_living_wage_change(pd.Timestamp("2027-06-01"), pd.Timestamp("2030-05-31")))
+    assert pd.isna(latest_living_wage_change(pd.Timestamp("2026-02-02"), pd.NaT))
