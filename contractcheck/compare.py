@@ -42,7 +42,7 @@ from contractcheck.api import (
     rules_for_kind,
 )
 from contractcheck.blank import is_null
-from contractcheck.errors import ContractcheckError
+from contractcheck.errors import ContractcheckError, UsageError
 from contractcheck.load import Peek, RawTable, Source, open_source
 from contractcheck.normalise import Dataset
 from contractcheck.report.model import Report, RuleResult
@@ -452,3 +452,28 @@ def render_xlsx(comparison: Comparison) -> bytes:
 COMPARE_RENDERERS: dict[str, Callable[[Comparison], str]] = {
     "table": render_table, "markdown": render_markdown, "csv": render_csv, "json": render_json, "html": render_html,
 }
+#: the formats compare writes: the text renderers and the workbook (:func:`render_xlsx`)
+COMPARE_FORMATS = (*COMPARE_RENDERERS, "xlsx")
+#: an output file's extension → the format written to it
+COMPARE_SUFFIXES = {".txt": "table", ".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json",
+                    ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def compare_format(chosen: str | None, output: Path | None) -> str:
+    """The format to write: ``chosen`` (``--format``), else the output file's extension, else ``table``.
+
+    Raises ``UsageError`` (one line, exit 2) for an extension compare does not write (``.pdf``, ``.sarif``), and
+    for ``xlsx`` with no output file (a workbook is not written to a terminal).
+    """
+    if chosen is None and output is not None and output.suffix:
+        suffix = output.suffix.lower()
+        if suffix not in COMPARE_SUFFIXES:
+            raise UsageError(f"--output {output}: compare writes no format as '{suffix}' (extensions: "
+                             f"{', '.join(COMPARE_SUFFIXES)}); give --format, or one of those extensions")
+        chosen = COMPARE_SUFFIXES[suffix]
+    chosen = chosen or "table"
+    if chosen not in COMPARE_FORMATS:
+        raise UsageError(f"--format {chosen}: compare writes {', '.join(COMPARE_FORMATS)}")
+    if chosen == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    return chosen

@@ -226,3 +226,39 @@ def test_the_table_says_incomplete_and_why(cli, tmp_path):
     assert "INCOMPLETE: not judged PAY-04, COST-03" in result.out
     assert "0 eligible, 1 incomplete (a mandatory rule not judged: a figure it needs is blank)" in result.out
     assert "Norate Care: PAY-04 cannot be judged: care_worker_rate is blank" in result.out
+
+
+def test_compare_offers_its_own_formats_and_refuses_a_reports_format_in_one_line(cli, tmp_path):
+    from contractcheck.cli import CompareFormat
+    from contractcheck.compare import COMPARE_FORMATS
+
+    assert [f.value for f in CompareFormat] == list(COMPARE_FORMATS)
+    help_text = cli("compare", "--help").out
+    assert "xlsx" in help_text and "junit" not in help_text and "sarif" not in help_text
+    for report_format in ("junit", "sarif", "github"):
+        result = cli("compare", BIDS[0], "-s", SCHEDULE, "-f", report_format)
+        assert result.code == 2 and "INTERNAL" not in result.err, result.err
+    refused = cli("compare", BIDS[0], "-s", SCHEDULE, "-o", str(tmp_path / "y.pdf"))
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert "compare writes no format as '.pdf'" in refused.err and ".xlsx" in refused.err
+    assert ".sarif" not in refused.err and ".xml" not in refused.err
+    assert not (tmp_path / "y.pdf").exists()
+
+
+def test_xlsx_by_format_needs_an_output_file_and_is_written_with_one(cli, tmp_path):
+    import openpyxl
+
+    refused = cli("compare", BIDS[0], "-s", SCHEDULE, "-f", "xlsx")
+    assert refused.code == 2 and "give --output FILE.xlsx" in refused.err and refused.out == ""
+    out = tmp_path / "panel.bin"
+    assert cli("compare", BIDS[0], "-s", SCHEDULE, "-f", "xlsx", "-o", str(out)).code == 0
+    with out.open("rb") as stream:
+        assert openpyxl.load_workbook(stream)["Bids"]["A2"].value == "Cherwell Valley Care Ltd"
+
+
+def test_each_text_format_is_written_by_its_extension(cli, tmp_path):
+    for suffix, start in [(".txt", "1 bid(s) compared"), (".md", "# Bids compared"), (".csv", "bidder_name,"),
+                          (".json", "{"), (".html", "<!DOCTYPE html>")]:
+        out = tmp_path / f"panel{suffix}"
+        assert cli("compare", BIDS[0], "-s", SCHEDULE, "-o", str(out)).code == 0
+        assert out.read_text(encoding="utf-8").lstrip("\ufeff").startswith(start), suffix
