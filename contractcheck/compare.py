@@ -55,6 +55,8 @@ VERDICT_WORDS = {"pass": "pass", "fail": "fail", "waived": "waived"}
 #: the rule whose parameters name the training categories, and the measure that gives the minimum price
 TRAINING_RULE, TRAINING_PARAM = "COST-01", "training_categories"
 MINIMUM_MEASURE = "minimum_price_for_year"
+#: the evidence of a failing COST-01 naming the lines whose category mentions training ("none" when there is none)
+FOLDED_EVIDENCE = "folded_into"
 
 
 @dataclass
@@ -75,6 +77,9 @@ class BidRow:
     price_per_hour: float | None = None
     care_worker_rate: float | None = None
     training_per_hour: float | None = None
+    """None too where training is folded into another line (training_folded_into): its cost cannot be seen"""
+    training_folded_into: str | None = None
+    """the cost categories that mention training without being a training line (COST-01's finding), quoted"""
     apprentices_committed: float | None = None
     minimum_price: float | None = None
     margin: float | None = None
@@ -156,6 +161,9 @@ def bid_row(path: str, report: Report, data: Dataset, mandatory: dict[str, str])
     row.care_worker_rate = _number(scalars.get("care_worker_rate"))
     row.apprentices_committed = _number(scalars.get("apprentices_committed"))
     row.training_per_hour = _training_per_hour(report, data)
+    folded = next((f.evidence.get(FOLDED_EVIDENCE) for f in report.findings if f.rule_id == TRAINING_RULE), None)
+    if isinstance(folded, str) and folded != "none":
+        row.training_folded_into, row.training_per_hour = folded, None
     minimum = next((r.measures[MINIMUM_MEASURE] for r in report.results if MINIMUM_MEASURE in r.measures), None)
     row.minimum_price = _number(minimum)
     if row.minimum_price is not None and row.price_per_hour is not None:
@@ -294,7 +302,8 @@ def _status_words(row: BidRow) -> str:
 
 
 def _figures(row: BidRow) -> list[str]:
-    return [_money(row.price_per_hour), _money(row.care_worker_rate), _money(row.training_per_hour),
+    training = "folded" if row.training_folded_into else _money(row.training_per_hour)
+    return [_money(row.price_per_hour), _money(row.care_worker_rate), training,
             "" if row.apprentices_committed is None else number(row.apprentices_committed), _money(row.margin)]
 
 
@@ -324,6 +333,9 @@ def _footer(comparison: Comparison) -> list[str]:
              + f"{aside} set aside (failing a mandatory rule)"
              + (f", {len(comparison.could_not_check)} could not be checked" if comparison.could_not_check else "")]
     lines += [f"{r.bidder_name or r.path}: {rid} {why}" for r in incomplete for rid, why in r.not_judged_why.items()]
+    lines += [f"{r.bidder_name or r.path}: training/h folded: no training line; training is folded into "
+              f"{r.training_folded_into}, a line that is not a training line of its own"
+              for r in comparison.rows if r.training_folded_into]
     lines += [f"{r.path}: {r.error}" for r in comparison.could_not_check]
     minimum = next((r.minimum_price for r in comparison.rows if r.minimum_price is not None), None)
     if minimum is not None:
@@ -357,12 +369,14 @@ def render_csv(comparison: Comparison) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["bidder_name", "file", "status", *comparison.mandatory, "price_per_hour", "care_worker_rate",
-                     "training_per_hour", "apprentices_committed", "minimum_price", "margin", "error"])
+                     "training_per_hour", "training_folded_into", "apprentices_committed", "minimum_price", "margin",
+                     "error"])
     for row in comparison.rows:
         writer.writerows(_safe_rows([[
             row.bidder_name or "", row.path, row.status, *(row.mandatory.get(rid, "") for rid in comparison.mandatory),
             *("" if v is None else v for v in (row.price_per_hour, row.care_worker_rate, row.training_per_hour,
-                                               row.apprentices_committed, row.minimum_price, row.margin)),
+                                               row.training_folded_into, row.apprentices_committed,
+                                               row.minimum_price, row.margin)),
             row.error or ""]]))
     return buffer.getvalue()
 
@@ -421,6 +435,7 @@ def render_xlsx(comparison: Comparison) -> bytes:
         ws.write_string(r, 0, row.bidder_name or Path(row.path).name, text_fmt)
         ws.write_string(r, 1, _status_words(row), text_fmt)
         col = 2
+        training_col = col + len(comparison.mandatory) + 2
         for rid in comparison.mandatory:
             verdict = row.mandatory.get(rid, "")
             ws.write_string(r, col, verdict, fmt["fail"] if verdict == "fail" else text_fmt)
@@ -430,6 +445,8 @@ def render_xlsx(comparison: Comparison) -> bytes:
                                 (row.minimum_price, True), (row.margin, True)]:
             if value is not None:
                 ws.write_number(r, col, value, money_fmt if is_money else text_fmt)
+            elif col == training_col and row.training_folded_into:
+                ws.write_string(r, col, f"folded into {row.training_folded_into}", text_fmt)
             col += 1
         ws.write_string(r, col, row.path if row.error is None else f"{row.path}: {row.error}", text_fmt)
     ws.freeze_panes(1, 1)

@@ -18,6 +18,8 @@ from contractcheck.reference.functions import (
     latest_floor_change,
     latest_living_wage_change,
 )
+from contractcheck.report.html import render_html
+from contractcheck.report.render import render_markdown, render_table
 from contractcheck.rules import load_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,17 +67,27 @@ def test_the_tender_schedule_still_checks_a_bid_with_the_same_rules():
 def test_no_training_line_fails_cost_01_only():
     report = check(TENDER / "b-no-training-line.xlsx", SCHEDULE)
     assert failing(report) == {"COST-01": [
-        "The cost breakdown has no training line above zero (training per hour: £0.00; per year: £0.00)."]}
+        "The cost breakdown has no training line above zero (training per hour: £0.00; per year: £0.00); lines whose "
+        "category mentions training but is not a training line of its own: none."]}
 
 
 def test_training_folded_into_other_wage_on_costs_is_not_a_training_line():
     report = check(TENDER / "c-training-in-on-costs.xlsx", SCHEDULE)
-    assert list(failing(report)) == ["COST-01"]
+    # the finding names the line the training is folded into
+    assert failing(report) == {"COST-01": [
+        "The cost breakdown has no training line above zero (training per hour: £0.00; per year: £0.00); lines whose "
+        'category mentions training but is not a training line of its own: "Other wage on-costs incl. training".']}
     # the on-cost lines are one line: NI, pension and holiday pay cannot be seen, so they are not judged
-    for rule_id, blank in [("COST-05", "employer_ni"), ("COST-06", "pension"), ("COST-07", "holiday_pay")]:
+    for rule_id, blank in [("COST-05", "employer_ni_line"), ("COST-06", "pension_line"),
+                           ("COST-07", "holiday_pay_line")]:
         r = result(report, rule_id)
         assert (r.status, r.not_judged) == ("not_applicable", 1)
         assert r.note == f"cannot be judged: {blank} is blank"
+    # and the report says so: "not judged", never "not applicable", which is for a rule with nothing to judge
+    table = render_table(report)
+    assert "COST-05  not judged" in table and "COST-05  not applicable" not in table
+    assert "## " in render_markdown(report) and "| minor | not judged |" in render_markdown(report)
+    assert "not judged" in render_html(report)
 
 
 def test_a_price_that_cannot_pay_the_rate_offered_fails_cost_03_with_the_figures():
@@ -228,3 +240,13 @@ def test_latest_living_wage_change_is_the_last_implement_by_date_the_data_holds_
         pd.Timestamp("2025-05-01")
     assert pd.isna(latest_living_wage_change(pd.Timestamp("2027-06-01"), pd.Timestamp("2030-05-31")))
     assert pd.isna(latest_living_wage_change(pd.Timestamp("2026-02-02"), pd.NaT))
+
+
+def test_a_rule_with_nothing_to_judge_is_still_not_applicable():
+    from contractcheck.report.model import RuleResult
+    from contractcheck.report.shown import result_words
+
+    base = {"rule_id": "X-01", "title": "X", "severity": "minor", "checked": 0, "failed": 0, "reference": "r"}
+    assert result_words(RuleResult(**base, status="not_applicable", not_judged=1)) == "not judged"
+    assert result_words(RuleResult(**base, status="not_applicable")) == "not applicable"
+    assert result_words(RuleResult(**base, status="pass")) == "pass"

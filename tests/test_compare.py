@@ -59,8 +59,12 @@ def test_the_figures_are_the_bids_own(monkeypatch):
         (32.50, 12.90, 0.45, 3)
     assert (sound.minimum_price, sound.margin) == (32.14, 0.36)
     assert (low.price_per_hour, low.margin) == (26.00, -6.14)
-    # training folded into on-costs: no training line, so nothing an hour on training
-    assert rows["Thames Vale Care Services Ltd"].training_per_hour == 0
+    # no training line at all: nothing an hour on training
+    assert (rows["Banbury Homecare Ltd"].training_per_hour, rows["Banbury Homecare Ltd"].training_folded_into) == \
+        (0, None)
+    # training folded into on-costs: what it costs cannot be seen, so no figure, and the line it is folded into
+    folded = rows["Thames Vale Care Services Ltd"]
+    assert (folded.training_per_hour, folded.training_folded_into) == (None, '"Other wage on-costs incl. training"')
 
 
 def test_without_a_mandatory_list_the_critical_rules_are_mandatory(monkeypatch, tmp_path):
@@ -262,3 +266,11 @@ def test_each_text_format_is_written_by_its_extension(cli, tmp_path):
         out = tmp_path / f"panel{suffix}"
         assert cli("compare", BIDS[0], "-s", SCHEDULE, "-o", str(out)).code == 0
         assert out.read_text(encoding="utf-8").lstrip("\ufeff").startswith(start), suffix
+
+
+def test_the_table_says_training_is_folded_into_another_line_rather_than_nothing(cli):
+    result = cli("compare", *BIDS, "-s", SCHEDULE)
+    thames = next(line for line in result.out.splitlines() if line.startswith("Thames Vale Care Services Ltd  "))
+    assert "folded" in thames and "£0.00" not in thames
+    assert ('Thames Vale Care Services Ltd: training/h folded: no training line; training is folded into "Other '
+            'wage on-costs incl. training", a line that is not a training line of its own') in result.out
