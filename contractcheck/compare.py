@@ -26,7 +26,6 @@ import fnmatch
 import io
 import json
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from contractcheck.blank import is_null
 from contractcheck.errors import ContractcheckError, UsageError
 from contractcheck.load import Peek, RawTable, Source, open_source
 from contractcheck.normalise import Dataset
+from contractcheck.recognise import bid_sheets
 from contractcheck.report.model import Report, RuleResult
 from contractcheck.report.render import _md, _safe_rows, visible
 from contractcheck.rules import CompiledRule, LoadedSchedule
@@ -176,10 +176,6 @@ _ORDER = {"eligible": 0, "incomplete": 1, "set aside": 2, "could not check": 3}
 #: the statuses shown struck through (markdown, html, xlsx): out of the scoring; an incomplete bid awaits its figures
 _ASIDE = ("set aside", "could not check")
 
-#: a sheet of one bid in a workbook holding several: "Bid A" / "Costs A", "Bid - Cherwell" / "Costs - Cherwell"
-_BID_SHEET = re.compile(r"^\s*(bid|costs?)\s*[-–—:(]?\s*(?P<label>.*?)\s*\)?\s*$", re.IGNORECASE)
-
-
 class BidSheets(Source):
     """One bid of a workbook holding several: its ``Bid <label>`` sheet (and ``Costs <label>``) seen as the
     ``Bid`` and ``Costs`` tables. Positions stay the workbook's own (``Bid A!B7``): reading is the base source's."""
@@ -211,19 +207,7 @@ def bids_in_workbook(source: Source) -> list[BidSheets]:
     (one Bid sheet, or a bid's own ``Bid details`` sheet) gives an empty list: it is one bid."""
     if source.kind_hint != "workbook":
         return []
-    found: dict[str, dict[str, str]] = {}
-    labels: dict[str, str] = {}
-    for name in source.table_names():
-        m = _BID_SHEET.match(name)
-        if m is None or not m.group("label"):
-            continue
-        key = m.group("label").casefold()
-        labels.setdefault(key, m.group("label"))
-        found.setdefault(key, {})["Bid" if m.group(1).lower() == "bid" else "Costs"] = name
-    bids = [(key, sheets) for key, sheets in found.items() if "Bid" in sheets]
-    if len(bids) < 2:
-        return []
-    return [BidSheets(source, labels[key], sheets) for key, sheets in bids]
+    return [BidSheets(source, label, sheets) for label, sheets in bid_sheets(source.table_names()).items()]
 
 
 def _checked(path: str | Path, prepared: PreparedSchedule, as_of: dt.date | None,

@@ -274,3 +274,16 @@ def test_the_table_says_training_is_folded_into_another_line_rather_than_nothing
     assert "folded" in thames and "£0.00" not in thames
     assert ('Thames Vale Care Services Ltd: training/h folded: no training line; training is folded into "Other '
             'wage on-costs incl. training", a line that is not a training line of its own') in result.out
+
+
+def test_check_on_a_workbook_of_bids_points_to_compare_in_one_line(cli, tmp_path):
+    bid = {"bidder_name": "North Care Ltd", "tender_ref": "T1", "contract_start": "02/02/2026"}
+    path = _tender_workbook(tmp_path / "two bids.xlsx", {"A": (bid, [("Training", 0.5)]),
+                                                         "B": (bid, [("Training", 0.5)])})
+    result = cli("check", str(path), "-s", SCHEDULE)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert result.err.startswith(f"error LOAD: {path}: holds 2 bids, a sheet per bid ('Bid A', 'Bid B'): compare ")
+    assert f"contractcheck compare '{path}' -s {SCHEDULE}" in result.err
+    # a workbook of one bid is checked as a bid
+    one = _tender_workbook(tmp_path / "one.xlsx", {"A": (bid, [("Training", 0.5)])})
+    assert "holds" not in cli("check", str(one), "-s", SCHEDULE).err
