@@ -117,7 +117,11 @@ def test_the_older_sample_bid_no_longer_passes_with_lines_that_do_not_add_up():
     # a contract from January 2027 has no published minimum price for 2026-27 in the data: not judged, with why
     r = result(report, "COST-04")
     assert (r.status, r.not_judged) == ("not_applicable", 1)
-    assert "minimum_price_for_year is blank" in (r.note or "")
+    assert r.note == (
+        "minimum price for year: blank; cannot be judged: contractcheck's data has no Homecare Association minimum "
+        "price for 2026-27, the year the contract starts (4 January 2027): the Association has not published it, "
+        "or its figure is not yet shipped; set it as COST-04's minimum_price in the schedule (params) from the "
+        "Association's release")
 
 
 def test_pay_below_a_rise_within_the_term_is_a_warning_and_without_an_end_date_not_judged(tmp_path):
@@ -246,7 +250,22 @@ def test_a_rule_with_nothing_to_judge_is_still_not_applicable():
     from contractcheck.report.model import RuleResult
     from contractcheck.report.shown import result_words
 
-    base = {"rule_id": "X-01", "title": "X", "severity": "minor", "checked": 0, "failed": 0, "reference": "r"}
+    base = {"rule_id": "XBID-01", "title": "X", "severity": "minor", "checked": 0, "failed": 0, "reference": "r"}
     assert result_words(RuleResult(**base, status="not_applicable", not_judged=1)) == "not judged"
     assert result_words(RuleResult(**base, status="not_applicable")) == "not applicable"
     assert result_words(RuleResult(**base, status="pass")) == "pass"
+
+
+def test_a_rules_own_not_judged_words_must_name_what_it_can_show(tmp_path):
+    rules = tmp_path / "r.yaml"
+    rules.write_text(
+        "rules:\n  - id: XBID-01\n    title: X\n    severity: minor\n    scope: bid\n"
+        "    assert: price_per_hour > 1\n    message: m\n    reference: r\n    remediation: r\n"
+        "    not_judged: {price_per_hour: 'no price for {tender_reff}'}\n", encoding="utf-8")
+    schedule = tmp_path / "s.yaml"
+    schedule.write_text("id: s\ntitle: S\ncouncil: C\nsource: x\nversion: '1'\nkind: bid\nrules: [XBID-01]\n",
+                        encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        prepare(load_schedule(str(schedule)), rules_paths=[rules])
+    assert "XBID-01: not_judged shows '{tender_reff}', which is not a field, parameter or let" in \
+        caught.value.one_line()
