@@ -191,7 +191,8 @@ def test_the_shipped_minimum_prices_are_the_researched_ones():
 @pytest.mark.parametrize("figure", ["price_per_hour", "care_worker_rate"])
 def test_a_bid_without_its_price_or_pay_offered_fails_data_01_never_passes(tmp_path, figure):
     bid = {"bid": {"bidder_name": "B", "tender_ref": "T", "contract_start": "2026-02-02", "price_per_hour": 32.5,
-                   "care_worker_rate": 12.90, "travel_time_share": "20%"},
+                   "care_worker_rate": 12.90, "travel_time_share": "20%", "contract_value": 1650000,
+                   "apprentices_committed": 3, "real_living_wage": "No"},
            "costs": [{"category": "Care worker pay", "per_hour": 12.90}]}
     path = tmp_path / "bid.yaml"
     path.write_text(yaml.safe_dump(bid), encoding="utf-8")
@@ -269,3 +270,28 @@ def test_a_rules_own_not_judged_words_must_name_what_it_can_show(tmp_path):
         prepare(load_schedule(str(schedule)), rules_paths=[rules])
     assert "XBID-01: not_judged shows '{tender_reff}', which is not a field, parameter or let" in \
         caught.value.one_line()
+
+
+@pytest.mark.parametrize("figure", ["contract_value", "apprentices_committed", "real_living_wage",
+                                    "travel_time_share"])
+def test_the_oxfordshire_tender_asks_every_bid_for_the_figures_its_mandatory_rules_need(tmp_path, figure):
+    bid = {"bid": {"bidder_name": "B", "tender_ref": "T", "contract_start": "2026-02-02", "price_per_hour": 32.5,
+                   "care_worker_rate": 12.90, "contract_value": 1650000, "apprentices_committed": 3,
+                   "real_living_wage": "No", "travel_time_share": "20%"},
+           "costs": [{"category": "Care worker pay", "per_hour": 12.90}]}
+    path = tmp_path / "bid.yaml"
+    path.write_text(yaml.safe_dump(bid), encoding="utf-8")
+    assert "DATA-01" not in failing(check(path, SCHEDULE))
+    del bid["bid"][figure]
+    path.write_text(yaml.safe_dump(bid), encoding="utf-8")
+    assert failing(check(path, SCHEDULE))["DATA-01"] == [f"Bid field {figure} is missing"]
+
+
+def test_a_schedule_making_a_field_required_keeps_its_aliases():
+    from contractcheck.return_format import FieldSpec, return_format
+
+    base = return_format().tables["bid"].fields["travel_time_share"]
+    merged = return_format().with_extra_fields(
+        {"bid": {"travel_time_share": FieldSpec(type="percent", required=True)}}).tables["bid"].fields
+    assert merged["travel_time_share"].required and not base.required
+    assert merged["travel_time_share"].aliases == base.aliases and base.aliases
