@@ -103,9 +103,7 @@ class ReturnFormat(BaseModel):
         return [name for name, spec in self.tables.items() if spec.layout == "rows"]
 
     def with_extra_fields(self, extra: dict[str, dict[str, FieldSpec]]) -> ReturnFormat:
-        """A copy with fields a schedule declares for its own rules added to their tables. A field the format
-        has already keeps what the schedule does not set (``{type: number, required: true}`` makes it required
-        and keeps its aliases and description)."""
+        """A copy with fields a schedule declares for its own rules added to their tables."""
         if not extra:
             return self
         tables = dict(self.tables)
@@ -113,9 +111,7 @@ class ReturnFormat(BaseModel):
             base = tables.get(table)
             if base is None:
                 continue
-            merged = {name: base.fields[name].model_copy(update=spec.model_dump(exclude_unset=True))
-                      if name in base.fields else spec for name, spec in fields.items()}
-            tables[table] = base.model_copy(update={"fields": {**base.fields, **merged}})
+            tables[table] = base.model_copy(update={"fields": {**base.fields, **fields}})
         return self.model_copy(update={"tables": tables})
 
 
