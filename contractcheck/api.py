@@ -235,7 +235,7 @@ def check_prepared_with_data(
     given = {**read_contract_file(beside), **(set_values or {})} if beside is not None else set_values
     data = normalise(source, fmt, extra_scalars=given)
     # a rule file or an unrelated workbook: "cannot check" (exit 2), never a verdict
-    refuse_if_not_a_return(source, data, fmt, loaded.schedule.kind)
+    refuse_if_not_a_return(source, data, fmt, loaded.schedule.kind, loaded.schedule.id)
     when, basis, notes = resolve_as_of(loaded, data, as_of)
     notes = [*source.notes(), *notes]  # how the file was read (a CSV's separator, a hidden sheet passed over)
     hidden = names_like_tables(source.hidden_names(), fmt)

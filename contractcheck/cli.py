@@ -928,30 +928,39 @@ def template_command(
     return ExitCode.OK
 
 
+class CompareFormat(StrEnum):
+    """The formats compare writes (contractcheck.compare.COMPARE_FORMATS): not a report's junit/sarif/github."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    html = "html"
+    xlsx = "xlsx"
+
+
 @app.command("compare", cls=_Command)
 @pipe_safe
 def compare_command(
     bid: Annotated[list[str], typer.Argument(metavar="BID", show_default=False, help="The bids: files, a folder of bids, or a quoted glob ('bids/*.xlsx')")],
     schedule: Annotated[str, typer.Option("--schedule", "-s", metavar="SCHEDULE", autocompletion=schedule_ids, help="Schedule id (see schedules/) or a schedule file")],
-    format: Annotated[Format | None, typer.Option("--format", "-f", help="Output format (default: table, or from the --output extension)")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file (.json/.csv/.md/.txt, .html for a page, .xlsx for a workbook)")] = None,
+    format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="Output format (default: table, or from the --output extension; xlsx needs --output)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write the comparison to this file (.txt/.md/.csv/.json, .html for a page, .xlsx for a workbook)")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="DATE", help="Judge as of this date instead of each bid's contract start: 2027-04-01, 01/04/2027 or 1 April 2027")] = None,
     rules: RulesOpt = None,
     reference: Annotated[list[Path] | None, typer.Option("--reference", metavar="FILE", help="Judge pay with this rate table (as for check)")] = None,
 ) -> int:
     """The tender panel's view: a row per bid, its mandatory rules (pass/fail), price, pay, training, apprentices."""
     from contractcheck.batch import expand_inputs
-    from contractcheck.compare import COMPARE_RENDERERS, compare
+    from contractcheck.compare import COMPARE_RENDERERS, compare, compare_format
 
+    chosen = compare_format(None if format is None else format.value, output)
     paths = expand_inputs(bid)
     if output is not None:
         check_output(output, inputs=[*bid, *paths, *(rules or []), *(reference or [])])
-    suffix = output.suffix.lower() if output is not None and format is None else ""
-    xlsx = suffix == ".xlsx"
-    chosen = "html" if suffix in (".html", ".htm") else "xlsx" if xlsx else output_format(format, output) or "table"
     comparison = compare(paths, schedule, as_of=_as_of_given(as_of), rules_paths=rules,
                          reference=reference)
-    if output is not None and xlsx:
+    if output is not None and chosen == "xlsx":
         from contractcheck.compare import render_xlsx
 
         data = render_xlsx(comparison)

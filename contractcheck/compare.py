@@ -11,8 +11,10 @@ it (:func:`contractcheck.api.check_prepared_with_data`); nothing is judged here.
   report's parameters give them), apprentices committed; and the margin of the price over the Homecare
   Association minimum price the report's COST-04 result measured (GBP an hour; negative below it).
 
-Rows are in the order the bids were given, except that bids failing a mandatory rule are **set aside** and come
-after the others, and bids that could not be checked come last. Renderers: ``table``, ``markdown``, ``csv``,
+Each bid's ``status``: ``eligible`` (every mandatory rule passed, or waived or not for bids), ``incomplete`` (no
+mandatory rule failed, but one could not be judged: a figure it needs is blank — never eligible), ``set aside``
+(fails a mandatory rule) or ``could not check``. Rows are in the order the bids were given within each status, in
+that order of statuses. Renderers: ``table``, ``markdown``, ``csv``,
 ``json``, ``html`` (:data:`COMPARE_RENDERERS`, text) and :func:`render_xlsx` (bytes).
 """
 
@@ -24,7 +26,6 @@ import fnmatch
 import io
 import json
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,9 +41,10 @@ from contractcheck.api import (
     rules_for_kind,
 )
 from contractcheck.blank import is_null
-from contractcheck.errors import ContractcheckError
+from contractcheck.errors import ContractcheckError, UsageError
 from contractcheck.load import Peek, RawTable, Source, open_source
 from contractcheck.normalise import Dataset
+from contractcheck.recognise import bid_sheets
 from contractcheck.report.model import Report, RuleResult
 from contractcheck.report.render import _md, _safe_rows, visible
 from contractcheck.rules import CompiledRule, LoadedSchedule
@@ -53,6 +55,8 @@ VERDICT_WORDS = {"pass": "pass", "fail": "fail", "waived": "waived"}
 #: the rule whose parameters name the training categories, and the measure that gives the minimum price
 TRAINING_RULE, TRAINING_PARAM = "COST-01", "training_categories"
 MINIMUM_MEASURE = "minimum_price_for_year"
+#: the evidence of a failing COST-01 naming the lines whose category mentions training ("none" when there is none)
+FOLDED_EVIDENCE = "folded_into"
 
 
 @dataclass
@@ -62,14 +66,20 @@ class BidRow:
     path: str
     bidder_name: str | None = None
     status: str = "eligible"
-    """``eligible``, ``set aside`` (fails a mandatory rule) or ``could not check``"""
+    """``eligible``, ``incomplete`` (a mandatory rule not judged), ``set aside`` (fails a mandatory rule) or
+    ``could not check``"""
     mandatory: dict[str, str] = field(default_factory=dict)
     """rule id → pass / fail / not judged / waived / n/a"""
     failed_mandatory: list[str] = field(default_factory=list)
     not_judged_mandatory: list[str] = field(default_factory=list)
+    not_judged_why: dict[str, str] = field(default_factory=dict)
+    """rule id → why a mandatory rule was not judged (its result's note: the blank figure)"""
     price_per_hour: float | None = None
     care_worker_rate: float | None = None
     training_per_hour: float | None = None
+    """None too where training is folded into another line (training_folded_into): its cost cannot be seen"""
+    training_folded_into: str | None = None
+    """the cost categories that mention training without being a training line (COST-01's finding), quoted"""
     apprentices_committed: float | None = None
     minimum_price: float | None = None
     margin: float | None = None
@@ -145,11 +155,15 @@ def bid_row(path: str, report: Report, data: Dataset, mandatory: dict[str, str])
     row.mandatory = {rid: _verdict(results.get(rid)) for rid in mandatory}
     row.failed_mandatory = [rid for rid, v in row.mandatory.items() if v == "fail"]
     row.not_judged_mandatory = [rid for rid, v in row.mandatory.items() if v == "not judged"]
-    row.status = "set aside" if row.failed_mandatory else "eligible"
+    row.not_judged_why = {rid: results[rid].note or "a figure it needs is blank" for rid in row.not_judged_mandatory}
+    row.status = "set aside" if row.failed_mandatory else "incomplete" if row.not_judged_mandatory else "eligible"
     row.price_per_hour = _number(scalars.get("price_per_hour"))
     row.care_worker_rate = _number(scalars.get("care_worker_rate"))
     row.apprentices_committed = _number(scalars.get("apprentices_committed"))
     row.training_per_hour = _training_per_hour(report, data)
+    folded = next((f.evidence.get(FOLDED_EVIDENCE) for f in report.findings if f.rule_id == TRAINING_RULE), None)
+    if isinstance(folded, str) and folded != "none":
+        row.training_folded_into, row.training_per_hour = folded, None
     minimum = next((r.measures[MINIMUM_MEASURE] for r in report.results if MINIMUM_MEASURE in r.measures), None)
     row.minimum_price = _number(minimum)
     if row.minimum_price is not None and row.price_per_hour is not None:
@@ -158,11 +172,9 @@ def bid_row(path: str, report: Report, data: Dataset, mandatory: dict[str, str])
     return row
 
 
-_ORDER = {"eligible": 0, "set aside": 1, "could not check": 2}
-
-#: a sheet of one bid in a workbook holding several: "Bid A" / "Costs A", "Bid - Cherwell" / "Costs - Cherwell"
-_BID_SHEET = re.compile(r"^\s*(bid|costs?)\s*[-–—:(]?\s*(?P<label>.*?)\s*\)?\s*$", re.IGNORECASE)
-
+_ORDER = {"eligible": 0, "incomplete": 1, "set aside": 2, "could not check": 3}
+#: the statuses shown struck through (markdown, html, xlsx): out of the scoring; an incomplete bid awaits its figures
+_ASIDE = ("set aside", "could not check")
 
 class BidSheets(Source):
     """One bid of a workbook holding several: its ``Bid <label>`` sheet (and ``Costs <label>``) seen as the
@@ -195,19 +207,7 @@ def bids_in_workbook(source: Source) -> list[BidSheets]:
     (one Bid sheet, or a bid's own ``Bid details`` sheet) gives an empty list: it is one bid."""
     if source.kind_hint != "workbook":
         return []
-    found: dict[str, dict[str, str]] = {}
-    labels: dict[str, str] = {}
-    for name in source.table_names():
-        m = _BID_SHEET.match(name)
-        if m is None or not m.group("label"):
-            continue
-        key = m.group("label").casefold()
-        labels.setdefault(key, m.group("label"))
-        found.setdefault(key, {})["Bid" if m.group(1).lower() == "bid" else "Costs"] = name
-    bids = [(key, sheets) for key, sheets in found.items() if "Bid" in sheets]
-    if len(bids) < 2:
-        return []
-    return [BidSheets(source, labels[key], sheets) for key, sheets in bids]
+    return [BidSheets(source, label, sheets) for label, sheets in bid_sheets(source.table_names()).items()]
 
 
 def _checked(path: str | Path, prepared: PreparedSchedule, as_of: dt.date | None,
@@ -280,13 +280,14 @@ def _status_words(row: BidRow) -> str:
         return f"SET ASIDE: fails {', '.join(row.failed_mandatory)}"
     if row.status == "could not check":
         return "could not check"
-    if row.not_judged_mandatory:
-        return f"eligible; not judged: {', '.join(row.not_judged_mandatory)}"
+    if row.status == "incomplete":
+        return f"INCOMPLETE: not judged {', '.join(row.not_judged_mandatory)}"
     return "eligible"
 
 
 def _figures(row: BidRow) -> list[str]:
-    return [_money(row.price_per_hour), _money(row.care_worker_rate), _money(row.training_per_hour),
+    training = "folded" if row.training_folded_into else _money(row.training_per_hour)
+    return [_money(row.price_per_hour), _money(row.care_worker_rate), training,
             "" if row.apprentices_committed is None else number(row.apprentices_committed), _money(row.margin)]
 
 
@@ -307,10 +308,18 @@ def _heading(comparison: Comparison) -> str:
 
 def _footer(comparison: Comparison) -> list[str]:
     eligible = sum(r.status == "eligible" for r in comparison.rows)
+    incomplete = [r for r in comparison.rows if r.status == "incomplete"]
     aside = sum(r.status == "set aside" for r in comparison.rows)
     lines = ["price/h, pay/h, training/h: the bid's price, care worker pay offered and training lines, GBP an hour",
-             f"{eligible} eligible, {aside} set aside (failing a mandatory rule)"
+             f"{eligible} eligible, "
+             + (f"{len(incomplete)} incomplete (a mandatory rule not judged: a figure it needs is blank), "
+                if incomplete else "")
+             + f"{aside} set aside (failing a mandatory rule)"
              + (f", {len(comparison.could_not_check)} could not be checked" if comparison.could_not_check else "")]
+    lines += [f"{r.bidder_name or r.path}: {rid} {why}" for r in incomplete for rid, why in r.not_judged_why.items()]
+    lines += [f"{r.bidder_name or r.path}: training/h folded: no training line; training is folded into "
+              f"{r.training_folded_into}, a line that is not a training line of its own"
+              for r in comparison.rows if r.training_folded_into]
     lines += [f"{r.path}: {r.error}" for r in comparison.could_not_check]
     minimum = next((r.minimum_price for r in comparison.rows if r.minimum_price is not None), None)
     if minimum is not None:
@@ -334,7 +343,7 @@ def render_markdown(comparison: Comparison) -> str:
            + (", ".join(f"**{rid}** {_md(title)}" for rid, title in comparison.mandatory.items()) or "none") + ".",
            "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     for row, cells in zip(comparison.rows, rows, strict=True):
-        shown = [f"~~{_md(cells[0])}~~" if row.status != "eligible" else _md(cells[0]), *map(_md, cells[1:])]
+        shown = [f"~~{_md(cells[0])}~~" if row.status in _ASIDE else _md(cells[0]), *map(_md, cells[1:])]
         out.append("| " + " | ".join(shown) + " |")
     out += ["", *(f"- {_md(line)}" for line in _footer(comparison))]
     return "\n".join(out) + "\n"
@@ -344,12 +353,14 @@ def render_csv(comparison: Comparison) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["bidder_name", "file", "status", *comparison.mandatory, "price_per_hour", "care_worker_rate",
-                     "training_per_hour", "apprentices_committed", "minimum_price", "margin", "error"])
+                     "training_per_hour", "training_folded_into", "apprentices_committed", "minimum_price", "margin",
+                     "error"])
     for row in comparison.rows:
         writer.writerows(_safe_rows([[
             row.bidder_name or "", row.path, row.status, *(row.mandatory.get(rid, "") for rid in comparison.mandatory),
             *("" if v is None else v for v in (row.price_per_hour, row.care_worker_rate, row.training_per_hour,
-                                               row.apprentices_committed, row.minimum_price, row.margin)),
+                                               row.training_folded_into, row.apprentices_committed,
+                                               row.minimum_price, row.margin)),
             row.error or ""]]))
     return buffer.getvalue()
 
@@ -372,7 +383,7 @@ def render_html(comparison: Comparison) -> str:
 
     headers, rows = _grid(comparison)
     first_figure = 2 + len(comparison.mandatory)
-    shown = [{"aside": row.status != "eligible",
+    shown = [{"aside": row.status in _ASIDE,
               "cells": [{"text": cell,
                          "css": "fail" if 2 <= i < first_figure and cell == "fail" else ("num" if i >= first_figure
                                                                                          else "")}
@@ -402,12 +413,13 @@ def render_xlsx(comparison: Comparison) -> bytes:
     for col, text in enumerate(headers):
         ws.write_string(0, col, text, head)
     for r, row in enumerate(comparison.rows, start=1):
-        aside = row.status != "eligible"
+        aside = row.status in _ASIDE
         text_fmt = fmt["aside"] if aside else fmt["plain"]
         money_fmt = fmt["aside_money"] if aside else fmt["money"]
         ws.write_string(r, 0, row.bidder_name or Path(row.path).name, text_fmt)
         ws.write_string(r, 1, _status_words(row), text_fmt)
         col = 2
+        training_col = col + len(comparison.mandatory) + 2
         for rid in comparison.mandatory:
             verdict = row.mandatory.get(rid, "")
             ws.write_string(r, col, verdict, fmt["fail"] if verdict == "fail" else text_fmt)
@@ -417,6 +429,8 @@ def render_xlsx(comparison: Comparison) -> bytes:
                                 (row.minimum_price, True), (row.margin, True)]:
             if value is not None:
                 ws.write_number(r, col, value, money_fmt if is_money else text_fmt)
+            elif col == training_col and row.training_folded_into:
+                ws.write_string(r, col, f"folded into {row.training_folded_into}", text_fmt)
             col += 1
         ws.write_string(r, col, row.path if row.error is None else f"{row.path}: {row.error}", text_fmt)
     ws.freeze_panes(1, 1)
@@ -439,3 +453,28 @@ def render_xlsx(comparison: Comparison) -> bytes:
 COMPARE_RENDERERS: dict[str, Callable[[Comparison], str]] = {
     "table": render_table, "markdown": render_markdown, "csv": render_csv, "json": render_json, "html": render_html,
 }
+#: the formats compare writes: the text renderers and the workbook (:func:`render_xlsx`)
+COMPARE_FORMATS = (*COMPARE_RENDERERS, "xlsx")
+#: an output file's extension → the format written to it
+COMPARE_SUFFIXES = {".txt": "table", ".md": "markdown", ".markdown": "markdown", ".csv": "csv", ".json": "json",
+                    ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def compare_format(chosen: str | None, output: Path | None) -> str:
+    """The format to write: ``chosen`` (``--format``), else the output file's extension, else ``table``.
+
+    Raises ``UsageError`` (one line, exit 2) for an extension compare does not write (``.pdf``, ``.sarif``), and
+    for ``xlsx`` with no output file (a workbook is not written to a terminal).
+    """
+    if chosen is None and output is not None and output.suffix:
+        suffix = output.suffix.lower()
+        if suffix not in COMPARE_SUFFIXES:
+            raise UsageError(f"--output {output}: compare writes no format as '{suffix}' (extensions: "
+                             f"{', '.join(COMPARE_SUFFIXES)}); give --format, or one of those extensions")
+        chosen = COMPARE_SUFFIXES[suffix]
+    chosen = chosen or "table"
+    if chosen not in COMPARE_FORMATS:
+        raise UsageError(f"--format {chosen}: compare writes {', '.join(COMPARE_FORMATS)}")
+    if chosen == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    return chosen

@@ -26,7 +26,7 @@ from contractcheck.position import Position
 from contractcheck.report.findings import ARROW_MIN, FindingBlock, Findings
 from contractcheck.report.model import EXTENT_OVER, Extent, Finding, FindingLocation, RuleResult, Status, Subject
 from contractcheck.rules import CompiledRule
-from contractcheck.rules.model import PLACEHOLDER, fill_message, fill_messages
+from contractcheck.rules.model import PLACEHOLDER, fill_message, fill_messages, message_names
 from contractcheck.wording import numbers_words, share_words
 from contractcheck.wording import value_words as format_value
 
@@ -527,6 +527,12 @@ def _blank_inputs(names: list[str], cr: CompiledRule, ctx: EvalContext) -> list[
     return found
 
 
+def _filled(template: str, cr: CompiledRule, ctx: EvalContext) -> str:
+    """A rule's own words with its {names} filled in, as its message is."""
+    names = message_names(template)
+    return fill_message(template, {n: format_value(_shown(n, cr, ctx), cr.types.get(n)) for n in names})
+
+
 def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected: Any, verdict: Any) -> Outcome:
     rule = cr.rule
     if isinstance(selected, pd.Series) or isinstance(verdict, pd.Series):
@@ -540,6 +546,9 @@ def _scalar_outcome(cr: CompiledRule, data: Dataset, ctx: EvalContext, selected:
         behind = _blank_inputs(blanks, cr, ctx)
         if behind:  # a let is blank because a value it reads is: name that value, what the bid or return lacks
             note += f" ({', '.join(behind)} {'is' if len(behind) == 1 else 'are'} blank)"
+        explained = [n for n in dict.fromkeys([*blanks, *behind]) if n in rule.not_judged]
+        if explained:  # the rule says why, in its own words
+            note = "cannot be judged: " + "; ".join(_filled(rule.not_judged[n], cr, ctx) for n in explained)
         return Outcome(_result(cr, status="not_applicable", checked=0, failed=0, note=note, not_judged=1), [])
     if verdict is True:
         return Outcome(_result(cr, status="pass", checked=1, failed=0), [])

@@ -11,6 +11,8 @@ judged as before.
 from __future__ import annotations
 
 import difflib
+import re
+import shlex
 
 from contractcheck.errors import InputError, Location
 from contractcheck.load import Source
@@ -24,12 +26,42 @@ _YAML_KINDS = [({"id", "title"}, "a schedule (keys id, title, rules)"), ({"rules
                ({"periods"}, "a pay-rate table")]
 
 
-def refuse_if_not_a_return(source: Source, data: Dataset, fmt: ReturnFormat, kind: str = "return") -> None:
+#: a sheet of one bid in a workbook holding several: "Bid A" / "Costs A", "Bid - Cherwell" / "Costs - Cherwell"
+_BID_SHEET = re.compile(r"^\s*(bid|costs?)\s*[-–—:(]?\s*(?P<label>.*?)\s*\)?\s*$", re.IGNORECASE)
+
+
+def bid_sheets(names: list[str]) -> dict[str, dict[str, str]]:
+    """The bids of a workbook with a sheet per bid, from its sheet names: label → ``{"Bid": sheet, "Costs":
+    sheet}`` for two or more sheets named ``Bid <label>`` (each with its ``Costs <label>`` where there is one; the
+    label is any text, matched ignoring case), in the workbook's order. Fewer than two: empty (it is one bid, or
+    none)."""
+    found: dict[str, dict[str, str]] = {}
+    labels: dict[str, str] = {}
+    for name in names:
+        m = _BID_SHEET.match(name)
+        if m is None or not m.group("label"):
+            continue
+        key = m.group("label").casefold()
+        labels.setdefault(key, m.group("label"))
+        found.setdefault(key, {})["Bid" if m.group(1).lower() == "bid" else "Costs"] = name
+    bids = {labels[key]: sheets for key, sheets in found.items() if "Bid" in sheets}
+    return bids if len(bids) >= 2 else {}
+
+
+def refuse_if_not_a_return(source: Source, data: Dataset, fmt: ReturnFormat, kind: str = "return",
+                           schedule_id: str = "SCHEDULE") -> None:
     """Raise ``InputError`` when nothing in ``source`` is a table of the return format: no table found by its
-    name (a single CSV is always "the Workforce table", so for it: no heading row found either)."""
+    name (a single CSV is always "the Workforce table", so for it: no heading row found either). A workbook
+    with a sheet per bid (:func:`bid_sheets`) is told to use ``contractcheck compare``."""
     if data.tables or data.keyvalues or (data.found and not source.single_unnamed_table):
         return
     names = source.table_names()
+    bids = bid_sheets(names) if source.kind_hint == "workbook" else {}
+    if bids:
+        sheets = _listed([s["Bid"] for s in bids.values()])
+        command = f"contractcheck compare {shlex.quote(source.given)} -s {schedule_id}"
+        raise InputError(f"holds {len(bids)} bids, a sheet per bid ({sheets}): compare them, a row per bid, with: "
+                         f"{command}", location=Location(file=source.given))
     headings = _headings(source, names) if source.kind_hint != "mapping" else []
     looks = _looks_like(source, names, headings)
     expected_tables = [spec.title for spec in fmt.tables.values() if kind in spec.required_in]

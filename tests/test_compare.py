@@ -59,8 +59,12 @@ def test_the_figures_are_the_bids_own(monkeypatch):
         (32.50, 12.90, 0.45, 3)
     assert (sound.minimum_price, sound.margin) == (32.14, 0.36)
     assert (low.price_per_hour, low.margin) == (26.00, -6.14)
-    # training folded into on-costs: no training line, so nothing an hour on training
-    assert rows["Thames Vale Care Services Ltd"].training_per_hour == 0
+    # no training line at all: nothing an hour on training
+    assert (rows["Banbury Homecare Ltd"].training_per_hour, rows["Banbury Homecare Ltd"].training_folded_into) == \
+        (0, None)
+    # training folded into on-costs: what it costs cannot be seen, so no figure, and the line it is folded into
+    folded = rows["Thames Vale Care Services Ltd"]
+    assert (folded.training_per_hour, folded.training_folded_into) == (None, '"Other wage on-costs incl. training"')
 
 
 def test_without_a_mandatory_list_the_critical_rules_are_mandatory(monkeypatch, tmp_path):
@@ -171,7 +175,7 @@ def test_a_workbook_with_a_sheet_per_bid_gives_a_row_per_bid_with_the_workbooks_
     from contractcheck.compare import _checked
 
     bid = {"bidder_name": "North Care Ltd", "tender_ref": "T1", "contract_start": "02/02/2026",
-           "price_per_hour": 20.00, "care_worker_rate": 12.90, "zero_hours_policy": "None used",
+           "price_per_hour": 20.00, "care_worker_rate": 12.90, "travel_time_share": 0, "zero_hours_policy": "None used",
            "planned_roles": "Care worker", "planned_headcount": 12, "training_plan": "Care Certificate"}
     path = _tender_workbook(tmp_path / "tender.xlsx", {
         "North": (bid, [("Care worker pay", 12.90), ("Training", 0.50), ("Overheads", 6.60)]),
@@ -185,3 +189,101 @@ def test_a_workbook_with_a_sheet_per_bid_gives_a_row_per_bid_with_the_workbooks_
     (name, (report, _)), = [c for c in _checked(path, prepare(SCHEDULE), None) if c[0].endswith("[South]")]
     cost_03 = next(f for f in report.findings if f.rule_id == "COST-03")
     assert cost_03.location.cell == "'Bid South'!B5"  # the cell of care_worker_rate on the bid's own sheet
+
+
+def _sound_bid(tmp_path: Path, name: str, *, leave_out: tuple[str, ...] = (), **over: object) -> str:
+    """The sound sample bid as a YAML file, with bid fields left out or changed."""
+    import yaml
+
+    bid = {"bidder_name": name, "tender_ref": "T1", "contract_start": "2026-02-02", "contract_end": "2029-02-01",
+           "contract_value": 1650000, "price_per_hour": 32.50, "care_worker_rate": 12.90, "real_living_wage": "No",
+           "travel_time_share": "20%", "apprentices_committed": 3, "zero_hours_policy": "Guaranteed hours",
+           "planned_roles": "Care worker", "planned_headcount": 46, "training_plan": "Care Certificate", **over}
+    costs = [("Care worker pay", 12.90), ("Travel time pay", 2.58), ("Holiday pay", 1.87), ("Employer NI", 1.90),
+             ("Pension", 0.35), ("Training", 0.45), ("Mileage", 1.60), ("Supervision", 0.50), ("Overheads", 8.90),
+             ("Profit", 1.45)]
+    path = tmp_path / f"{name.split()[0].lower()}.yaml"
+    path.write_text(yaml.safe_dump({"bid": {k: v for k, v in bid.items() if k not in leave_out},
+                                    "costs": [{"category": c, "per_hour": v} for c, v in costs]}), encoding="utf-8")
+    return str(path)
+
+
+def test_a_bid_lacking_a_figure_a_mandatory_rule_needs_is_incomplete_never_eligible(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    bids = [_sound_bid(tmp_path, "Noprice Care", leave_out=("price_per_hour",)),
+            _sound_bid(tmp_path, "Notravel Care", leave_out=("travel_time_share",)),
+            BIDS[1],  # b-no-training-line: set aside
+            _sound_bid(tmp_path, "Whole Care")]
+    rows = compare(bids, SCHEDULE).rows
+    assert [(r.bidder_name, r.status, r.not_judged_mandatory) for r in rows] == [
+        ("Whole Care", "eligible", []),
+        ("Noprice Care", "incomplete", ["COST-02"]),
+        ("Notravel Care", "incomplete", ["COST-03"]),
+        ("Banbury Homecare Ltd", "set aside", []),
+    ]
+    assert rows[2].not_judged_why == {"COST-03": "cannot be judged: pay_needed is blank (travel_time_share is blank)"}
+
+
+def test_the_table_says_incomplete_and_why(cli, tmp_path):
+    result = cli("compare", _sound_bid(tmp_path, "Norate Care", leave_out=("care_worker_rate",)), "-s", SCHEDULE)
+    assert result.code == 0, result.err
+    assert "INCOMPLETE: not judged PAY-04, COST-03" in result.out
+    assert "0 eligible, 1 incomplete (a mandatory rule not judged: a figure it needs is blank)" in result.out
+    assert "Norate Care: PAY-04 cannot be judged: care_worker_rate is blank" in result.out
+
+
+def test_compare_offers_its_own_formats_and_refuses_a_reports_format_in_one_line(cli, tmp_path):
+    from contractcheck.cli import CompareFormat
+    from contractcheck.compare import COMPARE_FORMATS
+
+    assert [f.value for f in CompareFormat] == list(COMPARE_FORMATS)
+    help_text = cli("compare", "--help").out
+    assert "xlsx" in help_text and "junit" not in help_text and "sarif" not in help_text
+    for report_format in ("junit", "sarif", "github"):
+        result = cli("compare", BIDS[0], "-s", SCHEDULE, "-f", report_format)
+        assert result.code == 2 and "INTERNAL" not in result.err, result.err
+    refused = cli("compare", BIDS[0], "-s", SCHEDULE, "-o", str(tmp_path / "y.pdf"))
+    assert refused.code == 2 and refused.err.count("\n") == 1
+    assert "compare writes no format as '.pdf'" in refused.err and ".xlsx" in refused.err
+    assert ".sarif" not in refused.err and ".xml" not in refused.err
+    assert not (tmp_path / "y.pdf").exists()
+
+
+def test_xlsx_by_format_needs_an_output_file_and_is_written_with_one(cli, tmp_path):
+    import openpyxl
+
+    refused = cli("compare", BIDS[0], "-s", SCHEDULE, "-f", "xlsx")
+    assert refused.code == 2 and "give --output FILE.xlsx" in refused.err and refused.out == ""
+    out = tmp_path / "panel.bin"
+    assert cli("compare", BIDS[0], "-s", SCHEDULE, "-f", "xlsx", "-o", str(out)).code == 0
+    with out.open("rb") as stream:
+        assert openpyxl.load_workbook(stream)["Bids"]["A2"].value == "Cherwell Valley Care Ltd"
+
+
+def test_each_text_format_is_written_by_its_extension(cli, tmp_path):
+    for suffix, start in [(".txt", "1 bid(s) compared"), (".md", "# Bids compared"), (".csv", "bidder_name,"),
+                          (".json", "{"), (".html", "<!DOCTYPE html>")]:
+        out = tmp_path / f"panel{suffix}"
+        assert cli("compare", BIDS[0], "-s", SCHEDULE, "-o", str(out)).code == 0
+        assert out.read_text(encoding="utf-8").lstrip("\ufeff").startswith(start), suffix
+
+
+def test_the_table_says_training_is_folded_into_another_line_rather_than_nothing(cli):
+    result = cli("compare", *BIDS, "-s", SCHEDULE)
+    thames = next(line for line in result.out.splitlines() if line.startswith("Thames Vale Care Services Ltd  "))
+    assert "folded" in thames and "£0.00" not in thames
+    assert ('Thames Vale Care Services Ltd: training/h folded: no training line; training is folded into "Other '
+            'wage on-costs incl. training", a line that is not a training line of its own') in result.out
+
+
+def test_check_on_a_workbook_of_bids_points_to_compare_in_one_line(cli, tmp_path):
+    bid = {"bidder_name": "North Care Ltd", "tender_ref": "T1", "contract_start": "02/02/2026"}
+    path = _tender_workbook(tmp_path / "two bids.xlsx", {"A": (bid, [("Training", 0.5)]),
+                                                         "B": (bid, [("Training", 0.5)])})
+    result = cli("check", str(path), "-s", SCHEDULE)
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert result.err.startswith(f"error LOAD: {path}: holds 2 bids, a sheet per bid ('Bid A', 'Bid B'): compare ")
+    assert f"contractcheck compare '{path}' -s {SCHEDULE}" in result.err
+    # a workbook of one bid is checked as a bid
+    one = _tender_workbook(tmp_path / "one.xlsx", {"A": (bid, [("Training", 0.5)])})
+    assert "holds" not in cli("check", str(one), "-s", SCHEDULE).err

@@ -70,6 +70,7 @@ BID = {
     "bidder_name": "Sunrise Domiciliary Care Ltd", "tender_ref": "T-2027", "lot": "Lot 1",
     "contract_start": D(2027, 1, 4), "contract_value": 400_000, "price_per_hour": 30.00,
     "care_worker_rate": 15.00, "real_living_wage": "Yes", "apprentices_committed": 1,
+    "travel_time_share": 0,  # the Costs sheet below prices no travel time: the bid says so
     "zero_hours_policy": "Only where the worker asks", "training_budget": 12_000, "london": "No",
     "planned_roles": "Care worker, Senior care worker", "planned_headcount": 14,
     "training_plan": "Care Certificate within 12 weeks; annual refreshers",

@@ -1,8 +1,8 @@
 """Aggregates: functions whose first argument is a table and whose other arguments are read over its rows.
 
-``count``, ``share``, ``sum`` and ``exists`` give one value for the whole table. ``has``, ``records`` and
-``missing_values`` give one value per row of the rule's table, linking the two tables by the key field they
-share (``worker_id``): they are *per row*.
+``count``, ``share``, ``sum``, ``total``, ``exists`` and ``listing`` give one value for the whole table. ``has``,
+``records`` and ``missing_values`` give one value per row of the rule's table, linking the two tables by the key
+field they share (``worker_id``): they are *per row*.
 
 Each is one registry entry like the other functions: signature, doc, a ``Param`` rule for each argument
 after the table, the result type, and an implementation that receives a ``Rows`` (the table's rows and the
@@ -208,6 +208,17 @@ def _total(rows: Rows) -> Value:
             [CONDITION.or_omitted()], "yesno")
 def _exists(rows: Rows) -> Value:
     return bool(rows.meeting(0).any())
+
+
+@_aggregate("listing(table, field, condition)",
+            "the distinct values of a field over rows meeting the condition, in row order, each in double quotes and "
+            "joined by ', ' (text, to name them in a message); blank when no row meets it",
+            [TEXT.called("field"), CONDITION.or_omitted()], "text")
+def _listing(rows: Rows) -> Value:
+    mask = rows.meeting(1)
+    values = broadcast(rows.value(0), len(rows.frame), rows.frame.index)[mask]
+    seen = dict.fromkeys(str(v).strip() for v in values if not is_na(v) and str(v).strip())
+    return ", ".join(f'"{v}"' for v in seen) if seen else pd.NA
 
 
 @_aggregate("has(table, condition)", "per row: this row's key has a record in the table meeting the condition",

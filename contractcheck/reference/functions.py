@@ -301,19 +301,35 @@ def hourly_pay(hourly_rate: Value, salary: Value, basis: Value, hours_a_week: Va
                         "start, or the data holds no rates for start",
                         [DATE.called("start"), DATE.called("end")], "date")
 def latest_floor_change(start: Value, end: Value) -> Value:
-    first, last = _columns(to_date(start), to_date(end))
     ref = active_reference()
+    return _latest_change(start, end, ref.period_start, int(ref.period_end[-1]))
+
+
+@PAY_FUNCTIONS.function("latest_living_wage_change(start, end)",
+                        "the implement-by date of the latest Real Living Wage rate in force on any day from start to "
+                        "end that contractcheck's data holds (the last rise known within a contract's term; the rate "
+                        "in force at start if none is known after it); blank where either date is blank, end is "
+                        "before start, or the data holds no rate for start", [DATE.called("start"),
+                                                                             DATE.called("end")], "date")
+def latest_living_wage_change(start: Value, end: Value) -> Value:
+    ref = active_reference()
+    return _latest_change(start, end, ref.rlw["implement_by"][0], ref.rlw_until["implement_by"] - 1)
+
+
+def _latest_change(start: Value, end: Value, starts: np.ndarray, known_end: int) -> Value:
+    """The latest of ``starts`` (day numbers, ascending) in force on a day from start to end, where the data holds
+    rates from ``starts[0]`` to ``known_end`` (a day number, inclusive)."""
+    first, last = _columns(to_date(start), to_date(end))
     epoch = np.datetime64("1970-01-01", "D")
     lo = (to_date(first).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") - epoch).astype("int64")
     hi = (to_date(last).to_numpy(dtype="datetime64[ns]").astype("datetime64[D]") - epoch).astype("int64")
     blank = np.isnat(to_date(first).to_numpy(dtype="datetime64[ns]")) | np.isnat(
         to_date(last).to_numpy(dtype="datetime64[ns]"))
-    known_end = int(ref.period_end[-1])
     day = np.minimum(hi, known_end)
-    where = np.clip(np.searchsorted(ref.period_start, day, side="right") - 1, 0, len(ref.period_start) - 1)
-    unknown = blank | (hi < lo) | (lo < int(ref.period_start[0])) | (lo > known_end)
-    starts = (ref.period_start[where] + epoch.astype("int64")).astype("datetime64[D]").astype("datetime64[ns]")
-    result = pd.Series(starts, index=first.index).mask(pd.Series(unknown, index=first.index))
+    where = np.clip(np.searchsorted(starts, day, side="right") - 1, 0, len(starts) - 1)
+    unknown = blank | (hi < lo) | (lo < int(starts[0])) | (lo > known_end)
+    found = (starts[where] + epoch.astype("int64")).astype("datetime64[D]").astype("datetime64[ns]")
+    result = pd.Series(found, index=first.index).mask(pd.Series(unknown, index=first.index))
     return _scalar_if_all_scalar(result, start, end)
 
 

@@ -34,7 +34,7 @@ from contractcheck.errors import TemplateError
 from contractcheck.position import Position
 from contractcheck.report.findings import as_findings
 from contractcheck.report.model import Finding, Report, RuleResult
-from contractcheck.report.shown import header_facts, more_line, visible, where
+from contractcheck.report.shown import header_facts, more_line, result_words, visible, where
 from contractcheck.return_format import return_format
 from contractcheck.severity import SEVERITIES
 from contractcheck.wording import long_date, value_words
@@ -46,9 +46,6 @@ SHOWN_PER_RULE_HTML = 200
 #: the templates the page is made of; a --template folder replaces any of them by holding a file of that name
 TEMPLATE_NAMES = ("report.html", "report.css")
 PAGE_TEMPLATE = "report.html"
-
-_STATUS_WORDS = {"pass": "pass", "fail": "fail", "not_applicable": "not applicable", "waived": "waived"}
-
 
 def render_html(report: Report, *, max_findings: int | None = SHOWN_PER_RULE_HTML,
                 templates: str | os.PathLike[str] | None = None) -> str:
@@ -191,7 +188,7 @@ def _result(r: RuleResult, with_findings: set[str]) -> dict[str, Any]:
     measures = [(name.replace("_", " "), _value(value)) for name, value in r.measures.items()
                 if name.replace("_", " ") not in spaced]  # the note already words a measure the rule names
     return {"rule_id": r.rule_id, "title": r.title, "severity": r.severity, "status": r.status,
-            "status_words": _STATUS_WORDS.get(r.status, r.status), "reference": r.reference, "checked": r.checked,
+            "status_words": result_words(r), "reference": r.reference, "checked": r.checked,
             "failed": r.failed, "not_judged": r.not_judged, "waived": r.waived, "note": r.note,
             "measures": measures, "extent": r.extent.text if r.extent is not None else None,
             "anchor": _anchor(r.rule_id) if r.rule_id in with_findings else None}

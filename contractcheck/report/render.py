@@ -20,7 +20,15 @@ from tabulate import tabulate
 from contractcheck.report.findings import FindingBlock, as_findings
 from contractcheck.report.model import Finding, Report
 from contractcheck.report.pipeline import render_github, render_junit, render_sarif
-from contractcheck.report.shown import SHOWN_PER_RULE, header_facts, more_line, shown_findings, visible, where
+from contractcheck.report.shown import (
+    SHOWN_PER_RULE,
+    header_facts,
+    more_line,
+    result_words,
+    shown_findings,
+    visible,
+    where,
+)
 
 SYMBOL = {"critical": "CRIT", "major": "MAJOR", "minor": "minor", "info": "info"}
 
@@ -171,7 +179,7 @@ def render_table(report: Report, *, max_findings: int | None = SHOWN_PER_RULE, w
         else:
             lines.append(tabulate(rows, headers=headers, tablefmt="simple", maxcolwidths=_fit(rows, headers, 4, width)))
         lines.append("")
-    results = [[r.rule_id, r.status.replace("_", " "), str(r.checked), str(r.failed), visible(r.note or r.title)]
+    results = [[r.rule_id, result_words(r), str(r.checked), str(r.failed), visible(r.note or r.title)]
                for r in report.results]
     result_headers = ["rule", "result", "checked", "failed", "title / note"]
     if width < NARROW:
@@ -296,7 +304,7 @@ def render_markdown(report: Report, *, max_findings: int | None = SHOWN_PER_RULE
         "|---|---|---|---|---:|---:|",
     ]
     for r in report.results:
-        out.append(f"| {r.rule_id} | {_md(r.title)} | {r.severity} | {r.status.replace('_', ' ')} | {r.checked} "
+        out.append(f"| {r.rule_id} | {_md(r.title)} | {r.severity} | {result_words(r)} | {r.checked} "
                    f"| {r.failed} |")
     if report.findings:
         out += ["", "## Findings", ""]

@@ -10,11 +10,20 @@ import datetime as dt
 import re
 
 from contractcheck.report.findings import Findings, as_findings
-from contractcheck.report.model import Finding, Report
+from contractcheck.report.model import Finding, Report, RuleResult
 from contractcheck.wording import long_date
 
 #: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
 SHOWN_PER_RULE = 20
+
+
+def result_words(result: RuleResult) -> str:
+    """A rule's result as the formats people read say it: ``pass``, ``fail``, ``waived``, ``not applicable``
+    (nothing in the file for it to judge) or ``not judged`` (it applies, but a figure it needs is blank: the
+    result's note says which; never a pass)."""
+    if result.status == "not_applicable":
+        return "not judged" if result.not_judged else "not applicable"
+    return result.status.replace("_", " ")
 
 
 def more_line(omitted: int) -> str:

@@ -181,8 +181,9 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
         # aggregate over another table, which have no one value here), the working (lets), and the message's
         evidence_names = list(dict.fromkeys([*(n for n in (assertion.names_used if assertion else []) if n in own),
                                              *lets, *names]))
+    not_judged_names = list(dict.fromkeys(n for text in rule.not_judged.values() for n in message_names(text)))
     shown: dict[str, Compiled] = {}
-    for part, listed in (("message", names), ("evidence", evidence_names)):
+    for part, listed in (("message", names), ("evidence", evidence_names), ("not_judged", not_judged_names)):
         for n in listed:
             if n in shown:
                 continue
@@ -190,7 +191,7 @@ def compile_rule(sr: SourcedRule, schedule: LoadedSchedule | None, fmt: ReturnFo
                 shown[n] = compile_expression(n, scope)
             except ExpressionError:
                 raise RuleError(f"{rule.id}: {part} shows '{{{n}}}', which is not a field, parameter or let"
-                                if part == "message" else
+                                if part != "evidence" else
                                 f"{rule.id}: evidence names '{n}', which is not a field, parameter or let",
                                 code="RULE006", location=sr.location(part)) from None
     types: dict[str, ValueType] = {**let_types, **{n: c.type for n, c in shown.items()}}

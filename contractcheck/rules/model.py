@@ -149,6 +149,10 @@ class Rule(Strict):
     field: str | None = None
     params: dict[str, ParamSpec] = {}
     message: str
+    # why the rule cannot judge, in its own words, where a value it needs is blank: the blank value's name (a field
+    # or let) → the words, which may show {names} as the message does ("the 2026-27 price is not published: set
+    # minimum_price"); a blank value not named here reads "X is blank"
+    not_judged: dict[str, str] = {}
     evidence: list[str] | None = None
     # a let (or several) whose value every result shows, pass or fail (e.g. a share, and how many were unknown)
     measure: str | list[str] | None = None
