@@ -125,3 +125,13 @@ def test_every_golden_file_is_one_a_test_writes():
     made |= {"handbook-oxfordshire-help-to-live-at-home.md", "compare--oxfordshire-help-to-live-at-home.json",
              "compare--oxfordshire-help-to-live-at-home.txt"}
     assert sorted(p.name for p in GOLDEN.iterdir() if p.name not in made) == []
+
+
+def test_readme_json_example_is_the_real_first_finding():
+    """The README's JSON example (the failing sample's first finding) is what the JSON report holds, key for key."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme.index("for example the first finding:")
+    start = readme.index("```json\n", after) + len("```json\n")
+    shown = json.loads(readme[start:readme.index("```", start)])
+    golden = json.loads((GOLDEN / "failing-return--oxfordshire-help-to-live-at-home.json").read_text(encoding="utf-8"))
+    assert shown == golden["findings"][0]
