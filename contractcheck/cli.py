@@ -29,7 +29,7 @@ from typer.exceptions import Abort, TyperException
 from contractcheck._version import __version__
 from contractcheck.errors import ContractcheckError, ExitCode, GivenValueError, OutputError, UsageError
 from contractcheck.limits import DEFAULT_LIMITS, MB, Limits, using_limits
-from contractcheck.output import write_atomically, write_bytes_atomically
+from contractcheck.output import is_input, write_atomically, write_bytes_atomically
 from contractcheck.severity import FAIL_ON_CHOICES
 
 if TYPE_CHECKING:
@@ -160,15 +160,6 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _is_input(output: Path, given: Path) -> bool:
-    """Whether writing ``output`` would change ``given``: the same file, or a file inside a folder given."""
-    try:
-        if output.exists() and given.exists() and os.path.samefile(output, given):
-            return True
-    except OSError:
-        pass
-    out, inp = output.resolve(), given.resolve()
-    return out == inp or (given.is_dir() and inp in out.parents)
 
 
 def check_output(path: Path, inputs: Sequence[Path | str | None] = (), option: str = "--output") -> None:
@@ -178,7 +169,7 @@ def check_output(path: Path, inputs: Sequence[Path | str | None] = (), option: s
     them is refused, so a report can never overwrite the return, schedule or waivers it came from.
     """
     for given in inputs:
-        if given is not None and _is_input(path, Path(given)):
+        if given is not None and is_input(path, Path(given)):
             raise UsageError(f"{option} {path} would overwrite an input ({given}); inputs are never written: "
                              "choose another file name")
     if path.is_dir():
@@ -539,7 +530,7 @@ def _check_annotate_target(target: Path, file: Path, output: Path | None, others
         raise UsageError(f"--annotate {target}: the annotated workbook is written as {allowed} file; "
                          f"give a name ending in .xlsx")
     check_output(target, inputs=[file, *others], option="--annotate")
-    if output is not None and _is_input(target, output):
+    if output is not None and is_input(target, output):
         raise UsageError(f"--annotate {target} and --output {output} name the same file: give each its own")
 
 
@@ -648,7 +639,7 @@ def _report_targets(folder: Path, names: list[str], paths: list[Path], others: l
                          "return is written into it")
     folders = [Path(n) for n in names if Path(n).is_dir()] + [p for p in paths if p.is_dir()]
     for given in folders:
-        if _is_input(folder, given):
+        if is_input(folder, given):
             raise UsageError(f"--output {folder} is inside {given}, a folder being checked; inputs are never "
                              "written: choose a folder outside it")
     if not folder.resolve().parent.is_dir():
@@ -665,7 +656,7 @@ def _report_targets(folder: Path, names: list[str], paths: list[Path], others: l
         taken.add(name.lower())
         target = folder / name
         for given in (*paths, *others):
-            if _is_input(target, given):
+            if is_input(target, given):
                 raise UsageError(f"--output {folder}: the report {target} would overwrite an input ({given}); "
                                  "inputs are never written: choose another folder")
         targets.append(target)

@@ -69,3 +69,13 @@ def write_bytes_atomically(path: Path, write: Callable[[BinaryIO], object], what
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+def is_input(output: Path, given: Path) -> bool:
+    """Whether writing ``output`` would change ``given``: the same file, or a file inside a folder given."""
+    try:
+        if output.exists() and given.exists() and os.path.samefile(output, given):
+            return True
+    except OSError:
+        pass
+    out, inp = output.resolve(), given.resolve()
+    return out == inp or (given.is_dir() and inp in out.parents)

@@ -37,6 +37,15 @@ def long_date(d: dt.date | dt.datetime | pd.Timestamp) -> str:
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
+def iso_date_words(iso: str) -> str:
+    """An ISO date as text (``2026-09-30``, as the report JSON holds dates) → ``30 September 2026``; anything that
+    is no ISO date as it is."""
+    try:
+        return long_date(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 def yes_no(v: object) -> str:
     """``yes`` or ``no``."""
     return "yes" if bool(v) else "no"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from contractcheck._version import __version__
 from contractcheck.errors import UsageError
-from contractcheck.output import write_bytes_atomically
+from contractcheck.output import is_input, write_bytes_atomically
 from contractcheck.return_format import FieldSpec, ReturnFormat
 from contractcheck.rules import CompiledRule, LoadedSchedule, RuleLibrary, compile_schedule, load_rules, load_schedule
 
@@ -260,14 +259,6 @@ def _inputs(loaded: LoadedSchedule) -> list[Path]:
     return [Path(s.file) for s in (loaded, *loaded.chain)]
 
 
-def _is_same(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists() and os.path.samefile(a, b):
-            return True
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
-
 
 def write_template(schedule: str | LoadedSchedule, path: str | Path, *, rules: list[Path] | None = None,
                    generated: dt.date | None = None) -> list[TemplateSheet]:
@@ -280,8 +271,7 @@ def write_template(schedule: str | LoadedSchedule, path: str | Path, *, rules: l
     loaded = load_schedule(schedule) if isinstance(schedule, str) else schedule
     target = Path(path)
     for given in [*_inputs(loaded), *(rules or [])]:
-        inside = Path(given).is_dir() and Path(given).resolve() in target.resolve().parents
-        if _is_same(target, Path(given)) or inside:
+        if is_input(target, Path(given)):
             raise UsageError(f"{target} would overwrite an input ({given}); inputs are never written: "
                              "choose another file name")
     if target.suffix.lower() != ".xlsx":

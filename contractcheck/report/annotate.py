@@ -33,7 +33,6 @@ Findings sheet lists up to ``LISTED_FINDINGS``; what was left out is said on the
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import io
 import json
@@ -68,7 +67,7 @@ from contractcheck.report.model import Report
 from contractcheck.report.shown import header_facts
 from contractcheck.return_format import return_format
 from contractcheck.severity import SEVERITIES, SEVERITY_RANK
-from contractcheck.wording import long_date
+from contractcheck.wording import iso_date_words
 
 __all__ = ["ANNOTATED_CELLS", "FILLS", "LINKED_ROWS", "LISTED_FINDINGS", "copies_workbook", "write_annotated"]
 
@@ -272,7 +271,7 @@ def _header_lines(report: Report, provider: str | None, plan: _Plan, total: int,
     lines = [
         _verdict_line(report),
         "; ".join(f"{label}: {value}" for label, value in facts),
-        f"{inp.path} ({inp.kind}) checked against {sch.id} v{sch.version}, as of {_long_date(report.as_of.date)} "
+        f"{inp.path} ({inp.kind}) checked against {sch.id} v{sch.version}, as of {iso_date_words(report.as_of.date)} "
         f"({report.as_of.basis}); contractcheck {report.contractcheck_version}",
         f"Failing cells are filled by the worst severity on them ({FILL_WORDS}); each has a comment with the "
         "rule, the finding and what would fix it. Click a cell reference below to go to it.",
@@ -291,13 +290,6 @@ def _header_lines(report: Report, provider: str | None, plan: _Plan, total: int,
         lines.append("Left out: " + "; ".join(left) + ".")
     return lines
 
-
-def _long_date(iso: str) -> str:
-    """``2026-09-30`` → ``30 September 2026`` (anything else as it is)."""
-    try:
-        return long_date(dt.date.fromisoformat(iso))
-    except ValueError:
-        return iso
 
 
 def _as_text(cell: Any) -> None:

@@ -19,7 +19,6 @@ keys), and ``report``, the whole ``Report``, for a council's template that wants
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -37,7 +36,7 @@ from contractcheck.report.model import Finding, Report, RuleResult
 from contractcheck.report.shown import header_facts, more_line, result_words, visible, where
 from contractcheck.return_format import return_format
 from contractcheck.severity import SEVERITIES
-from contractcheck.wording import long_date, value_words
+from contractcheck.wording import iso_date_words, value_words
 
 #: findings of one rule the HTML page shows unless --max-findings says otherwise: a printed page stays a
 #: document someone reads; the JSON and CSV keep every finding
@@ -152,7 +151,7 @@ def page_of(report: Report, max_findings: int | None = SHOWN_PER_RULE_HTML) -> d
     with_findings = {g["rule_id"] for g in groups}
     s = report.summary
     facts = [*header_facts(report),
-             ("As of", f"{_date_words(report.as_of.date)} ({report.as_of.basis})"),
+             ("As of", f"{iso_date_words(report.as_of.date)} ({report.as_of.basis})"),
              ("Schedule", f"{report.schedule.title} ({report.schedule.id} v{report.schedule.version})"
               + (f", {report.schedule.council}" if report.schedule.council else "")),
              ("File", f"{report.input.path} ({report.input.kind}, SHA-256 {report.input.sha256[:12]}…)")]
@@ -239,13 +238,6 @@ def _field_types() -> dict[str, str]:
     return types
 
 
-def _date_words(iso: str) -> str:
-    """``2026-09-30`` → ``30 September 2026``; anything else as it is."""
-    try:
-        return long_date(dt.date.fromisoformat(iso))
-    except ValueError:
-        return iso
-
 
 def evidence_words(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     """A finding's evidence as a reader reads it: ``[(label, value)]`` in the finding's order, the label the
@@ -263,7 +255,7 @@ def evidence_words(evidence: dict[str, Any]) -> list[tuple[str, str]]:
         if type_ not in ("money", "percent", "number", "date", "yesno"):
             type_ = None
         if isinstance(value, str) and _ISO_DATE.fullmatch(value) and type_ in (None, "date"):
-            words = _date_words(value)
+            words = iso_date_words(value)
         elif isinstance(value, (list, tuple, dict)) or (type_ is None and not isinstance(value, (int, float))):
             words = _value(value)  # text as it is, yes/no, a list joined, a blank as "blank"
         else:

@@ -6,12 +6,11 @@ One home for these, so the table, markdown, CSV, HTML and pipeline formats never
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from contractcheck.report.findings import Findings, as_findings
 from contractcheck.report.model import Finding, Report, RuleResult
-from contractcheck.wording import long_date
+from contractcheck.wording import iso_date_words
 
 #: findings of one rule shown by the formats people read (table, markdown) unless --max-findings says otherwise
 SHOWN_PER_RULE = 20
@@ -49,7 +48,7 @@ def header_facts(report: Report) -> list[tuple[str, str]]:
     i = report.input
     facts = [("Bidder", i.bidder_name), ("Tender reference", i.tender_ref)] if i.kind == "bid" else \
         [("Provider", i.provider_name), ("Contract reference", i.contract_ref)]
-    start, end = (long_date(dt.date.fromisoformat(d)) if d else None for d in (i.period_start, i.period_end))
+    start, end = (iso_date_words(d) if d else None for d in (i.period_start, i.period_end))
     period = f"{start} to {end}" if start and end else (f"from {start}" if start else (f"to {end}" if end else None))
     return [(label, value) for label, value in [*facts, ("Period", period)] if value]
 
